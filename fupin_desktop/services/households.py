@@ -1,0 +1,113 @@
+"""帮扶对象（户）. ID numbers are masked everywhere except the household's own form, and
+shown in full there only to roles allowed to see personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fupin_desktop.domain.formspec import FormSpec
+from fupin_desktop.domain.id_number import mask_id_number
+from fupin_desktop.domain.records import CheckedRecord, check_record
+from fupin_desktop.domain.text import match_key
+from fupin_desktop.errors import NotFound
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.places import find_township, find_villages
+from fupin_desktop.services.records import (
+    RecordView,
+    SaveResult,
+    apply_values,
+    changed,
+    refuse_if_errors,
+    snapshot,
+)
+from fupin_desktop.store import audit
+from fupin_desktop.store.models import Household, Village
+
+FORM = "household"
+
+
+def _view(h: Household, *, reveal: bool) -> RecordView:
+    values = {
+        "head_name": h.head_name,
+        "id_number": h.id_number if reveal else mask_id_number(h.id_number),
+        "village": h.village.name, "size": h.size, "groups": list(h.groups or []),
+        "registered_poor": h.registered_poor,
+    }
+    return RecordView(h.id, values, {"village_id": h.village_id, "township": h.village.township.name,
+                                     "masked": not reveal})
+
+
+def list_households(ctx: ServiceContext, query: str = "", village_id: int | None = None) -> list[RecordView]:
+    """Always masked: lists are seen over shoulders and printed."""
+    q = match_key(query)
+    with ctx.db.reading() as s:
+        stmt = select(Household).order_by(Household.village_id, Household.id)
+        if village_id is not None:
+            stmt = stmt.where(Household.village_id == village_id)
+        return [
+            _view(h, reveal=False) for h in s.scalars(stmt)
+            if not q or q in match_key(h.head_name) or q in match_key(h.village.name) or h.id_number.endswith(q.upper())
+        ]
+
+
+def get_household(ctx: ServiceContext, household_id: int) -> RecordView:
+    """For the household's own form: the full ID number if this role may see it."""
+    with ctx.db.reading() as s:
+        h = s.get(Household, household_id)
+        if h is None:
+            raise NotFound("找不到这户帮扶对象。")
+        return _view(h, reveal=ctx.can(Permission.VIEW_PERSONAL_DATA))
+
+
+def resolve_village(session: Session, spec: FormSpec, checked: CheckedRecord, township_text: str = "") -> Village | None:
+    text = checked.values.get("village")
+    if not text:
+        return None
+    township = find_township(session, township_text) if township_text else None
+    found = find_villages(session, text, township)
+    if not found:
+        checked.add(spec, "village", f"本县没有名为（或代码为）“{text}”的村（社区）")
+    elif len(found) > 1:
+        names = "、".join(f"{v.township.name}{v.name}" for v in found)
+        checked.add(spec, "village", f"“{text}”有重名：{names}，请改填 12 位区划代码")
+    else:
+        return found[0]
+    return None
+
+
+def write_household(session: Session, username: str, spec: FormSpec, values: dict[str, Any], village: Village,
+                    target: Household | None) -> tuple[int, bool]:
+    created = target is None
+    target = target or Household()
+    before = {} if created else snapshot(target, spec)
+    apply_values(target, spec, values)
+    target.village_id = village.id
+    session.add(target)
+    session.flush()
+    b, a = changed(before, {**snapshot(target, spec), "village": village.name})
+    audit.append(session, username=username, action="create" if created else "update", entity=FORM,
+                 entity_id=target.id, summary=f"{'新增' if created else '修改'}帮扶对象（{village.name}）", before=b, after=a)
+    return target.id, created
+
+
+def save_household(ctx: ServiceContext, raw: dict[str, Any], household_id: int | None = None) -> SaveResult:
+    ctx.require(Permission.EDIT_HOUSEHOLDS)
+    spec = ctx.forms[FORM]
+    checked = check_record(spec, raw)
+    with ctx.db.transaction() as s:
+        village = resolve_village(s, spec, checked) if checked.ok else None
+        if checked.ok:
+            clash = s.scalar(select(Household).where(Household.id_number == checked.values["id_number"]))
+            if clash is not None and clash.id != household_id:
+                checked.add(spec, "id_number", f"这个身份证号已登记（{clash.village.name}）")
+        refuse_if_errors(checked, "帮扶对象")
+        assert village is not None
+        target = s.get(Household, household_id) if household_id else None
+        if household_id and target is None:
+            raise NotFound("找不到这户帮扶对象。")
+        new_id, created = write_household(s, ctx.user.username, spec, checked.values, village, target)
+    return SaveResult(new_id, created, checked.warnings)

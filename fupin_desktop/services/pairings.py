@@ -1,0 +1,297 @@
+"""结对帮扶协议 with their 1–2 合作项目: check, resolve the names they refer to, save, list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from fupin_desktop.domain.credit_code import parse_credit_code
+from fupin_desktop.domain.errors import CodeError
+from fupin_desktop.domain.id_number import parse_id_number
+from fupin_desktop.domain.records import CheckedRecord, check_record, check_repeats
+from fupin_desktop.domain.text import match_key
+from fupin_desktop.errors import FieldProblem, NotFound, ValidationFailed
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.places import find_township, find_villages
+from fupin_desktop.services.records import RecordView, SaveResult, changed
+from fupin_desktop.store import audit
+from fupin_desktop.store.models import (
+    Campaign,
+    Household,
+    Institution,
+    Organization,
+    Pairing,
+    Project,
+    Township,
+)
+
+FORM, PROJECT_FORM = "pairing", "project"
+_SCALARS = ("agreement_no", "target_kind", "signed_on", "term_start", "term_end", "commitments",
+            "assessment_standard", "status")
+
+
+@dataclass
+class Resolved:
+    """The records a pairing's names point at, once found."""
+
+    organization: Organization
+    township: Township
+    target: Any  # Village | Household | Institution
+    campaign: Campaign | None
+
+
+def find_organization(session: Session, text: str) -> list[Organization]:
+    try:
+        code = parse_credit_code(text)
+    except CodeError:
+        code = ""
+    if code:
+        org = session.scalar(select(Organization).where(Organization.credit_code == code))
+        return [org] if org else []
+    key = match_key(text)
+    return [o for o in session.scalars(select(Organization)) if match_key(o.name) == key]
+
+
+def _resolve(session: Session, ctx_forms: Any, checked: CheckedRecord) -> Resolved | None:
+    spec = ctx_forms[FORM]
+    v = checked.values
+    orgs = find_organization(session, v.get("organization", ""))
+    org = None
+    if not orgs:
+        checked.add(spec, "organization", f"名册里没有“{v.get('organization')}”，请先登记该社会组织或核对名称/信用代码")
+    elif len(orgs) > 1:
+        checked.add(spec, "organization", f"“{v.get('organization')}”有 {len(orgs)} 个同名组织，请改填统一社会信用代码")
+    else:
+        org = orgs[0]
+        if org.status != "active":
+            checked.add(spec, "organization", f"“{org.name}”已注销，不能新建结对")
+    township = None
+    if v.get("township"):
+        township = find_township(session, v["township"])
+        if township is None:
+            checked.add(spec, "township", f"本县没有名为“{v['township']}”的镇（街道）")
+    target, text = None, v.get("target", "")
+    kind = v.get("target_kind")
+    if kind == "village":
+        villages = find_villages(session, text, township)
+        if not villages:
+            where = f"{township.name}" if township else "本县"
+            checked.add(spec, "target", f"{where}没有名为（或代码为）“{text}”的村（社区）")
+        elif len(villages) > 1:
+            names = "、".join(f"{x.township.name}{x.name}" for x in villages)
+            checked.add(spec, "target", f"“{text}”有重名：{names}；请填“镇（街道）”或 12 位区划代码")
+        else:
+            target = villages[0]
+    elif kind == "household":
+        try:
+            number = parse_id_number(text).value
+        except CodeError as exc:
+            checked.add(spec, "target", f"结对对象为帮扶对象时应填户主身份证号：{exc}")
+        else:
+            target = session.scalar(select(Household).where(Household.id_number == number))
+            if target is None:
+                checked.add(spec, "target", "帮扶对象名单里没有这个身份证号，请先登记该户")
+    elif kind == "institution":
+        key = match_key(text)
+        found = [i for i in session.scalars(select(Institution)) if match_key(i.name) == key]
+        if not found:
+            checked.add(spec, "target", f"没有名为“{text}”的福利机构，请先登记")
+        else:
+            target = found[0]
+    campaign = None
+    if v.get("campaign"):
+        key = match_key(v["campaign"])
+        campaign = next((c for c in session.scalars(select(Campaign)) if match_key(c.name) == key), None)
+        if campaign is None:
+            checked.add(spec, "campaign", f"没有名为“{v['campaign']}”的专项行动")
+    if target is not None:
+        target_township = _target_township(target)
+        if township is not None and target_township.id != township.id:
+            checked.add(spec, "township", f"结对对象在{target_township.name}，不在{township.name}")
+        township = target_township
+    if not checked.ok or org is None or target is None or township is None:
+        return None
+    return Resolved(org, township, target, campaign)
+
+
+def _target_township(target: Any) -> Township:
+    if isinstance(target, Household):
+        return target.village.township
+    return target.township
+
+
+def target_label(p: Pairing) -> str:
+    if p.target_kind == "village" and p.village is not None:
+        return p.village.name
+    if p.target_kind == "household" and p.household is not None:
+        name = p.household.head_name
+        return f"{name[:1]}{'*' * (len(name) - 1)}户（{p.household.village.name}）"
+    if p.institution is not None:
+        return p.institution.name
+    return ""
+
+
+def _project_issues(ctx_forms: Any, items: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[FieldProblem]]:
+    spec, sub = ctx_forms[FORM], ctx_forms[PROJECT_FORM]
+    checked, count_problems = check_repeats(spec, sub, items)
+    problems = [FieldProblem("projects", "合作项目", m) for m in count_problems]
+    for n, rec in enumerate(checked, start=1):
+        for issue in rec.errors:
+            problems.append(FieldProblem(f"project{n}.{issue.field}", f"项目{n}{issue.label}", issue.message))
+    return [rec.values for rec in checked], problems
+
+
+@dataclass(frozen=True)
+class CheckedPairing:
+    values: dict[str, Any]
+    projects: list[dict[str, Any]]
+    resolved: Resolved
+
+
+def check_pairing(session: Session, forms: Any, raw: dict[str, Any], projects: list[dict[str, Any]]
+                  ) -> tuple[CheckedPairing | None, list[FieldProblem], list[FieldProblem]]:
+    """Every problem of one pairing (fields, references, projects) → (checked, errors, warnings)."""
+    checked = check_record(forms[FORM], raw)
+    resolved = _resolve(session, forms, checked) if checked.ok else None
+    project_values, project_problems = _project_issues(forms, projects)
+    errors = [FieldProblem(i.field, i.label, i.message) for i in checked.errors] + project_problems
+    warnings = [FieldProblem(i.field, i.label, i.message) for i in checked.warnings]
+    if errors or resolved is None:
+        return None, errors, warnings
+    return CheckedPairing(checked.values, project_values, resolved), errors, warnings
+
+
+def _next_agreement_no(session: Session, year: int) -> str:
+    prefix = f"JD{year}-"
+    taken = set(session.scalars(select(Pairing.agreement_no).where(Pairing.agreement_no.like(prefix + "%"))))
+    n = len(taken) + 1
+    while f"{prefix}{n:04d}" in taken:
+        n += 1
+    return f"{prefix}{n:04d}"
+
+
+def _snapshot(p: Pairing) -> dict[str, Any]:
+    values = {name: getattr(p, name) for name in _SCALARS}
+    values.update(organization=p.organization.name, township=p.township.name, target=target_label(p),
+                  campaign=p.campaign.name if p.campaign else None)
+    values["projects"] = [
+        {"name": x.name, "domain": x.domain, "method": x.method, "budget_fen": x.budget_fen, "indicators": x.indicators}
+        for x in p.projects
+    ]
+    return values
+
+
+def find_existing(session: Session, cp: CheckedPairing) -> Pairing | None:
+    """The pairing an import row means: same agreement number, else same organization and target."""
+    number = cp.values.get("agreement_no")
+    if number:
+        return session.scalar(select(Pairing).where(Pairing.agreement_no == number))
+    r = cp.resolved
+    column = {"village": Pairing.village_id, "household": Pairing.household_id,
+              "institution": Pairing.institution_id}[cp.values["target_kind"]]
+    return session.scalar(select(Pairing).where(
+        Pairing.organization_id == r.organization.id, column == r.target.id, Pairing.status == "active"))
+
+
+def write_pairing(session: Session, username: str, cp: CheckedPairing, target: Pairing | None) -> tuple[int, bool]:
+    created = target is None
+    before = {} if target is None else _snapshot(target)
+    p = target or Pairing()
+    v, r = cp.values, cp.resolved
+    for name in _SCALARS:
+        if name in v and v[name] is not None:
+            setattr(p, name, v[name])
+    if not p.agreement_no:
+        p.agreement_no = _next_agreement_no(session, v["signed_on"].year)
+    p.status = p.status or "active"
+    p.organization, p.township, p.campaign = r.organization, r.township, r.campaign
+    p.village = p.household = p.institution = None
+    if v["target_kind"] == "village":
+        p.village = r.target
+    elif v["target_kind"] == "household":
+        p.household, p.village = r.target, r.target.village
+    else:
+        p.institution = r.target
+    p.projects = [Project(seq=n, **item) for n, item in enumerate(cp.projects, start=1)]
+    session.add(p)
+    session.flush()
+    b, a = changed(before, _snapshot(p))
+    audit.append(session, username=username, action="create" if created else "update", entity=FORM, entity_id=p.id,
+                 summary=f"{'新增' if created else '修改'}结对 {p.agreement_no}：{r.organization.name} ↔ {target_label(p)}",
+                 before=b, after=a)
+    return p.id, created
+
+
+def save_pairing(ctx: ServiceContext, raw: dict[str, Any], projects: list[dict[str, Any]],
+                 pairing_id: int | None = None) -> SaveResult:
+    ctx.require(Permission.EDIT_REGISTER)
+    with ctx.db.transaction() as s:
+        cp, errors, warnings = check_pairing(s, ctx.forms, raw, projects)
+        if cp is not None and cp.values.get("agreement_no"):
+            clash = s.scalar(select(Pairing).where(Pairing.agreement_no == cp.values["agreement_no"]))
+            if clash is not None and clash.id != pairing_id:
+                errors.append(FieldProblem("agreement_no", "协议编号", "这个协议编号已被另一份结对使用"))
+        if errors or cp is None:
+            raise ValidationFailed(errors, f"结对未保存：有 {len(errors)} 处需要改正。")
+        target = s.get(Pairing, pairing_id) if pairing_id else None
+        if pairing_id and target is None:
+            raise NotFound("找不到这份结对协议。")
+        new_id, created = write_pairing(s, ctx.user.username, cp, target)
+    from fupin_desktop.domain.records import Issue
+
+    return SaveResult(new_id, created, [Issue(w.field, w.label, w.message, False) for w in warnings])
+
+
+def _view(p: Pairing) -> RecordView:
+    values = {name: getattr(p, name) for name in _SCALARS}
+    values.update(organization=p.organization.name, township=p.township.name, target=target_label(p),
+                  campaign=p.campaign.name if p.campaign else None)
+    projects = [
+        {"name": x.name, "domain": x.domain, "method": x.method, "budget_fen": x.budget_fen, "indicators": x.indicators}
+        for x in p.projects
+    ]
+    target_code = p.village.code if p.village is not None else ""
+    return RecordView(p.id, values, {
+        "projects": projects, "budget_fen": sum(x["budget_fen"] for x in projects),
+        "credit_code": p.organization.credit_code, "target_code": target_code, "township_code": p.township.code,
+        "organization_id": p.organization_id, "township_id": p.township_id, "village_id": p.village_id,
+        "household_id": p.household_id, "institution_id": p.institution_id, "campaign_id": p.campaign_id,
+    })
+
+
+def list_pairings(ctx: ServiceContext, query: str = "", township_id: int | None = None) -> list[RecordView]:
+    q = match_key(query)
+    with ctx.db.reading() as s:
+        stmt = (select(Pairing).order_by(Pairing.agreement_no)
+                .options(selectinload(Pairing.projects), selectinload(Pairing.organization),
+                         selectinload(Pairing.township), selectinload(Pairing.village),
+                         selectinload(Pairing.household), selectinload(Pairing.institution),
+                         selectinload(Pairing.campaign)))
+        if township_id is not None:
+            stmt = stmt.where(Pairing.township_id == township_id)
+        views = [_view(p) for p in s.scalars(stmt)]
+    if q:
+        views = [v for v in views if any(q in match_key(str(v.values.get(k) or ""))
+                                          for k in ("organization", "target", "township", "agreement_no"))]
+    return views
+
+
+def get_pairing(ctx: ServiceContext, pairing_id: int) -> RecordView:
+    with ctx.db.reading() as s:
+        p = s.get(Pairing, pairing_id)
+        if p is None:
+            raise NotFound("找不到这份结对协议。")
+        return _view(p)
+
+
+def editable_values(view: RecordView) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A stored pairing as the dialog fills its fields (names as references)."""
+    values = dict(view.values)
+    if values["target_kind"] == "village":
+        values["target"] = view.extra["target_code"] or values["target"]
+    values["organization"] = view.extra["credit_code"]
+    return values, list(view.extra["projects"])

@@ -1,0 +1,44 @@
+"""Who may do what. One table, checked by every service method that changes or reveals data."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from fupin_desktop.domain.enums import Role
+from fupin_desktop.errors import PermissionDenied
+
+
+class Permission(Enum):
+    EDIT_REGISTER = "修改社会组织、村社、结对等名册"
+    EDIT_HOUSEHOLDS = "修改帮扶对象"
+    VIEW_PERSONAL_DATA = "查看完整身份证号"
+    SET_VILLAGE_FLAGS = "设置村情标识"
+    LOAD_DIVISION_TABLE = "载入新年度区划代码表"
+    MANAGE_USERS = "管理用户"
+    VIEW_AUDIT = "查看操作日志"
+
+
+_GRANTS: dict[Role, frozenset[Permission]] = {
+    Role.CLERK: frozenset({
+        Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
+        Permission.SET_VILLAGE_FLAGS,
+    }),
+    Role.REVIEWER: frozenset({
+        Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
+        Permission.SET_VILLAGE_FLAGS, Permission.VIEW_AUDIT,
+    }),
+    # The administrator keeps the system, not the case files: no household data in full.
+    Role.ADMIN: frozenset({
+        Permission.EDIT_REGISTER, Permission.SET_VILLAGE_FLAGS, Permission.LOAD_DIVISION_TABLE,
+        Permission.MANAGE_USERS, Permission.VIEW_AUDIT,
+    }),
+}
+
+
+def allowed(role: str, permission: Permission) -> bool:
+    return permission in _GRANTS.get(Role(role), frozenset())
+
+
+def require(role: str, permission: Permission) -> None:
+    if not allowed(role, permission):
+        raise PermissionDenied(f"“{Role(role).label}”没有“{permission.value}”的权限，请联系管理员。")

@@ -1,0 +1,31 @@
+"""Installation facts kept in the database (bureau name, division code, demo flag)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from fupin_desktop.errors import KnownError
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.models import Setting
+
+
+@dataclass(frozen=True)
+class Bureau:
+    name: str
+    division_code: str  # 6-digit county code
+    division_year: int
+
+
+def get_setting(db: Database, key: str) -> str | None:
+    with db.reading() as s:
+        return s.scalar(select(Setting.value).where(Setting.key == key))
+
+
+def bureau(db: Database) -> Bureau:
+    with db.reading() as s:
+        values = dict(s.execute(select(Setting.key, Setting.value)).tuples().all())
+    if "bureau_name" not in values:
+        raise KnownError("数据库尚未初始化：请先运行 fupin init（或 fupin demo 生成演示数据）。")
+    return Bureau(values["bureau_name"], values["division_code"], int(values.get("division_year", "0")))

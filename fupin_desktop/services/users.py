@@ -1,0 +1,86 @@
+"""Users, roles and logging in. Passwords are hashed with argon2id; never stored or logged plain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fupin_desktop.domain.enums import Role
+from fupin_desktop.domain.text import clean_text
+from fupin_desktop.errors import AuthError, KnownError
+from fupin_desktop.services.context import CurrentUser, ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.store import audit
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.models import User
+
+_hasher = PasswordHasher()
+MIN_PASSWORD = 4
+
+
+def _to_current(user: User) -> CurrentUser:
+    return CurrentUser(user.id, user.username, user.display_name, user.role)
+
+
+def add_user_unchecked(session: Session, actor: str, username: str, password: str, role: str,
+                       display_name: str = "") -> User:
+    """Create a user inside an open transaction (used by init, demo and ``create_user``)."""
+    username = clean_text(username)
+    if not username or not username.isascii() or " " in username:
+        raise KnownError("用户名只能用字母、数字和下划线，不能有空格。")
+    if len(password) < MIN_PASSWORD:
+        raise KnownError(f"密码至少 {MIN_PASSWORD} 位。")
+    role = Role(role).value
+    if session.scalar(select(User.id).where(User.username == username)):
+        raise KnownError(f"用户名“{username}”已存在。")
+    user = User(username=username, display_name=display_name or username, role=role,
+                password_hash=_hasher.hash(password), active=True, created_at=datetime.now())
+    session.add(user)
+    session.flush()
+    audit.append(session, username=actor, action="create", entity="user", entity_id=user.id,
+                 summary=f"新建用户 {username}（{Role(role).label}）",
+                 after={"username": username, "role": role, "display_name": user.display_name})
+    return user
+
+
+def create_user(ctx: ServiceContext, username: str, password: str, role: str, display_name: str = "") -> CurrentUser:
+    ctx.require(Permission.MANAGE_USERS)
+    with ctx.db.transaction() as s:
+        return _to_current(add_user_unchecked(s, ctx.user.username, username, password, role, display_name))
+
+
+def list_users(ctx: ServiceContext) -> list[CurrentUser]:
+    ctx.require(Permission.MANAGE_USERS)
+    with ctx.db.reading() as s:
+        return [_to_current(u) for u in s.scalars(select(User).order_by(User.id))]
+
+
+def login(db: Database, username: str, password: str) -> CurrentUser:
+    """The user for these credentials, or AuthError with one message for every failure."""
+    with db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == clean_text(username)))
+        try:
+            if user is None or not user.active:
+                raise VerificationError
+            _hasher.verify(user.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            raise AuthError("用户名或密码不正确。") from None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        return _to_current(user)
+
+
+def change_password(ctx: ServiceContext, old: str, new: str) -> None:
+    login(ctx.db, ctx.user.username, old)
+    if len(new) < MIN_PASSWORD:
+        raise KnownError(f"密码至少 {MIN_PASSWORD} 位。")
+    with ctx.db.transaction() as s:
+        user = s.get(User, ctx.user.id)
+        assert user is not None
+        user.password_hash = _hasher.hash(new)
+        audit.append(s, username=ctx.user.username, action="update", entity="user", entity_id=user.id,
+                     summary="修改密码")

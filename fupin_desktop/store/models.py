@@ -1,0 +1,189 @@
+"""The county register as SQLAlchemy 2 typed models. Money is integer fen."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Setting(Base):
+    """Key/value facts about this installation: bureau name, division code, demo flag."""
+
+    __tablename__ = "setting"
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class User(Base):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    display_name: Mapped[str] = mapped_column(String(40))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class AuditRecord(Base):
+    """Append-only: triggers in the migration refuse UPDATE and DELETE; records form a hash chain."""
+
+    __tablename__ = "audit_log"
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    username: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    before: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    after: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Organization(Base):
+    __tablename__ = "organization"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    credit_code: Mapped[str] = mapped_column(String(18), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    registration_authority: Mapped[str | None] = mapped_column(String(60))
+    supervising_unit: Mapped[str | None] = mapped_column(String(60))
+    legal_representative: Mapped[str | None] = mapped_column(String(30))
+    contact_person: Mapped[str | None] = mapped_column(String(30))
+    contact_phone: Mapped[str | None] = mapped_column(String(30))
+    address: Mapped[str | None] = mapped_column(String(120))
+    rating: Mapped[str | None] = mapped_column(String(10))
+    rating_year: Mapped[int | None] = mapped_column(Integer)
+    party_branch: Mapped[str | None] = mapped_column(String(20))
+    charity_recognized: Mapped[bool | None] = mapped_column(Boolean)
+    public_fundraising: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    # Derived from name on every save: match key and pinyin initials for search.
+    search_key: Mapped[str] = mapped_column(String(300), index=True, default="")
+
+
+class Township(Base):
+    __tablename__ = "township"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(9), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    villages: Mapped[list[Village]] = relationship(back_populates="township", order_by="Village.code")
+
+
+class Village(Base):
+    __tablename__ = "village"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(String(60))
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    township: Mapped[Township] = relationship(back_populates="villages")
+
+
+class Institution(Base):
+    __tablename__ = "institution"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    address: Mapped[str | None] = mapped_column(String(120))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    township: Mapped[Township] = relationship()
+
+
+class Household(Base):
+    __tablename__ = "household"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    head_name: Mapped[str] = mapped_column(String(30))
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
+    size: Mapped[int] = mapped_column(Integer, CheckConstraint("size >= 1"))
+    groups: Mapped[list[str]] = mapped_column(JSON, default=list)
+    registered_poor: Mapped[bool] = mapped_column(Boolean, default=True)
+    village: Mapped[Village] = relationship()
+
+
+class Campaign(Base):
+    __tablename__ = "campaign"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    year: Mapped[int] = mapped_column(Integer)
+    target_organizations: Mapped[int | None] = mapped_column(Integer)
+    target_villages: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Pairing(Base):
+    __tablename__ = "pairing"
+    __table_args__ = (
+        CheckConstraint(
+            "(target_kind = 'village' AND village_id IS NOT NULL AND household_id IS NULL AND institution_id IS NULL)"
+            " OR (target_kind = 'household' AND household_id IS NOT NULL AND institution_id IS NULL)"
+            " OR (target_kind = 'institution' AND institution_id IS NOT NULL AND household_id IS NULL)",
+            name="pairing_one_target",
+        ),
+        CheckConstraint("term_end >= term_start", name="pairing_term_order"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_no: Mapped[str] = mapped_column(String(40), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    target_kind: Mapped[str] = mapped_column(String(20))
+    # The township every pairing reports under (the target's township).
+    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
+    institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    signed_on: Mapped[date] = mapped_column(Date)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    commitments: Mapped[str | None] = mapped_column(Text)
+    assessment_standard: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    organization: Mapped[Organization] = relationship()
+    township: Mapped[Township] = relationship()
+    village: Mapped[Village | None] = relationship()
+    household: Mapped[Household | None] = relationship()
+    institution: Mapped[Institution | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
+    projects: Mapped[list[Project]] = relationship(
+        back_populates="pairing", order_by="Project.seq", cascade="all, delete-orphan"
+    )
+
+
+class Project(Base):
+    __tablename__ = "project"
+    __table_args__ = (
+        UniqueConstraint("pairing_id", "seq"),
+        CheckConstraint("seq IN (1, 2)", name="project_seq_1_2"),
+        CheckConstraint("budget_fen >= 0", name="project_budget_non_negative"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(80))
+    domain: Mapped[str] = mapped_column(String(30))
+    method: Mapped[str] = mapped_column(String(30))
+    budget_fen: Mapped[int] = mapped_column(BigInteger)
+    indicators: Mapped[str | None] = mapped_column(Text)
+    pairing: Mapped[Pairing] = relationship(back_populates="projects")
