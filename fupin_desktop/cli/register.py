@@ -1,0 +1,181 @@
+"""``fupin org|pairing|household|campaign …``: the register from the command line."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from fupin_desktop.cli.common import context, err, print_json, print_table
+from fupin_desktop.domain.formspec import FormSpec, load_forms
+from fupin_desktop.paths import forms_dir
+from fupin_desktop.services import campaigns, households, organizations, pairings
+from fupin_desktop.services.records import RecordView, SaveResult
+
+
+def _add_form_options(parser: argparse.ArgumentParser, spec: FormSpec) -> None:
+    """One option per form field, so a new field in forms/ is a new option here too."""
+    for f in spec.fields:
+        if f.readonly:
+            continue
+        hint = f" 可选：{'、'.join(f.choice_labels())}" if f.choices else ""
+        parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f"field_{f.name}", metavar="值",
+                            help=f"{f.label}{'（必填）' if f.required else ''}{hint}")
+
+
+def _form_values(args: argparse.Namespace, spec: FormSpec) -> dict[str, Any]:
+    return {f.name: getattr(args, f"field_{f.name}") for f in spec.fields
+            if getattr(args, f"field_{f.name}", None) is not None}
+
+
+def _report_saved(result: SaveResult, what: str) -> int:
+    for w in result.warnings:
+        err(f"提醒：「{w.label}」{w.message}")
+    print(f"{what}已{'新增' if result.created else '保存'}（编号 {result.id}）")
+    return 0
+
+
+def _rows(views: list[RecordView], spec: FormSpec, extra: list[tuple[str, str]] = ()) -> tuple[list[str], list[list[str]]]:
+    fields = spec.list_fields
+    headers = [f.label for f in fields] + [title for title, _ in extra]
+    rows = [[f.display(v.values.get(f.name)) for f in fields] + [str(v.extra.get(key, "")) for _, key in extra]
+            for v in views]
+    return headers, rows
+
+
+def cmd_org_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    views = organizations.list_organizations(ctx, args.search or "")
+    if args.json:
+        print_json([{"id": v.id, **v.values, "pairings": v.extra["pairings"]} for v in views])
+    else:
+        print_table(*_rows(views, ctx.forms["organization"], [("结对数", "pairings")]))
+        print(f"共 {len(views)} 个社会组织")
+    return 0
+
+
+def cmd_org_add(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    return _report_saved(organizations.save_organization(ctx, _form_values(args, ctx.forms["organization"])),
+                         "社会组织")
+
+
+def _parse_project(text: str, spec: FormSpec) -> dict[str, Any]:
+    parts = [p.strip() for p in text.split("|")]
+    names = [f.name for f in spec.fields]
+    return dict(zip(names, parts + [""] * (len(names) - len(parts)), strict=False))
+
+
+def cmd_pairing_add(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    projects = [_parse_project(p, ctx.forms["project"]) for p in args.project or []]
+    result = pairings.save_pairing(ctx, _form_values(args, ctx.forms["pairing"]), projects)
+    return _report_saved(result, "结对协议")
+
+
+def cmd_pairing_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    views = pairings.list_pairings(ctx, args.search or "")
+    if args.json:
+        print_json([{"id": v.id, **v.values, "credit_code": v.extra["credit_code"], "target_code": v.extra["target_code"],
+                     "projects": v.extra["projects"]} for v in views])
+    else:
+        headers, rows = _rows(views, ctx.forms["pairing"], [("项目数", "project_count")])
+        rows = [r[:-1] + [str(len(v.extra["projects"]))] for r, v in zip(rows, views, strict=True)]
+        print_table(headers, rows)
+        print(f"共 {len(views)} 份结对协议")
+    return 0
+
+
+def cmd_household_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    views = households.list_households(ctx, args.search or "")
+    if args.json:
+        print_json([{"id": v.id, **v.values} for v in views])
+    else:
+        print_table(*_rows(views, ctx.forms["household"]))
+    return 0
+
+
+def cmd_campaign_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    views = campaigns.list_campaigns(ctx)
+    if args.json:
+        print_json([{"id": v.id, **v.values, **v.extra} for v in views])
+        return 0
+    headers = ["行动名称", "起始年度", "社会组织（目标）", "村（社区）（目标）", "结对数"]
+    rows = [[v.values["name"], str(v.values["year"]),
+             f"{v.extra['organizations']}/{v.values.get('target_organizations') or '-'}",
+             f"{v.extra['villages']}/{v.values.get('target_villages') or '-'}", str(v.extra["pairings"])] for v in views]
+    print_table(headers, rows)
+    return 0
+
+
+def _import(kind: str):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        from fupin_desktop.services.register_import import import_register, run_import
+
+        ctx = context(args, signed_in=True)
+        result = run_import(import_register(ctx, kind, Path(args.file)))
+        for w in result.warnings:
+            err(f"提醒：{w}")
+        print(f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
+        return 0
+    return run
+
+
+def _template(kind: str):  # type: ignore[no-untyped-def]
+    def run(args: argparse.Namespace) -> int:
+        from fupin_desktop.services.register_import import template_for
+
+        ctx = context(args, signed_in=False)
+        template_for(ctx, kind, Path(args.output))
+        print(f"已生成空白模板：{args.output}")
+        return 0
+    return run
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    forms = load_forms(forms_dir())
+    org = sub.add_parser("org", help="社会组织名册").add_subparsers(dest="action", required=True, metavar="操作")
+    p = org.add_parser("list", parents=[common], help="列出社会组织（可按名称、代码、拼音首字母搜索）")
+    p.add_argument("--search", "-s", help="名称的一部分、信用代码或拼音首字母，如 jjsmsh")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_org_list)
+    p = org.add_parser("add", parents=[common], help="登记一个社会组织")
+    _add_form_options(p, forms["organization"])
+    p.set_defaults(func=cmd_org_add)
+    p = org.add_parser("import", parents=[common], help="从 Excel 导入社会组织名册（有错则整表不导入）")
+    p.add_argument("file")
+    p.set_defaults(func=_import("organization"))
+    p = org.add_parser("template", parents=[common], help="下载空白的社会组织名册模板")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_template("organization"))
+
+    pairing = sub.add_parser("pairing", help="结对帮扶协议").add_subparsers(dest="action", required=True, metavar="操作")
+    p = pairing.add_parser("list", parents=[common], help="列出结对协议（含镇街、结对对象、社会组织）")
+    p.add_argument("--search", "-s")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pairing_list)
+    p = pairing.add_parser("add", parents=[common], help="新增一份结对协议")
+    _add_form_options(p, forms["pairing"])
+    p.add_argument("--project", action="append", metavar="名称|领域|方式|预算万元|目标指标",
+                   help="合作项目，1–2 个，每个用一次 --project")
+    p.set_defaults(func=cmd_pairing_add)
+    p = pairing.add_parser("import", parents=[common], help="从 Excel 导入结对名单（有错则整表不导入）")
+    p.add_argument("file")
+    p.set_defaults(func=_import("pairing"))
+    p = pairing.add_parser("template", parents=[common], help="下载空白的结对名单模板")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_template("pairing"))
+
+    household = sub.add_parser("household", help="帮扶对象").add_subparsers(dest="action", required=True, metavar="操作")
+    p = household.add_parser("list", parents=[common], help="列出帮扶对象（身份证号脱敏）")
+    p.add_argument("--search", "-s")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_household_list)
+
+    campaign = sub.add_parser("campaign", help="专项行动").add_subparsers(dest="action", required=True, metavar="操作")
+    p = campaign.add_parser("list", parents=[common], help="专项行动及完成进度")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_campaign_list)
