@@ -83,7 +83,7 @@ def write_household(session: Session, username: str, spec: FormSpec, values: dic
                     target: Household | None) -> tuple[int, bool]:
     created = target is None
     target = target or Household()
-    before = {} if created else snapshot(target, spec)
+    before = {} if created else {**snapshot(target, spec), "village": target.village.name}
     apply_values(target, spec, values)
     target.village_id = village.id
     session.add(target)

@@ -69,7 +69,7 @@ def list_organizations(ctx: ServiceContext, query: str = "", *, include_deregist
 
 
 def _pairing_counts(s: Session) -> dict[int, int]:
-    return dict(s.execute(select(Pairing.organization_id, func.count()).group_by(Pairing.organization_id)).tuples().all())
+    return dict(s.execute(select(Pairing.organization_id, func.count()).group_by(Pairing.organization_id)).all())
 
 
 def get_organization(ctx: ServiceContext, org_id: int) -> RecordView:

@@ -45,7 +45,7 @@ def place_key(name: str) -> str:
 
 def list_townships(ctx: ServiceContext) -> list[RecordView]:
     with ctx.db.reading() as s:
-        counts = dict(s.execute(select(Village.township_id, func.count()).group_by(Village.township_id)).tuples().all())
+        counts = dict(s.execute(select(Village.township_id, func.count()).group_by(Village.township_id)).all())
         return [
             RecordView(t.id, {"code": t.code, "name": t.name},
                        {"villages": counts.get(t.id, 0), "kind": parse_division_code(t.code).township_kind})
@@ -167,7 +167,7 @@ def save_institution(ctx: ServiceContext, raw: dict[str, Any], institution_id: i
         target = s.get(Institution, institution_id) if institution_id else Institution()
         if target is None:
             raise NotFound("找不到这个福利机构。")
-        before = snapshot(target, spec) if institution_id else {}
+        before = {**snapshot(target, spec), "township": target.township.name} if institution_id else {}
         apply_values(target, spec, checked.values)
         target.township_id = township.id
         s.add(target)
@@ -181,10 +181,10 @@ def save_institution(ctx: ServiceContext, raw: dict[str, Any], institution_id: i
 def village_stats(ctx: ServiceContext) -> dict[int, dict[str, int]]:
     """Per village: households and pairings (for the places page)."""
     with ctx.db.reading() as s:
-        households = dict(s.execute(select(Household.village_id, func.count()).group_by(Household.village_id)).tuples().all())
+        households = dict(s.execute(select(Household.village_id, func.count()).group_by(Household.village_id)).all())
         pairings = dict(s.execute(
             select(Pairing.village_id, func.count()).where(Pairing.village_id.is_not(None)).group_by(Pairing.village_id)
-        ).tuples().all())
+        ).all())
     return {vid: {"households": households.get(vid, 0), "pairings": pairings.get(vid, 0)}
             for vid in set(households) | set(pairings)}
 

@@ -25,7 +25,7 @@ def get_setting(db: Database, key: str) -> str | None:
 
 def bureau(db: Database) -> Bureau:
     with db.reading() as s:
-        values = dict(s.execute(select(Setting.key, Setting.value)).tuples().all())
+        values = dict(s.execute(select(Setting.key, Setting.value)).all())
     if "bureau_name" not in values:
         raise KnownError("数据库尚未初始化：请先运行 fupin init（或 fupin demo 生成演示数据）。")
     return Bureau(values["bureau_name"], values["division_code"], int(values.get("division_year", "0")))

@@ -1,0 +1,68 @@
+"""Shared test set-up: Qt offscreen before any Qt import; a demo county built once per run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def division_table():  # type: ignore[no-untyped-def]
+    from fupin_desktop.intake.division_table import load_division_table
+
+    return load_division_table()
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory, division_table) -> Path:  # type: ignore[no-untyped-def]
+    """The demo county built once; tests get their own copy of the file (``demo_dir``)."""
+    from fupin_desktop.services.demo import build_demo
+    from fupin_desktop.store.db import Database
+
+    folder = tmp_path_factory.mktemp("demo-template")
+    db = Database.open(folder)
+    build_demo(db, division_table)
+    db.dispose()
+    return folder
+
+
+@pytest.fixture
+def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+def make_context(data_dir: Path, username: str):  # type: ignore[no-untyped-def]
+    from fupin_desktop.services.context import Forms, ServiceContext
+    from fupin_desktop.services.users import login
+    from fupin_desktop.store.db import Database
+
+    db = Database.open(data_dir, create=False)
+    return ServiceContext(db, Forms(), login(db, username, "demo"), data_dir)
+
+
+@pytest.fixture
+def clerk(demo_dir: Path):  # type: ignore[no-untyped-def]
+    ctx = make_context(demo_dir, "clerk")
+    yield ctx
+    ctx.db.dispose()
+
+
+@pytest.fixture
+def reviewer(clerk):  # type: ignore[no-untyped-def]
+    from fupin_desktop.services.users import login
+
+    return clerk.as_user(login(clerk.db, "reviewer", "demo"))
+
+
+@pytest.fixture
+def admin(clerk):  # type: ignore[no-untyped-def]
+    from fupin_desktop.services.users import login
+
+    return clerk.as_user(login(clerk.db, "admin", "demo"))
