@@ -1,0 +1,87 @@
+"""The command line: same use cases, exit 0 done / 1 refused / 2 usage, messages in Chinese on stderr."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fupin_desktop.cli import main
+from fupin_desktop.domain.credit_code import make_credit_code
+
+CODE = make_credit_code("5", "3", "350582", "MA2Y1234")
+
+
+@pytest.fixture
+def as_clerk(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "demo")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_org_add_refuses_a_bad_code_and_accepts_a_good_one(demo_dir: Path, capsys, as_clerk) -> None:
+    base = ["--data-dir", str(demo_dir), "org", "add", "--user", "clerk", "--name", "晋江市星火助学基金会", "--kind", "基金会"]
+    code, _, err = run(capsys, *base, "--credit-code", CODE[:-1] + ("1" if CODE[-1] != "1" else "2"))
+    assert code == 1 and "统一社会信用代码" in err
+    code, out, _ = run(capsys, *base, "--credit-code", CODE)
+    assert code == 0 and "已新增" in out
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "org", "list", "--json", "-s", "星火助学")
+    assert [o["credit_code"] for o in json.loads(out)] == [CODE]
+
+
+@pytest.mark.parametrize("projects", [0, 3])
+def test_pairing_add_with_zero_or_three_projects_is_refused(demo_dir: Path, capsys, as_clerk, projects: int) -> None:
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "org", "list", "--json")
+    org = json.loads(out)[0]["credit_code"]
+    args = ["--data-dir", str(demo_dir), "pairing", "add", "--user", "clerk", "--organization", org,
+            "--target-kind", "村（社区）", "--target", "350582001004", "--signed-on", "2020-05-20",
+            "--term-start", "2020-05-20", "--term-end", "2021-12-31"]
+    args += ["--project", "助学圆梦|教育|直接捐赠|2|资助 5 名学生"] * projects
+    code, _, err = run(capsys, *args)
+    assert code == 1 and "合作项目应为 1–2 个" in err
+    code, _, _ = run(capsys, *args[: len(args) - 2 * projects], "--project", "助学圆梦|教育|直接捐赠|2|资助 5 名学生")
+    assert code == 0
+
+
+def test_pairing_list_json_names_township_target_and_organization(demo_dir: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "pairing", "list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) >= 100
+    assert all(r["township"] and r["target"] and r["organization"] and r["projects"] for r in rows)
+    assert sum(r["campaign"] == "百社解千难" for r in rows) >= 100
+
+
+def test_changes_need_a_user_and_the_right_password(demo_dir: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "wrong")
+    code, _, err = run(capsys, "--data-dir", str(demo_dir), "org", "add", "--user", "clerk", "--name", "x")
+    assert code == 1 and "用户名或密码不正确" in err
+
+
+def test_usage_error_exits_2(capsys) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["org", "frobnicate"])
+    assert caught.value.code == 2
+
+
+def test_init_creates_a_county_with_its_places(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "s3cret")
+    code, _, _ = run(capsys, "init", "--data-dir", str(tmp_path), "--bureau", "晋江市民政局", "--division", "350582",
+                     "--admin", "boss")
+    assert code == 0
+    code, out, _ = run(capsys, "places", "list", "--data-dir", str(tmp_path))
+    assert "青阳街道" in out and out.count("\n") == 23  # header + 22 township-level units
+    code, _, err = run(capsys, "init", "--data-dir", str(tmp_path), "--bureau", "x", "--division", "350582",
+                       "--admin", "boss")
+    assert code == 1 and "已经初始化" in err
+
+
+def test_demo_never_overwrites_a_real_database(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "s3cret")
+    run(capsys, "init", "--data-dir", str(tmp_path), "--bureau", "某县民政局", "--division", "350582", "--admin", "boss")
+    code, _, err = run(capsys, "demo", "--data-dir", str(tmp_path), "--force")
+    assert code == 1 and "正式数据库" in err
