@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Prepare a machine to run fupin-desktop from this checkout: the system libraries Qt needs
+# (Debian/Ubuntu, via apt-get; skipped where they are present or apt is absent) and a
+# virtual environment in .venv with the program and its test tools.
+#   scripts/bootstrap.sh          program + tests
+#   scripts/bootstrap.sh --test   also the tools the tests use (Xvfb, poppler-utils)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+qt_libs=(libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libx11-xcb1 libxcb-cursor0
+  libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-render0
+  libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0)
+test_tools=(xvfb xauth poppler-utils)
+
+wanted=("${qt_libs[@]}")
+[ "${1:-}" = "--test" ] && wanted+=("${test_tools[@]}")
+
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" = 0 ] || sudo="sudo"
+    echo "Installing system packages: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
