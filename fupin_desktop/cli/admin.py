@@ -7,7 +7,14 @@ import os
 import shutil
 from pathlib import Path
 
-from fupin_desktop.cli.common import PASSWORD_ENV, context, folder, open_db, password_from_env_or_prompt, print_table
+from fupin_desktop.cli.common import (
+    PASSWORD_ENV,
+    context,
+    folder,
+    open_db,
+    password_from_env_or_prompt,
+    print_table,
+)
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services import audit_log, places, users
 from fupin_desktop.services.setup import initialize

@@ -10,7 +10,15 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from fupin_desktop.errors import DatabaseError
-from fupin_desktop.store.db import DB_FILE, Database, alembic_config, current_revision, head_revision, make_engine, migrate
+from fupin_desktop.store.db import (
+    DB_FILE,
+    Database,
+    alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+)
 
 
 def _revisions() -> list[str]:
