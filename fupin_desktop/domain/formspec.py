@@ -26,9 +26,9 @@ FIELD_TYPES = frozenset({
 })
 _FIELD_KEYS = frozenset({
     "name", "label", "type", "required", "help", "max_length", "min", "max", "choices",
-    "aliases", "list", "width", "ref", "personal", "default", "readonly", "placeholder",
+    "aliases", "list", "width", "ref", "personal", "default", "readonly", "placeholder", "group", "unit",
 })
-_FORM_KEYS = frozenset({"name", "title", "key", "checks", "repeat", "sheet", "help"})
+_FORM_KEYS = frozenset({"name", "title", "key", "checks", "repeat", "sheet", "help", "params"})
 _REPEAT_KEYS = frozenset({"form", "min", "max", "prefix", "title"})
 
 _TRUE = {"是", "有", "y", "yes", "true", "1", "√", "✓", "已认定", "具备"}
@@ -55,6 +55,8 @@ class FieldSpec:
     default: Any = None
     readonly: bool = False
     placeholder: str = ""
+    group: str = ""  # a merged header above several columns (合作村社 → 村（社区）/ 社会组织名称)
+    unit: str = ""  # 万元, 户, 人次 … shown in headers and used to read "3.5万元"
 
     @property
     def headers(self) -> tuple[str, ...]:
@@ -226,6 +228,7 @@ class FormSpec:
     repeat: RepeatSpec | None = None
     sheet: str = ""
     help: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # thresholds of the form's checks
     _by_name: dict[str, FieldSpec] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -302,7 +305,7 @@ def parse_form(text: str, source: str = "<form>") -> FormSpec:
     return FormSpec(
         name=head["name"], title=head["title"], fields=fields, key=key,
         checks=tuple(head.get("checks", ())), repeat=repeat, sheet=head.get("sheet", head["title"]),
-        help=head.get("help", ""),
+        help=head.get("help", ""), params=dict(head.get("params", {})),
     )
 
 

@@ -77,3 +77,17 @@ def test_sqlite_settings_are_durable(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
     db.dispose()
+
+
+def test_models_and_migrations_agree(tmp_path: Path) -> None:
+    """A model changed without its migration (or the reverse) shows up here."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from fupin_desktop.store import models_monthly  # noqa: F401
+    from fupin_desktop.store.models import Base
+
+    engine = make_engine(f"sqlite:///{tmp_path / DB_FILE}")
+    migrate(engine)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
