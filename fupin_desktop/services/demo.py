@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.domain.id_number import make_id_number
+from fupin_desktop.domain.periods import Period
 from fupin_desktop.domain.pinyin import search_key
 from fupin_desktop.domain.records import check_record
 from fupin_desktop.intake.division_table import DivisionTable
 from fupin_desktop.services.context import Forms
+from fupin_desktop.services.demo_monthly import build_demo_months
 from fupin_desktop.services.pairings import CheckedPairing, Resolved, write_pairing
 from fupin_desktop.services.setup import initialize, mark_demo
 from fupin_desktop.services.users import add_user_unchecked
@@ -125,9 +127,18 @@ def _households(session: Session, rng: random.Random, villages: list[Village], c
 
 
 def build_demo(db: Database, table: DivisionTable, *, seed: int = 20200428, organizations: int = 130,
-               pairings: int = 112, households: int = 160, forms: Forms | None = None) -> None:
-    """Fill an empty database with the demo county (the bench uses larger counts)."""
+               pairings: int = 112, households: int = 160, forms: Forms | None = None,
+               today: date | None = None, monthly: bool = True) -> None:
+    """Fill an empty database with the demo county (the bench uses larger counts).
+
+    Dates follow ``today`` so the demo is always alive: pairings signed about 14 months
+    ago, and (with ``monthly``) the twelve months up to last month of monthly statistics.
+    """
     forms = forms or Forms()
+    today = today or date.today()
+    start = Period.of_date(today)
+    for _ in range(14):
+        start = start.previous()
     rng = random.Random(seed)
     initialize(db, bureau=DEMO_BUREAU, division=DEMO_DIVISION, admin="admin", password=DEMO_PASSWORD, table=table)
     mark_demo(db)
@@ -163,17 +174,19 @@ def build_demo(db: Database, table: DivisionTable, *, seed: int = 20200428, orga
             target = {"village": paired_villages[n % len(paired_villages)], "household": homes[n % len(homes)],
                       "institution": institutions[n % len(institutions)]}[kind]
             township = target.village.township if kind == "household" else target.township
-            signed = date(2020, 5, 10) + timedelta(days=rng.randrange(20))
+            signed = start.first_day + timedelta(days=rng.randrange(25))
             projects = []
             for name, domain, method, indicator in rng.sample(_PROJECTS, rng.choice([1, 2, 2])):
                 projects.append({"name": name, "domain": domain, "method": method,
                                  "budget_fen": rng.randrange(2, 60) * 500_000,  # 0.5 万元 steps
                                  "indicators": indicator.format(n=rng.randrange(3, 40))})
             campaign = campaigns[0] if n < max(100, pairings - 10) else rng.choice(campaigns[1:])
-            values = {"agreement_no": f"JD2020-{n + 1:04d}", "target_kind": kind, "signed_on": signed,
-                      "term_start": signed, "term_end": date(2021, 12, 31),
+            values = {"agreement_no": f"JD{signed.year}-{n + 1:04d}", "target_kind": kind, "signed_on": signed,
+                      "term_start": signed, "term_end": date(today.year + 1, 12, 31),
                       "commitments": "每季度入村不少于一次，按合作方案落实帮扶资金和物资",
                       "assessment_standard": "按合作方案预期目标逐项考核；年终评估结果报市民政局",
                       "status": "active"}
             cp = CheckedPairing(values, projects, Resolved(org, township, target, campaign))
             write_pairing(s, "system", cp, None)
+    if monthly:
+        build_demo_months(db, forms, today, seed=seed)

@@ -16,16 +16,18 @@ class Permission(Enum):
     LOAD_DIVISION_TABLE = "载入新年度区划代码表"
     MANAGE_USERS = "管理用户"
     VIEW_AUDIT = "查看操作日志"
+    ENTER_MONTHLY = "录入和导入月报"
+    REVIEW_MONTHLY = "审核月报"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({
         Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
-        Permission.SET_VILLAGE_FLAGS,
+        Permission.SET_VILLAGE_FLAGS, Permission.ENTER_MONTHLY,
     }),
     Role.REVIEWER: frozenset({
         Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
-        Permission.SET_VILLAGE_FLAGS, Permission.VIEW_AUDIT,
+        Permission.SET_VILLAGE_FLAGS, Permission.VIEW_AUDIT, Permission.ENTER_MONTHLY, Permission.REVIEW_MONTHLY,
     }),
     # The administrator keeps the system, not the case files: no household data in full.
     Role.ADMIN: frozenset({

@@ -1,0 +1,316 @@
+"""Monthly statistics of one township and month: view, type in, submit, approve, return, reopen.
+
+Each township-month is a series of revisions. Drafts are the clerk's working copy; a
+returned or approved month is never edited in place: the next change is a new revision,
+so what the reviewer saw stays in the history. Only approved revisions count in summaries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fupin_desktop.domain.errors import CodeError
+from fupin_desktop.domain.formspec import FormSpec
+from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_errors, row_flags
+from fupin_desktop.domain.periods import Period
+from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.pairings import target_label
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.store import audit
+from fupin_desktop.store.models import Household, Pairing, Township
+from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
+
+FORM = "monthly"
+STATUS_LABELS = {"missing": "未报", "draft": "草稿", "submitted": "待审核", "returned": "已退回", "approved": "已审核"}
+HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    pairing_id: int
+    seq: int
+    village: str
+    organization: str
+    values: dict[str, Any]  # content, progress and the figures (fen / counts)
+    flags: list[dict[str, str]] = field(default_factory=list)
+    source_row: int | None = None
+
+
+@dataclass(frozen=True)
+class RevisionInfo:
+    revision: int
+    status: str
+    source: str
+    file_name: str | None
+    created_at: datetime
+    created_by: str
+    reviewed_by: str | None
+    review_note: str | None
+
+
+@dataclass(frozen=True)
+class MonthView:
+    township_id: int
+    township: str
+    period: str
+    revision: int | None
+    status: str  # missing | draft | submitted | returned | approved
+    received_on: date | None
+    filled_on: date | None
+    review_note: str | None
+    rows: list[MonthRow]
+    history: list[RevisionInfo]
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
+    def editable(self) -> bool:
+        return self.status in ("missing", "draft", "returned")
+
+    def totals(self) -> dict[str, int]:
+        return {name: sum(int(r.values.get(name) or 0) for r in self.rows) for name in FIGURES}
+
+
+def active_pairings(session: Session, township_id: int, period: Period) -> list[Pairing]:
+    """Pairings of the township whose term overlaps the month, in a stable order."""
+    stmt = (select(Pairing).where(Pairing.township_id == township_id, Pairing.term_start <= period.last_day,
+                                  Pairing.term_end >= period.first_day)
+            .order_by(Pairing.village_id, Pairing.agreement_no))
+    return list(session.scalars(stmt))
+
+
+def current_report(session: Session, township_id: int, period: Period) -> MonthlyReport | None:
+    return session.scalar(select(MonthlyReport).where(
+        MonthlyReport.township_id == township_id, MonthlyReport.period == str(period))
+        .order_by(MonthlyReport.revision.desc()).limit(1))
+
+
+def _row_values(row: MonthlyRow) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in (*TEXTS, *FIGURES)}
+
+
+def histories(session: Session, pairing_ids: list[int], period: Period) -> dict[int, RowHistory]:
+    """Each pairing's approved figures of the earlier months (oldest first) and its household cap."""
+    first = period
+    for _ in range(HISTORY_MONTHS):
+        first = first.previous()
+    approved = (select(MonthlyReport.township_id, MonthlyReport.period, func.max(MonthlyReport.revision).label("rev"))
+                .where(MonthlyReport.status == "approved", MonthlyReport.period >= str(first),
+                       MonthlyReport.period < str(period))
+                .group_by(MonthlyReport.township_id, MonthlyReport.period).subquery())
+    stmt = (select(MonthlyReport.period, MonthlyRow)
+            .join(MonthlyRow, MonthlyRow.report_id == MonthlyReport.id)
+            .join(approved, (approved.c.township_id == MonthlyReport.township_id)
+                  & (approved.c.period == MonthlyReport.period) & (approved.c.rev == MonthlyReport.revision))
+            .where(MonthlyRow.pairing_id.in_(pairing_ids)).order_by(MonthlyReport.period))
+    previous: dict[int, list[dict[str, Any]]] = {pid: [] for pid in pairing_ids}
+    for _, row in session.execute(stmt):
+        previous[row.pairing_id].append(_row_values(row))
+    caps: dict[int, int | None] = {}
+    for p in session.scalars(select(Pairing).where(Pairing.id.in_(pairing_ids))):
+        if p.target_kind == "household":
+            caps[p.id] = 1
+        elif p.target_kind == "village" and p.village_id is not None:
+            n = session.scalar(select(func.count()).select_from(Household).where(Household.village_id == p.village_id))
+            caps[p.id] = n or None
+        else:
+            caps[p.id] = None
+    return {pid: RowHistory(previous[pid], caps.get(pid)) for pid in pairing_ids}
+
+
+def check_rows(spec: FormSpec, entries: list[tuple[Pairing, dict[str, Any], int | None]],
+               hist: dict[int, RowHistory], *, file: str = "", sheet: str = ""
+               ) -> tuple[list[tuple[Pairing, dict[str, Any], list[dict[str, str]], int | None]], list[FieldProblem]]:
+    """Coerce and check each (pairing, raw values, sheet row); every problem names row and column."""
+    checked, problems = [], []
+    for n, (pairing, raw, source_row) in enumerate(entries, start=1):
+        row_no = source_row if source_row is not None else n
+        values: dict[str, Any] = {}
+        for name in (*TEXTS, *FIGURES):
+            f = spec.field(name)
+            given = raw.get(name)
+            try:
+                value = f.coerce(given)
+            except CodeError as exc:
+                problems.append(FieldProblem(name, f.label, f"{exc}，应填写{'不小于 0 的数字' if name in FIGURES else '文字'}",
+                                             row_no, sheet, file))
+                continue
+            if value is None and name in FIGURES:
+                value = 0  # the seed's own table has no figure columns; an empty cell means none
+            if value in (None, "") and f.required:
+                problems.append(FieldProblem(name, f.label, "必须填写", row_no, sheet, file))
+                continue
+            values[name] = value if value is not None else ""
+        if len(values) < len(TEXTS) + len(FIGURES):
+            continue
+        history = hist.get(pairing.id, RowHistory())
+        for name, message in row_errors(spec, values, history):
+            problems.append(FieldProblem(name, spec.field(name).label, message, row_no, sheet, file))
+        checked.append((pairing, values, [f.as_dict() for f in row_flags(spec, values, history)], source_row))
+    return checked, problems
+
+
+def _view(session: Session, township: Township, period: Period) -> MonthView:
+    report = current_report(session, township.id, period)
+    reports = list(session.scalars(select(MonthlyReport).where(
+        MonthlyReport.township_id == township.id, MonthlyReport.period == str(period))
+        .order_by(MonthlyReport.revision)))
+    history = [RevisionInfo(r.revision, r.status, r.source, r.file_name, r.created_at, r.created_by, r.reviewed_by,
+                            r.review_note) for r in reports]
+    if report is None:
+        rows = [MonthRow(p.id, n, target_label(p), p.organization.name,
+                         {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
+                for n, p in enumerate(active_pairings(session, township.id, period), start=1)]
+        return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history)
+    rows = [MonthRow(r.pairing_id, r.seq, target_label(r.pairing), r.pairing.organization.name, _row_values(r),
+                     list(r.flags or []), r.source_row) for r in report.rows]
+    return MonthView(township.id, township.name, str(period), report.revision, report.status, report.received_on,
+                     report.filled_on, report.review_note, rows, history)
+
+
+def get_month(ctx: ServiceContext, township_id: int, period: Period) -> MonthView:
+    with ctx.db.reading() as s:
+        township = s.get(Township, township_id)
+        if township is None:
+            raise NotFound("找不到这个镇（街道）。")
+        return _view(s, township, period)
+
+
+def locked_message(township: str, period: Period) -> str:
+    return (f"{township} {period.label_zh} 的月报已审核，数据已锁定。需要更正时，请审核人在“月度统计”里"
+            f"点“重新打开更正”（命令行：fupin monthly reopen --township {township} --period {period} "
+            "--reason 原因），更正后重新提交审核；原来的版本会保留在历史里。")
+
+
+def new_revision(session: Session, ctx: ServiceContext, township: Township, period: Period, *, source: str,
+                 received_on: date | None = None, file_name: str | None = None, file_sha256: str | None = None,
+                 filled_on: date | None = None) -> MonthlyReport:
+    last = current_report(session, township.id, period)
+    if last is not None and last.status == "approved" and source != "correction":
+        raise KnownError(locked_message(township.name, period))
+    first_received = session.scalar(select(func.min(MonthlyReport.received_on)).where(
+        MonthlyReport.township_id == township.id, MonthlyReport.period == str(period)))
+    report = MonthlyReport(
+        township_id=township.id, period=str(period), revision=(last.revision + 1) if last else 1, status="draft",
+        source=source, file_name=file_name, file_sha256=file_sha256, filled_on=filled_on,
+        received_on=first_received or received_on or date.today(), created_at=datetime.now(),
+        created_by=ctx.user.username)
+    session.add(report)
+    session.flush()
+    return report
+
+
+def store_rows(session: Session, report: MonthlyReport,
+               checked: list[tuple[Pairing, dict[str, Any], list[dict[str, str]], int | None]]) -> None:
+    if report.rows:
+        report.rows.clear()  # a draft saved again: old rows go first (unique per pairing)
+        session.flush()
+    report.rows = [MonthlyRow(pairing_id=p.id, seq=n, source_row=src, flags=flags, **values)
+                   for n, (p, values, flags, src) in enumerate(checked, start=1)]
+
+
+def save_entry(ctx: ServiceContext, township_id: int, period: Period, rows: list[dict[str, Any]],
+               received_on: date | None = None) -> MonthView:
+    """Save the data-entry grid: ``rows`` hold ``pairing_id`` and the typed text of each column."""
+    ctx.require(Permission.ENTER_MONTHLY)
+    spec = ctx.forms[FORM]
+    with ctx.db.transaction() as s:
+        township = s.get(Township, township_id)
+        if township is None:
+            raise NotFound("找不到这个镇（街道）。")
+        pairings = {p.id: p for p in active_pairings(s, township_id, period)}
+        unknown = [r["pairing_id"] for r in rows if r["pairing_id"] not in pairings]
+        if unknown:
+            raise KnownError(f"有 {len(unknown)} 行不是{township.name}本月在期的结对，请刷新后再填。")
+        entries = [(pairings[r["pairing_id"]], r, None) for r in rows]
+        checked, problems = check_rows(spec, entries, histories(s, list(pairings), period))
+        if problems:
+            raise ValidationFailed(problems, f"{township.name} {period.label_zh} 月报未保存：有 {len(problems)} 处需要改正。")
+        report = current_report(s, township_id, period)
+        if report is None or report.status != "draft":
+            if report is not None and report.status == "submitted":
+                raise KnownError(f"{township.name} {period.label_zh} 的月报已提交审核，等审核人审核或退回后才能修改。")
+            report = new_revision(s, ctx, township, period, source="entry", received_on=received_on)
+        store_rows(s, report, checked)
+        audit.append(s, username=ctx.user.username, action="save", entity="monthly_report", entity_id=report.id,
+                     summary=f"录入 {township.name} {period.label_zh} 月报（第 {report.revision} 版，{len(checked)} 行）",
+                     after={"township": township.name, "period": str(period), "revision": report.revision})
+        s.flush()
+        return _view(s, township, period)
+
+
+def _transition(ctx: ServiceContext, township_id: int, period: Period, *, allowed_from: tuple[str, ...],
+                to: str, action: str, note: str | None = None) -> MonthView:
+    with ctx.db.transaction() as s:
+        township = s.get(Township, township_id)
+        report = current_report(s, township_id, period)
+        if township is None or report is None:
+            raise NotFound("这个镇（街道）本月还没有月报。")
+        if report.status not in allowed_from:
+            raise KnownError(f"{township.name} {period.label_zh} 的月报现在是“{STATUS_LABELS[report.status]}”，"
+                             f"不能{action}。")
+        before = report.status
+        report.status = to
+        if to == "submitted":
+            report.submitted_at, report.submitted_by = datetime.now(), ctx.user.username
+        else:
+            report.reviewed_at, report.reviewed_by, report.review_note = datetime.now(), ctx.user.username, note
+        if to == "approved":
+            for row in report.rows:
+                row.flags_confirmed = True  # the reviewer saw the flags listed before approving
+        audit.append(s, username=ctx.user.username, action=action, entity="monthly_report", entity_id=report.id,
+                     summary=f"{action} {township.name} {period.label_zh} 月报（第 {report.revision} 版）"
+                             + (f"：{note}" if note else ""),
+                     before={"status": before}, after={"status": to, "note": note})
+        s.flush()
+        return _view(s, township, period)
+
+
+def submit(ctx: ServiceContext, township_id: int, period: Period) -> MonthView:
+    ctx.require(Permission.ENTER_MONTHLY)
+    return _transition(ctx, township_id, period, allowed_from=("draft",), to="submitted", action="提交")
+
+
+def approve(ctx: ServiceContext, township_id: int, period: Period, note: str = "") -> MonthView:
+    ctx.require(Permission.REVIEW_MONTHLY)
+    return _transition(ctx, township_id, period, allowed_from=("submitted",), to="approved", action="审核通过",
+                       note=note or None)
+
+
+def return_month(ctx: ServiceContext, township_id: int, period: Period, reason: str) -> MonthView:
+    ctx.require(Permission.REVIEW_MONTHLY)
+    if not reason.strip():
+        raise KnownError("退回时请写明原因，填报员据此修改。")
+    return _transition(ctx, township_id, period, allowed_from=("submitted",), to="returned", action="退回",
+                       note=reason.strip())
+
+
+def reopen(ctx: ServiceContext, township_id: int, period: Period, reason: str) -> MonthView:
+    """Correct an approved month: a new draft revision copied from it; the approved one stays."""
+    ctx.require(Permission.REVIEW_MONTHLY)
+    if not reason.strip():
+        raise KnownError("重新打开更正时请写明原因。")
+    with ctx.db.transaction() as s:
+        township = s.get(Township, township_id)
+        report = current_report(s, township_id, period)
+        if township is None or report is None or report.status != "approved":
+            raise KnownError("只有已审核的月报才需要重新打开更正。")
+        copy = new_revision(s, ctx, township, period, source="correction", received_on=report.received_on,
+                            filled_on=report.filled_on)
+        copy.review_note = f"更正：{reason.strip()}"
+        copy.rows = [MonthlyRow(pairing_id=r.pairing_id, seq=r.seq, source_row=r.source_row, flags=list(r.flags or []),
+                                **_row_values(r)) for r in report.rows]
+        audit.append(s, username=ctx.user.username, action="reopen", entity="monthly_report", entity_id=copy.id,
+                     summary=f"重新打开更正 {township.name} {period.label_zh} 月报（第 {copy.revision} 版）：{reason.strip()}",
+                     before={"revision": report.revision, "status": "approved"},
+                     after={"revision": copy.revision, "status": "draft"})
+        s.flush()
+        return _view(s, township, period)
