@@ -15,7 +15,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fupin_desktop.cli import admin, register
+    from fupin_desktop.cli import admin, monthly, register
 
     def common_options(default: object) -> argparse.ArgumentParser:
         common = argparse.ArgumentParser(add_help=False)
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
     admin.register(sub, common)
     register.register(sub, common)
+    monthly.register(sub, common)
     return parser
 
 

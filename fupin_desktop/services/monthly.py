@@ -87,6 +87,11 @@ def active_pairings(session: Session, township_id: int, period: Period) -> list[
     return list(session.scalars(stmt))
 
 
+def village_column(p: Pairing) -> str:
+    """What the 村（社区） column says for a pairing (import matching reads the same name back)."""
+    return p.village.name if p.village is not None else target_label(p)
+
+
 def current_report(session: Session, township_id: int, period: Period) -> MonthlyReport | None:
     return session.scalar(select(MonthlyReport).where(
         MonthlyReport.township_id == township_id, MonthlyReport.period == str(period))
@@ -166,11 +171,11 @@ def _view(session: Session, township: Township, period: Period) -> MonthView:
     history = [RevisionInfo(r.revision, r.status, r.source, r.file_name, r.created_at, r.created_by, r.reviewed_by,
                             r.review_note) for r in reports]
     if report is None:
-        rows = [MonthRow(p.id, n, target_label(p), p.organization.name,
+        rows = [MonthRow(p.id, n, village_column(p), p.organization.name,
                          {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
                 for n, p in enumerate(active_pairings(session, township.id, period), start=1)]
         return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history)
-    rows = [MonthRow(r.pairing_id, r.seq, target_label(r.pairing), r.pairing.organization.name, _row_values(r),
+    rows = [MonthRow(r.pairing_id, r.seq, village_column(r.pairing), r.pairing.organization.name, _row_values(r),
                      list(r.flags or []), r.source_row) for r in report.rows]
     return MonthView(township.id, township.name, str(period), report.revision, report.status, report.received_on,
                      report.filled_on, report.review_note, rows, history)
