@@ -28,6 +28,7 @@ def write_township_template(ctx: ServiceContext, township_id: int, period: Perio
             raise NotFound("找不到这个镇（街道）。")
         rows = [(n, monthly.village_column(p), p.organization.name)
                 for n, p in enumerate(monthly.active_pairings(s, township_id, period), start=1)]
+    Path(folder).mkdir(parents=True, exist_ok=True)
     path = Path(folder) / f"{township.name}_{period}_合作村社帮扶工作开展情况统计表.xlsx"
     spec = ctx.forms[monthly.FORM]
     write_monthly_template(spec, path, title=f"{spec.title}（{period.label_zh}）",
