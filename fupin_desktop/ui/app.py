@@ -1,0 +1,123 @@
+"""Starting the GUI: application, fonts, database, login, main window; and the crash dialog.
+
+``run_gui(data_dir, username=..., password=...)`` is what ``fupin`` (no sub-command) calls.
+An expected failure (no database, a newer database …) is a message box and exit code 1;
+anything unexpected is logged to ``<data_dir>/logs/fupin.log`` and shown in one dialog.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from fupin_desktop.errors import AuthError, KnownError
+from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
+from fupin_desktop.services.settings import bureau
+from fupin_desktop.services.users import login
+from fupin_desktop.store.db import Database
+from fupin_desktop.ui.compat import guard_singleton_refcounts
+from fupin_desktop.ui.fonts import install_fonts
+from fupin_desktop.ui.login_dialog import LoginDialog
+from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
+
+log = logging.getLogger("fupin_desktop")
+
+
+def log_file(data_dir: Path) -> Path:
+    return data_dir / "logs" / "fupin.log"
+
+
+def setup_logging(data_dir: Path) -> Path:
+    path = log_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+class CrashHandler:
+    """``sys.excepthook`` for the GUI: the traceback to the log, a dialog saying where it is."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.showing = False
+        self.previous = sys.excepthook
+
+    def install(self) -> CrashHandler:
+        sys.excepthook = self
+        return self
+
+    def message(self, exc: BaseException) -> str:
+        return (f"程序遇到了意外的错误，刚才的操作可能没有完成：\n\n{type(exc).__name__}: {exc}\n\n"
+                f"详细情况已记录在日志文件：\n{self.log_path}\n\n"
+                "请把这个文件发给技术支持人员。已保存的数据不受影响。")
+
+    def __call__(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            self.previous(exc_type, exc, tb)
+            return
+        log.error("未处理的异常\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if self.showing or QApplication.instance() is None:
+            return
+        self.showing = True
+        try:
+            QMessageBox.critical(None, "程序出错", self.message(exc))
+        finally:
+            self.showing = False
+
+
+def _application() -> QApplication:
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName(APP_TITLE)
+    app.setApplicationDisplayName(APP_TITLE)
+    app.setOrganizationName("fupin-desktop")
+    return app
+
+
+def _sign_in(db: Database, bureau_name: str, username: str | None, password: str | None) -> CurrentUser | None:
+    if username and password:
+        try:
+            return login(db, username, password)
+        except AuthError:
+            pass  # fall through to the dialog, which says what was wrong
+    dialog = LoginDialog(db, bureau_name, username or "")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.user
+
+
+def run_gui(data_dir: Path, *, username: str | None = None, password: str | None = None) -> int:
+    crash = CrashHandler(setup_logging(data_dir)).install()
+    guard_singleton_refcounts()  # before Qt is used much (PySide6 6.12.0 bug, see ui.compat)
+    app = _application()
+    install_fonts(app)
+    log.info("启动，数据文件夹 %s，日志 %s", data_dir, crash.log_path)
+    try:
+        db = Database.open(data_dir, create=False)
+        bureau_name = bureau(db).name
+    except KnownError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        return 1
+    user = _sign_in(db, bureau_name, username, password)
+    if user is None:
+        db.dispose()
+        return 0
+    ctx = ServiceContext(db, Forms(), user, data_dir)
+    window = MainWindow(ctx)
+    window.showMaximized()
+    log.info("用户 %s 登录", user.username)
+    code = app.exec()
+    db.dispose()
+    return code

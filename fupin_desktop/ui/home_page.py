@@ -1,0 +1,150 @@
+"""首页: the bureau, how big the register is, and how far each 专项行动 is against its targets."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fupin_desktop.services.campaigns import list_campaigns
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.households import list_households
+from fupin_desktop.services.organizations import list_organizations
+from fupin_desktop.services.pairings import list_pairings
+from fupin_desktop.services.places import list_villages
+from fupin_desktop.services.records import RecordView
+from fupin_desktop.services.settings import bureau
+
+
+def progress_bar(done: int, target: int) -> QProgressBar:
+    """``done`` of ``target``; a target passed shows as a full bar with the true count."""
+    bar = QProgressBar()
+    bar.setRange(0, max(target, 1))
+    bar.setValue(min(done, target))
+    percent = round(100 * done / target) if target else 0
+    bar.setFormat(f"{done} / {target}（{percent}%）")
+    bar.setTextVisible(True)
+    bar.setMinimumWidth(220)
+    if done >= target:  # reached: green, keeping the platform's own bar drawing
+        palette = bar.palette()
+        palette.setColor(QPalette.ColorRole.Highlight, QColor("#2e7d32"))
+        bar.setPalette(palette)
+    return bar
+
+
+class Figure(QFrame):
+    """A big number with its caption."""
+
+    def __init__(self, caption: str) -> None:
+        super().__init__()
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(self)
+        self.number = QLabel("—")
+        self.number.setStyleSheet("font-size: 22pt; font-weight: bold; color: #1565c0;")
+        self.caption = QLabel(caption)
+        self.caption.setStyleSheet("color: #555;")
+        self.detail = QLabel()
+        self.detail.setStyleSheet("color: #777;")
+        for w in (self.number, self.caption, self.detail):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(w)
+
+    def set(self, number: int, detail: str = "") -> None:
+        self.number.setText(str(number))
+        self.detail.setText(detail)
+
+
+class HomePage(QWidget):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 18)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
+        self.subtitle = QLabel("社会组织参与脱贫攻坚工作管理")
+        self.subtitle.setStyleSheet("color: #555; font-size: 12pt;")
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        figures = QHBoxLayout()
+        self.organizations = Figure("社会组织")
+        self.villages = Figure("村（社区）")
+        self.pairings = Figure("结对帮扶协议")
+        self.households = Figure("帮扶对象（户）")
+        for f in (self.organizations, self.villages, self.pairings, self.households):
+            figures.addWidget(f)
+        layout.addSpacing(10)
+        layout.addLayout(figures)
+        self.campaign_box = QGroupBox("专项行动进度（执行中的结对）")
+        self.campaign_grid = QGridLayout(self.campaign_box)
+        self.campaign_grid.setHorizontalSpacing(18)
+        layout.addSpacing(10)
+        layout.addWidget(self.campaign_box)
+        layout.addStretch(1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.title.setText(bureau(self.ctx.db).name)
+        organizations = list_organizations(self.ctx)
+        active = sum(1 for o in organizations if o.values.get("status") == "active")
+        self.organizations.set(active, f"正常 {active} 家，共登记 {len(organizations)} 家")
+        villages = list_villages(self.ctx)
+        flagged = sum(1 for v in villages if v.values.get("flags"))
+        self.villages.set(len(villages), f"其中有村情标识的 {flagged} 个")
+        pairings = list_pairings(self.ctx)
+        running = sum(1 for p in pairings if p.values.get("status") == "active")
+        self.pairings.set(len(pairings), f"执行中 {running} 份")
+        households = list_households(self.ctx)
+        self.households.set(len(households), f"{sum(int(h.values.get('size') or 0) for h in households)} 人")
+        self.show_campaigns(list_campaigns(self.ctx))
+
+    def show_campaigns(self, campaigns: list[RecordView]) -> None:
+        grid = self.campaign_grid
+        while grid.count():
+            item = grid.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        headers = ("专项行动", "起始年度", "参与社会组织", "结对村（社区）", "结对数")
+        for column, text in enumerate(headers):
+            label = QLabel(text)
+            label.setStyleSheet("font-weight: bold;")
+            grid.addWidget(label, 0, column)
+        for row, c in enumerate(campaigns, start=1):
+            name = QLabel(c.values["name"])
+            if c.values.get("description"):
+                name.setToolTip(c.values["description"])
+            grid.addWidget(name, row, 0)
+            grid.addWidget(QLabel(str(c.values.get("year") or "")), row, 1)
+            for column, (done, target) in enumerate(
+                    ((c.extra.get("organizations", 0), c.values.get("target_organizations") or 0),
+                     (c.extra.get("villages", 0), c.values.get("target_villages") or 0)), start=2):
+                grid.addWidget(progress_bar(done, target) if target else QLabel(f"{done}（未定目标）"), row, column)
+            grid.addWidget(QLabel(str(c.extra.get("pairings", 0))), row, 4)
+        grid.setColumnStretch(2, 1)
+        grid.setColumnStretch(3, 1)
+
+    def campaign_progress(self) -> dict[str, list[str]]:
+        """The text of each campaign's progress bars (for tests and screen readers)."""
+        result: dict[str, list[str]] = {}
+        grid = self.campaign_grid
+        for row in range(1, grid.rowCount()):
+            first = grid.itemAtPosition(row, 0)
+            if first is None:
+                continue
+            texts = []
+            for column in (2, 3):
+                item = grid.itemAtPosition(row, column)
+                widget = item.widget() if item else None
+                if isinstance(widget, QProgressBar | QLabel):
+                    texts.append(widget.text())
+            result[first.widget().text()] = texts
+        return result

@@ -1,0 +1,124 @@
+"""The main window: navigation on the left, one page per area, the data folder in the status bar.
+
+Pages get the ``ServiceContext`` and nothing else; they are built the first time they are
+shown and re-read their data each time they are shown again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QStyle,
+    QWidget,
+)
+
+from fupin_desktop.domain.enums import Role
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.settings import bureau
+from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.organizations_page import OrganizationsPage
+from fupin_desktop.ui.pairings_page import PairingsPage
+from fupin_desktop.ui.places_page import PlacesPage
+from fupin_desktop.ui.system_page import SystemPage
+
+APP_TITLE = "社会组织参与脱贫攻坚工作管理"
+SP = QStyle.StandardPixmap
+
+
+class PlaceholderPage(QLabel):
+    def __init__(self, title: str) -> None:
+        super().__init__(f"{title}\n\n将在后续版本提供")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("color: #777; font-size: 14pt;")
+
+
+def _placeholder(title: str) -> Callable[[ServiceContext], QWidget]:
+    return lambda _ctx: PlaceholderPage(title)
+
+
+# (navigation text, icon, how to build the page)
+PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget]]] = [
+    ("首页", SP.SP_DirHomeIcon, HomePage),
+    ("社会组织", SP.SP_FileDialogDetailedView, OrganizationsPage),
+    ("村社与帮扶对象", SP.SP_DirIcon, PlacesPage),
+    ("结对帮扶", SP.SP_FileDialogContentsView, PairingsPage),
+    ("月度统计", SP.SP_FileDialogInfoView, _placeholder("月度统计")),
+    ("年检年报", SP.SP_DialogApplyButton, _placeholder("年检年报")),
+    ("报送", SP.SP_ArrowUp, _placeholder("报送")),
+    ("接收", SP.SP_ArrowDown, _placeholder("接收")),
+    ("系统", SP.SP_ComputerIcon, SystemPage),
+]
+
+
+def window_title(bureau_name: str, ctx: ServiceContext) -> str:
+    return f"{bureau_name} · {APP_TITLE} — {ctx.user.display_name}（{Role(ctx.user.role).label}）"
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.bureau = bureau(ctx.db)
+        self.setWindowTitle(window_title(self.bureau.name, ctx))
+        self.nav = QListWidget()
+        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setSpacing(2)
+        self.nav.setStyleSheet("QListWidget { font-size: 11pt; } QListWidget::item { padding: 6px 4px; }")
+        self.stack = QStackedWidget()
+        self.pages: dict[str, QWidget] = {}
+        for text, icon, _factory in PAGES:
+            item = QListWidgetItem(self.style().standardIcon(icon), text)
+            self.nav.addItem(item)
+            self.stack.addWidget(QWidget())  # stands in until the page is first shown
+        self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 150))
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.setContentsMargins(4, 4, 4, 0)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        where = ctx.data_dir or (ctx.db.path.parent if ctx.db.path else "")
+        self.folder_label = QLabel(f"数据文件夹：{where}")
+        self.user_label = QLabel(f"当前用户：{ctx.user.display_name}（{Role(ctx.user.role).label}）")
+        demo = "　演示数据库" if ctx.is_demo else ""
+        self.statusBar().addWidget(self.folder_label, 1)
+        self.statusBar().addPermanentWidget(QLabel(f"{self.bureau.name}{demo}"))
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.nav.currentRowChanged.connect(self._show_row)
+        self.nav.setCurrentRow(0)
+        self.resize(1280, 720)
+
+    def _show_row(self, row: int) -> None:
+        if row < 0:
+            return
+        text, _icon, factory = PAGES[row]
+        page = self.pages.get(text)
+        if page is None:
+            page = factory(self.ctx)
+            self.pages[text] = page
+            old = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(old)
+            old.deleteLater()
+        else:
+            refresh = getattr(page, "refresh", None)
+            if callable(refresh):
+                refresh()
+        self.stack.setCurrentIndex(row)
+
+    def show_page(self, text: str) -> QWidget:
+        """Navigate to page ``text`` (as a click in the list would) and return it."""
+        row = next(n for n, (t, _i, _f) in enumerate(PAGES) if t == text)
+        if self.nav.currentRow() == row:
+            self._show_row(row)
+        else:
+            self.nav.setCurrentRow(row)
+        return self.pages[text]

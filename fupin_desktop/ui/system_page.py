@@ -1,0 +1,215 @@
+"""系统: users (管理员), the audit log (审核人、管理员, read-only), and one's own password."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fupin_desktop.domain.enums import Role
+from fupin_desktop.errors import KnownError
+from fupin_desktop.services.audit_log import list_records
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.users import change_password, create_user, list_users
+from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
+from fupin_desktop.ui.table_page import button
+
+AUDIT_LIMIT = 500
+ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
+           "demo": "演示数据", "approve": "审核", "submit": "报送", "seal": "盖章"}
+ENTITIES = {"organization": "社会组织", "pairing": "结对帮扶", "household": "帮扶对象", "village": "村（社区）",
+            "township": "镇（街道）", "institution": "福利机构", "campaign": "专项行动", "user": "用户",
+            "setting": "设置", "monthly_report": "月报"}
+
+
+def read_only_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> QTableWidget:
+    table = QTableWidget(len(rows), len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    fill_table(table, rows)
+    return table
+
+
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            item = QTableWidgetItem("" if value is None else str(value))
+            item.setToolTip(item.text())
+            table.setItem(r, c, item)
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setStretchLastSection(True)
+
+
+class NewUserDialog(QDialog):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("新增用户")
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setPlaceholderText("字母、数字或下划线")
+        self.display_name = QLineEdit()
+        self.role = QComboBox()
+        for member in Role:
+            self.role.addItem(member.label, member.value)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.confirm = QLineEdit()
+        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
+        for label, widget in (("用户名", self.username), ("姓名", self.display_name), ("角色", self.role),
+                              ("初始密码", self.password), ("再输一次", self.confirm)):
+            form.addRow(label, widget)
+        self.error = message_label()
+        ok = QPushButton("创建")
+        ok.clicked.connect(self.create)
+        cancel = QPushButton("取消")
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(ok)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+    def create(self) -> bool:
+        if self.password.text() != self.confirm.text():
+            show_message(self.error, "两次输入的密码不一致。", ERROR_COLOR)
+            return False
+        try:
+            create_user(self.ctx, self.username.text(), self.password.text(), self.role.currentData(),
+                        self.display_name.text().strip())
+        except KnownError as exc:
+            show_message(self.error, str(exc), ERROR_COLOR)
+            return False
+        self.accept()
+        return True
+
+
+class UsersTab(QWidget):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.table = read_only_table(("用户名", "姓名", "角色"), [])
+        self.add_button = button("新增用户", self.new_user)
+        tools = QHBoxLayout()
+        tools.addStretch(1)
+        tools.addWidget(self.add_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        fill_table(self.table, [(u.username, u.display_name, Role(u.role).label) for u in list_users(self.ctx)])
+
+    def new_user(self) -> NewUserDialog:
+        dialog = NewUserDialog(self.ctx, self)
+        dialog.accepted.connect(self.refresh)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+
+class AuditTab(QWidget):
+    HEADERS = ("序号", "时间", "用户", "操作", "对象", "摘要")
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.table = read_only_table(self.HEADERS, [])
+        note = QLabel(f"最近 {AUDIT_LIMIT} 条操作记录（只读，不能修改或删除）")
+        note.setStyleSheet("color: #555;")
+        tools = QHBoxLayout()
+        tools.addWidget(note)
+        tools.addStretch(1)
+        tools.addWidget(button("刷新", self.refresh))
+        layout = QVBoxLayout(self)
+        layout.addLayout(tools)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = [(e.seq, e.at, e.username, ACTIONS.get(e.action, e.action), ENTITIES.get(e.entity, e.entity), e.summary)
+                for e in list_records(self.ctx, limit=AUDIT_LIMIT)]
+        fill_table(self.table, rows)
+        self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+
+
+class PasswordTab(QWidget):
+    def __init__(self, ctx: ServiceContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        form = QFormLayout()
+        self.old = QLineEdit()
+        self.new = QLineEdit()
+        self.confirm = QLineEdit()
+        for label, edit in (("原密码", self.old), ("新密码", self.new), ("再输一次", self.confirm)):
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setMaximumWidth(280)
+            form.addRow(label, edit)
+        self.message = message_label()
+        change = button("修改密码", self.change)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(f"当前用户：{ctx.user.display_name}（{ctx.user.username}，{Role(ctx.user.role).label}）"))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(change, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addStretch(1)
+
+    def change(self) -> bool:
+        if self.new.text() != self.confirm.text():
+            show_message(self.message, "两次输入的新密码不一致。", ERROR_COLOR)
+            return False
+        try:
+            change_password(self.ctx, self.old.text(), self.new.text())
+        except KnownError as exc:
+            show_message(self.message, str(exc), ERROR_COLOR)
+            return False
+        for edit in (self.old, self.new, self.confirm):
+            edit.clear()
+        show_message(self.message, "密码已修改，下次登录请用新密码。", "#2e7d32")
+        return True
+
+
+class SystemPage(QTabWidget):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.users: UsersTab | None = None
+        self.audit: AuditTab | None = None
+        if ctx.can(Permission.MANAGE_USERS):
+            self.users = UsersTab(ctx)
+            self.addTab(self.users, "用户管理")
+        if ctx.can(Permission.VIEW_AUDIT):
+            self.audit = AuditTab(ctx)
+            self.addTab(self.audit, "操作日志")
+        self.addTab(PasswordTab(ctx), "修改密码")
+
+    def refresh(self) -> None:
+        for tab in (self.users, self.audit):
+            if tab is not None:
+                tab.refresh()

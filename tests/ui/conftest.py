@@ -1,0 +1,75 @@
+"""GUI test set-up: one copy of the demo county per test module, logged in as the clerk."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+
+from fupin_desktop.services.context import Forms, ServiceContext  # noqa: E402
+from fupin_desktop.services.users import login  # noqa: E402
+from fupin_desktop.store.db import Database  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pyside_refcount_guard() -> None:
+    """The program guards against PySide6 6.12.0's reference-count bug when it starts
+    (``ui.compat``); the GUI tests run under the same guard or abort after enough calls."""
+    from fupin_desktop.ui.compat import guard_singleton_refcounts
+
+    guard_singleton_refcounts()
+
+
+@pytest.fixture(scope="module")
+def ui_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("ui") / "data"
+    shutil.copytree(demo_template, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def ui_db(ui_dir: Path) -> Iterator[Database]:
+    db = Database.open(ui_dir, create=False)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="module")
+def ui_forms() -> Forms:
+    return Forms()
+
+
+def context_for(db: Database, forms: Forms, data_dir: Path, username: str) -> ServiceContext:
+    return ServiceContext(db, forms, login(db, username, "demo"), data_dir)
+
+
+@pytest.fixture(scope="module")
+def clerk_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceContext:
+    return context_for(ui_db, ui_forms, ui_dir, "clerk")
+
+
+@pytest.fixture(scope="module")
+def admin_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceContext:
+    return context_for(ui_db, ui_forms, ui_dir, "admin")
+
+
+@pytest.fixture(scope="module")
+def reviewer_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceContext:
+    return context_for(ui_db, ui_forms, ui_dir, "reviewer")
+
+
+# The offscreen platform says this when a window's size limits change or a popup (the
+# completer's list) raises itself and grabs the keyboard; none of it is our bug.
+_OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise|grabbing the (keyboard|mouse))"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt_log_ignore(_OFFSCREEN_NOISE))

@@ -1,0 +1,80 @@
+"""Start-up: fonts (with an Ext-B fallback), the crash dialog's log, run_gui end to end."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import pytest
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from fupin_desktop.ui import app as app_module
+from fupin_desktop.ui.fonts import install_fonts
+from fupin_desktop.ui.main_window import MainWindow
+
+
+def test_shipped_fonts_cover_rare_name_characters(qapp) -> None:
+    families = install_fonts(qapp)
+    assert families == ["Noto Sans SC", "LXGW WenKai"]
+    assert qapp.font().families()[:2] == families
+    assert QFontMetrics(QFont("Noto Sans SC")).inFontUcs4(ord("堃"))
+    assert QFontMetrics(QFont("LXGW WenKai")).inFontUcs4(ord("𠮷"))  # Ext-B: WenKai, not Noto
+
+
+def test_the_crash_handler_logs_and_says_where(tmp_path, monkeypatch, qapp, own_logging) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    path = app_module.setup_logging(tmp_path)
+    handler = app_module.CrashHandler(path).install()
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError as exc:
+        handler(type(exc), exc, exc.__traceback__)
+    assert path == tmp_path / "logs" / "fupin.log"
+    assert "RuntimeError: boom" in path.read_text(encoding="utf-8")
+    assert len(shown) == 1 and str(path) in shown[0] and "boom" in shown[0]
+
+
+def test_no_database_is_a_message_and_exit_code_1(tmp_path, monkeypatch, qapp, own_logging) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    assert app_module.run_gui(tmp_path / "empty") == 1
+    assert shown and "没有数据库" in shown[0]
+
+
+class _NoLoopApp:
+    """The test's QApplication, except that ``exec`` closes the windows instead of running
+    a loop (quitting the shared application would stop later tests' event processing)."""
+
+    def __init__(self, app: QApplication, seen: list[str]) -> None:
+        self._app, self.seen = app, seen
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        return getattr(self._app, name)
+
+    def exec(self) -> int:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                self.seen.append(widget.windowTitle())
+                widget.close()
+        return 0
+
+
+@pytest.fixture
+def own_logging(monkeypatch):  # type: ignore[no-untyped-def]
+    """run_gui adds a file handler to the root logger and sets sys.excepthook: undo both."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    before = list(logging.getLogger().handlers)
+    yield
+    for handler in logging.getLogger().handlers:
+        if handler not in before:
+            logging.getLogger().removeHandler(handler)
+            handler.close()
+
+
+def test_run_gui_with_valid_credentials_skips_the_login_dialog(ui_dir, monkeypatch, qapp, own_logging) -> None:
+    seen: list[str] = []
+    monkeypatch.setattr(app_module, "_application", lambda: _NoLoopApp(qapp, seen))
+    assert app_module.run_gui(ui_dir, username="reviewer", password="demo") == 0
+    assert seen and seen[0].endswith("（审核人）")

@@ -1,0 +1,100 @@
+"""Logging in, the main window's pages, and who sees which system actions."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
+
+from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.login_dialog import DEMO_HINT, LoginDialog
+from fupin_desktop.ui.main_window import PAGES, MainWindow, PlaceholderPage
+from fupin_desktop.ui.system_page import SystemPage
+
+
+def test_login_rejects_a_wrong_password_inline_and_accepts_demo(qtbot, ui_db) -> None:
+    dialog = LoginDialog(ui_db, "晋江市民政局")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.demo_hint.isVisible() and dialog.demo_hint.text() == DEMO_HINT
+    qtbot.keyClicks(dialog.username, "clerk")
+    qtbot.keyClicks(dialog.password, "wrong")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # Enter logs in
+    assert dialog.isVisible() and dialog.user is None
+    assert dialog.error.isVisible() and "不正确" in dialog.error.text()
+
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "demo")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.result() == LoginDialog.DialogCode.Accepted
+    assert dialog.user is not None and dialog.user.role == "clerk"
+
+
+def test_the_window_title_names_bureau_and_user(qtbot, clerk_ctx) -> None:
+    window = MainWindow(clerk_ctx)
+    qtbot.addWidget(window)
+    assert window.windowTitle() == "晋江市民政局 · 社会组织参与脱贫攻坚工作管理 — 林晓华（填报员）"
+    assert str(clerk_ctx.data_dir) in window.folder_label.text()
+    assert "林晓华" in window.user_label.text()
+    assert [window.nav.item(n).text() for n in range(window.nav.count())] == [p[0] for p in PAGES]
+
+
+def test_every_page_opens_and_placeholders_say_later(qtbot, clerk_ctx) -> None:
+    window = MainWindow(clerk_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert isinstance(window.stack.currentWidget(), HomePage)
+    for text, _icon, _factory in PAGES:
+        page = window.show_page(text)
+        assert window.stack.currentWidget() is page
+    assert isinstance(window.pages["月度统计"], PlaceholderPage)
+    assert "将在后续版本提供" in window.pages["报送"].text()
+    again = window.show_page("社会组织")  # shown again: same page, data re-read
+    assert again is window.pages["社会组织"]
+
+
+def test_home_page_shows_campaign_progress_against_targets(qtbot, clerk_ctx) -> None:
+    page = HomePage(clerk_ctx)
+    qtbot.addWidget(page)
+    progress = page.campaign_progress()
+    assert "百社解千难" in progress
+    organizations, villages = progress["百社解千难"]
+    assert organizations.endswith("%）") and " / 100" in organizations
+    assert page.title.text() == "晋江市民政局"
+
+
+def buttons(widget) -> set[str]:  # type: ignore[no-untyped-def]
+    return {b.text() for b in widget.findChildren(QPushButton)}
+
+
+def test_a_clerk_does_not_see_user_management(qtbot, clerk_ctx) -> None:
+    page = SystemPage(clerk_ctx)
+    qtbot.addWidget(page)
+    tabs = [page.tabText(n) for n in range(page.count())]
+    assert "用户管理" not in tabs and "操作日志" not in tabs
+    assert page.users is None
+    assert "新增用户" not in buttons(page)
+
+
+def test_an_admin_manages_users_and_reads_the_audit_log(qtbot, admin_ctx) -> None:
+    page = SystemPage(admin_ctx)
+    qtbot.addWidget(page)
+    assert "新增用户" in buttons(page)
+    assert page.users is not None and page.users.table.rowCount() >= 3
+    assert page.audit is not None and page.audit.table.rowCount() > 0
+    dialog = page.users.new_user()
+    qtbot.keyClicks(dialog.username, "clerk2")
+    dialog.display_name.setText("王小明")
+    qtbot.keyClicks(dialog.password, "pass1234")
+    qtbot.keyClicks(dialog.confirm, "pass1234")
+    assert dialog.create()
+    names = {page.users.table.item(r, 0).text() for r in range(page.users.table.rowCount())}
+    assert "clerk2" in names
+
+
+def test_a_reviewer_reads_the_audit_log_but_manages_no_users(qtbot, reviewer_ctx) -> None:
+    page = SystemPage(reviewer_ctx)
+    qtbot.addWidget(page)
+    assert page.users is None and page.audit is not None
+    first = page.audit.table
+    headers = [first.horizontalHeaderItem(c).text() for c in range(first.columnCount())]
+    assert headers[:3] == ["序号", "时间", "用户"] and headers[-1] == "摘要"
