@@ -56,8 +56,8 @@ def check_record(spec: FormSpec, raw: dict[str, Any], *, partial: bool = False) 
         except CodeError as exc:
             result.add(spec, f.name, str(exc))
             continue
-        if value in (None, []) and f.default is not None and f.name not in raw:
-            value = f.default
+        if value in (None, []) and f.default is not None and not partial:
+            value = f.default  # a blank cell or field means the form's default, not "nothing"
         if f.required and value in (None, "", []):
             result.add(spec, f.name, "必须填写")
             continue

@@ -216,10 +216,17 @@ def write_pairing(session: Session, username: str, cp: CheckedPairing, target: P
         p.household, p.village = r.target, r.target.village
     else:
         p.institution = r.target
-    p.projects = [Project(seq=n, **item) for n, item in enumerate(cp.projects, start=1)]
+    new_projects = [dict(item) for item in cp.projects]
+    if target is not None and before.get("projects") != new_projects:
+        p.projects.clear()
+        session.flush()  # old rows out before the new ones go in: UNIQUE(pairing_id, seq)
+    if target is None or before.get("projects") != new_projects:
+        p.projects = [Project(seq=n, **item) for n, item in enumerate(new_projects, start=1)]
     session.add(p)
     session.flush()
     b, a = changed(before, _snapshot(p))
+    if not a:
+        return p.id, False
     audit.append(session, username=username, action="create" if created else "update", entity=FORM, entity_id=p.id,
                  summary=f"{'新增' if created else '修改'}结对 {p.agreement_no}：{r.organization.name} ↔ {target_label(p)}",
                  before=b, after=a)
@@ -289,7 +296,8 @@ def get_pairing(ctx: ServiceContext, pairing_id: int) -> RecordView:
 
 
 def editable_values(view: RecordView) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """A stored pairing as the dialog fills its fields (names as references)."""
+    """A stored pairing as the dialog fills its fields: references as codes, the rest as stored
+    values (money in fen), which the dialog shows with ``FieldSpec.display``."""
     values = dict(view.values)
     if values["target_kind"] == "village":
         values["target"] = view.extra["target_code"] or values["target"]

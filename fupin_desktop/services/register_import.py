@@ -262,8 +262,6 @@ def _pairings(ctx: ServiceContext, spec: FormSpec, records: SheetRecords, where:
             if existing is not None and _same_pairing(spec, existing, cp):
                 result.unchanged += 1
             else:
-                if existing is not None:
-                    _drop_stored_projects(s, existing)
                 _, created = write_pairing(s, ctx.user.username, cp, existing)
                 if created:
                     result.created += 1
@@ -292,19 +290,6 @@ def _pairing_duplicates(where: _Where, keyed: dict[tuple[Any, ...], list[SheetRo
             seen.update((row.row, o) for o in others)
             problems.append(where.at(row, column, "", f"与第 {'、'.join(map(str, others))} 行{text}，同一份协议只能填一行"))
     return problems
-
-
-def _drop_stored_projects(s: Session, p: Pairing) -> None:
-    """Delete ``p``'s stored projects ahead of ``write_pairing`` (a work-around).
-
-    ``write_pairing`` replaces ``p.projects`` and the ORM inserts the new rows before it
-    deletes the orphaned ones, which breaks UNIQUE(pairing_id, seq) on every update. Until
-    ``write_pairing`` clears the old rows itself, they go here first; its audit record then
-    shows the old projects as empty.
-    """
-    if p.projects:
-        p.projects.clear()
-        s.flush()
 
 
 def _same_pairing(spec: FormSpec, p: Pairing, cp: CheckedPairing) -> bool:

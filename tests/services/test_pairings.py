@@ -63,3 +63,18 @@ def test_term_end_before_start_is_refused(clerk) -> None:
     with pytest.raises(ValidationFailed) as caught:
         pairings.save_pairing(clerk, _raw(clerk, term_end="2019-01-01"), [PROJECT])
     assert caught.value.problems[0].field == "term_end"
+
+
+def test_editing_a_pairing_replaces_its_projects_and_audits_only_real_changes(clerk, reviewer) -> None:
+    from fupin_desktop.services import audit_log
+
+    result = pairings.save_pairing(clerk, _raw(clerk), [PROJECT, dict(PROJECT, name="健康义诊", domain="健康")])
+    values, stored = pairings.editable_values(pairings.get_pairing(clerk, result.id))
+    spec = clerk.forms["project"]
+    projects = [{k: spec.field(k).display(v) for k, v in item.items()} for item in stored]  # as the dialog shows them
+    pairings.save_pairing(clerk, values, projects, pairing_id=result.id)  # nothing changed
+    pairings.save_pairing(clerk, values, projects[:1], pairing_id=result.id)  # one project dropped
+    entries = audit_log.list_records(reviewer, entity="pairing", entity_id=result.id)
+    assert [e.action for e in entries] == ["update", "create"]
+    assert len(entries[0].before["projects"]) == 2 and len(entries[0].after["projects"]) == 1
+    assert len(pairings.get_pairing(clerk, result.id).extra["projects"]) == 1
