@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
@@ -83,8 +83,14 @@ def active_pairings(session: Session, township_id: int, period: Period) -> list[
     """Pairings of the township whose term overlaps the month, in a stable order."""
     stmt = (select(Pairing).where(Pairing.township_id == township_id, Pairing.term_start <= period.last_day,
                                   Pairing.term_end >= period.first_day)
-            .order_by(Pairing.village_id, Pairing.agreement_no))
+            .options(*_PAIRING_NAMES).order_by(Pairing.village_id, Pairing.agreement_no))
     return list(session.scalars(stmt))
+
+
+# What a row shows of its pairing, loaded with it (a township may have thousands of rows).
+_PAIRING_NAMES = (selectinload(Pairing.organization), selectinload(Pairing.village),
+                  selectinload(Pairing.household).selectinload(Household.village),
+                  selectinload(Pairing.institution))
 
 
 def village_column(p: Pairing) -> str:
@@ -119,15 +125,16 @@ def histories(session: Session, pairing_ids: list[int], period: Period) -> dict[
     previous: dict[int, list[dict[str, Any]]] = {pid: [] for pid in pairing_ids}
     for _, row in session.execute(stmt):
         previous[row.pairing_id].append(_row_values(row))
+    registered = dict(session.execute(select(Household.village_id, func.count()).group_by(Household.village_id)).all())
     caps: dict[int, int | None] = {}
-    for p in session.scalars(select(Pairing).where(Pairing.id.in_(pairing_ids))):
-        if p.target_kind == "household":
-            caps[p.id] = 1
-        elif p.target_kind == "village" and p.village_id is not None:
-            n = session.scalar(select(func.count()).select_from(Household).where(Household.village_id == p.village_id))
-            caps[p.id] = n or None
+    for pid, kind, village_id in session.execute(
+            select(Pairing.id, Pairing.target_kind, Pairing.village_id).where(Pairing.id.in_(pairing_ids))):
+        if kind == "household":
+            caps[pid] = 1
+        elif kind == "village":
+            caps[pid] = registered.get(village_id) or None  # no households registered: no cap
         else:
-            caps[p.id] = None
+            caps[pid] = None
     return {pid: RowHistory(previous[pid], caps.get(pid)) for pid in pairing_ids}
 
 
@@ -175,8 +182,10 @@ def _view(session: Session, township: Township, period: Period) -> MonthView:
                          {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
                 for n, p in enumerate(active_pairings(session, township.id, period), start=1)]
         return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history)
+    stored = session.scalars(select(MonthlyRow).where(MonthlyRow.report_id == report.id).order_by(MonthlyRow.seq)
+                             .options(selectinload(MonthlyRow.pairing).options(*_PAIRING_NAMES)))
     rows = [MonthRow(r.pairing_id, r.seq, village_column(r.pairing), r.pairing.organization.name, _row_values(r),
-                     list(r.flags or []), r.source_row) for r in report.rows]
+                     list(r.flags or []), r.source_row) for r in stored]
     return MonthView(township.id, township.name, str(period), report.revision, report.status, report.received_on,
                      report.filled_on, report.review_note, rows, history)
 

@@ -24,7 +24,6 @@ from fupin_desktop.intake.workbook import read_workbook
 from fupin_desktop.paths import forms_dir
 from fupin_desktop.services import monthly
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.pairings import target_label
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, place_key
 from fupin_desktop.services.settings import bureau
@@ -129,7 +128,7 @@ def plan_monthly_import(ctx: ServiceContext, path: Path, *, township: str | None
         rows, problems = _match(sheet, pairings, county)
         problems = [p if p.file else replace(p, file=name) for p in sheet.problems] + problems
         matched = {r.pairing_id for r in rows if r.pairing_id}
-        not_in_file = [f"{target_label(p)} / {p.organization.name}" for p in pairings if p.id not in matched]
+        not_in_file = [f"{monthly.village_column(p)} / {p.organization.name}" for p in pairings if p.id not in matched]
         by_id = {p.id: p for p in pairings}
         entries = [(by_id[r.pairing_id], r.raw, r.source_row) for r in rows if r.pairing_id]
         _, check_problems = monthly.check_rows(spec, entries, monthly.histories(s, list(by_id), month),
@@ -142,14 +141,18 @@ def plan_monthly_import(ctx: ServiceContext, path: Path, *, township: str | None
 
 def _match(sheet: MonthlySheet, pairings: list[Pairing], county: str) -> tuple[list[PlannedRow], list[FieldProblem]]:
     village_alias, org_alias = _aliases()
-    index = []
+    by_keys: dict[tuple[str, str], list[Pairing]] = {}
+    village_keys: set[str] = set()
     for p in pairings:
         village = monthly.village_column(p)
         v_keys = {place_key(village), match_key(village)}
         if p.institution is not None:
             v_keys |= {match_key(p.institution.name), place_key(p.institution.name)}
-        index.append((p, v_keys, _org_keys(p.organization.name, county)))
-    choices = [(p.id, f"{target_label(p)} / {p.organization.name}") for p in pairings]
+        village_keys |= v_keys
+        for vk in v_keys:
+            for ok in _org_keys(p.organization.name, county):
+                by_keys.setdefault((vk, ok), []).append(p)
+    choices = [(p.id, f"{monthly.village_column(p)} / {p.organization.name}") for p in pairings]
     rows: list[PlannedRow] = []
     problems: list[FieldProblem] = []
     taken: dict[int, int] = {}
@@ -159,7 +162,7 @@ def _match(sheet: MonthlySheet, pairings: list[Pairing], county: str) -> tuple[l
         vk = village_alias.get(match_key(village), match_key(village))
         v_keys = {place_key(village), vk, place_key(vk)}
         o_keys = {org_alias.get(k, k) for k in _org_keys(org, county)}
-        hits = [p for p, pv, po in index if pv & v_keys and po & o_keys]
+        hits = list({p.id: p for v in v_keys for o in o_keys for p in by_keys.get((v, o), [])}.values())
         row = PlannedRow(r.row, village, org, r.values, None)
         if len(hits) == 1:
             row.pairing_id = hits[0].id
@@ -169,13 +172,14 @@ def _match(sheet: MonthlySheet, pairings: list[Pairing], county: str) -> tuple[l
                                              r.row, sheet.sheet, sheet.file_name))
             taken.setdefault(hits[0].id, r.row)
         elif hits:
-            row.candidates = [(p.id, f"{target_label(p)} / {p.organization.name}") for p in hits]
+            row.candidates = [(p.id, f"{monthly.village_column(p)} / {p.organization.name}") for p in hits]
             row.why = f"“{village} / {org}”对应 {len(hits)} 个结对，需要人工指定"
         else:
             row.candidates = choices
-            known_village = any(pv & v_keys for _, pv, _ in index)
-            row.why = (f"本月{'没有' if known_village else '本镇（街道）没有村（社区）“' + village + '”的'}"
-                       f"{'“' + org + '”在“' + village + '”的' if known_village else ''}在期结对")
+            if v_keys & village_keys:
+                row.why = f"“{village}”本月没有“{org}”的在期结对"
+            else:
+                row.why = f"本镇（街道）没有村（社区）“{village}”的在期结对"
         rows.append(row)
     return rows, problems
 
