@@ -22,17 +22,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 STARTUP_PROBE = r"""
-import sys, time
-t_start = float(sys.argv[2])
+import sys, time, resource
 from pathlib import Path
-from fupin_desktop.ui.app import open_main_window_for_bench
-window, app = open_main_window_for_bench(Path(sys.argv[1]), "clerk", "demo")
+t_start = float(sys.argv[2])
+from PySide6.QtWidgets import QApplication
+from fupin_desktop.services.context import Forms, ServiceContext
+from fupin_desktop.services.users import login
+from fupin_desktop.store.db import Database
+from fupin_desktop.ui.fonts import install_fonts
+from fupin_desktop.ui.main_window import MainWindow
+app = QApplication([])
+install_fonts(app)
+db = Database.open(Path(sys.argv[1]), create=False)
+window = MainWindow(ServiceContext(db, Forms(), login(db, "clerk", "demo"), Path(sys.argv[1])))
+window.resize(1366, 768)
+window.show()
 app.processEvents()
-shown = time.time()
-import resource
-print(f"{shown - t_start:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+print(f"{time.time() - t_start:.3f} {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
 """
-
 
 def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -34,6 +34,8 @@ _HALFWIDTH_DIGIT_TABLE = {
 _MATCH_DROP = frozenset("()（）·.-_•・‧∙")
 
 _WHITESPACE_RUN = re.compile(r"\s+")
+_MATCH_DROP_TABLE = dict.fromkeys(map(ord, _MATCH_DROP))
+_NEEDS_FOLDING = re.compile("[" + re.escape("".join(map(chr, [*_INVISIBLE, *_HALFWIDTH_TABLE]))) + "]")
 _PAREN_PAIR = re.compile(r"[(（]([^()（）]*)[)）]")
 
 
@@ -65,11 +67,15 @@ def _bracket_pairs(s: str) -> str:
             return f"（{inner}）"
         return m.group(0)
 
+    if "(" not in s and "（" not in s:
+        return s
     return _PAREN_PAIR.sub(fix, s)
 
 
 def _drop_spaces_between_cjk(s: str) -> str:
     # After collapsing there is at most one space between two characters.
+    if " " not in s:
+        return s  # the common case, and imports clean every cell of thousands of rows
     out: list[str] = []
     for i, ch in enumerate(s):
         if ch == " " and 0 < i < len(s) - 1 and is_cjk(s[i - 1]) and is_cjk(s[i + 1]):
@@ -88,7 +94,8 @@ def clean_text(s: str | None) -> str:
     """
     if s is None:
         return ""
-    s = s.translate(_INVISIBLE).translate(_HALFWIDTH_TABLE)
+    if _NEEDS_FOLDING.search(s):  # most cells have nothing to fold: skip the per-character work
+        s = s.translate(_INVISIBLE).translate(_HALFWIDTH_TABLE)
     s = _WHITESPACE_RUN.sub(" ", s).strip()
     # Each step can create work for the other ("商会 (筹)" loses its space, then 会 touches
     # the bracket; a full-width bracket then lets a neighbouring pair convert), so repeat
@@ -112,7 +119,7 @@ def match_key(s: str | None) -> str:
     # stable; in practice the second pass changes nothing, the bound is only a guard.
     for _ in range(4):
         key = unicodedata.normalize("NFKC", s).casefold()
-        key = "".join(ch for ch in key if not ch.isspace() and ch not in _MATCH_DROP)
+        key = _WHITESPACE_RUN.sub("", key).translate(_MATCH_DROP_TABLE)
         if key == s:
             break
         s = key

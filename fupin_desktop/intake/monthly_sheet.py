@@ -185,24 +185,27 @@ def _cells(row: list[Any], columns: dict[str, int]) -> dict[str, Any]:
 
 
 def _classify(row: list[Any], cells: dict[str, Any], matcher: _Matcher) -> str:
-    """Why a row is not data ("" when it is)."""
-    texts = [_text(v).replace(" ", "") for v in row if not _blank(v)]
-    if not texts:
+    """Why a row is not data ("" when it is). Runs for every row, so text is cleaned only when needed."""
+    first = next((v for v in row if not _blank(v)), None)
+    if first is None:
         return "空行"
-    first = texts[0]
-    if _NOTE.match(first):
-        return "备注/说明行"
-    if _SIGN.match(first):
-        return "填表人/联系电话行"
+    if isinstance(first, str):
+        lead = _text(first).replace(" ", "")
+        if _NOTE.match(lead):
+            return "备注/说明行"
+        if _SIGN.match(lead):
+            return "填表人/联系电话行"
     for name, value in cells.items():
-        text = _text(value).replace(" ", "") if isinstance(value, str) else ""
+        if not (isinstance(value, str) and "计" in value):  # 合计 小计 总计 共计
+            continue
         pattern = _TOTAL_EXACT if name in ("content", "progress") else _TOTAL_LABEL
-        m = pattern.match(text) if text else None
+        m = pattern.match(_text(value).replace(" ", ""))
         if m:
             return f"{m.group(1)}行"
     if all(_blank(v) for v in cells.values()):
         return "空行"
-    if sum(1 for v in cells.values() if isinstance(v, str) and matcher.best(_title(v))) >= 2:
+    numbered = isinstance(cells.get("seq"), int | float)  # a numbered row is data, not a repeated header
+    if not numbered and sum(1 for v in cells.values() if isinstance(v, str) and matcher.best(_title(v))) >= 2:
         return "重复的表头行"
     if all(_blank(v) for k, v in cells.items() if k != "seq"):
         return "只有序号，其余为空"

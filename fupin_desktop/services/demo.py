@@ -54,16 +54,17 @@ _PROJECTS = [
 
 
 def _org_name(rng: random.Random, kind: str, used: set[str]) -> str:
-    while True:
-        if kind == "social_group":
-            name = f"晋江市{rng.choice(_PLACE_WORDS + _TRADES)}{rng.choice(_GROUP_SUFFIX)}"
-        elif kind == "social_service_agency":
-            name = f"晋江市{rng.choice(_PLACE_WORDS)}{rng.choice(_SERVICE_NAMES)}"
-        else:
-            name = f"晋江市{rng.choice(_PLACE_WORDS)}{rng.choice(_FOUNDATION_NAMES)}"
+    suffixes = {"social_group": _GROUP_SUFFIX, "social_service_agency": _SERVICE_NAMES}.get(kind, _FOUNDATION_NAMES)
+    for attempt in range(200):
+        # Short names first; longer combinations once those run out (the bench asks for 1,000).
+        middle = rng.choice(_PLACE_WORDS + _TRADES) if attempt < 50 else rng.choice(_PLACE_WORDS) + rng.choice(_TRADES)
+        name = f"晋江市{middle}{rng.choice(suffixes)}"
         if name not in used:
             used.add(name)
             return name
+    name = f"晋江市{rng.choice(_PLACE_WORDS)}{len(used) + 1}号{rng.choice(suffixes)}"
+    used.add(name)
+    return name
 
 
 def _person(rng: random.Random) -> str:

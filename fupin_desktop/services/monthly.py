@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm import Session
 
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
@@ -23,7 +23,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.pairings import target_label
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.store import audit
-from fupin_desktop.store.models import Household, Pairing, Township
+from fupin_desktop.store.models import Household, Institution, Organization, Pairing, Township, Village
 from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
 
 FORM = "monthly"
@@ -79,18 +79,25 @@ class MonthView:
         return {name: sum(int(r.values.get(name) or 0) for r in self.rows) for name in FIGURES}
 
 
-def active_pairings(session: Session, township_id: int, period: Period) -> list[Pairing]:
-    """Pairings of the township whose term overlaps the month, in a stable order."""
-    stmt = (select(Pairing).where(Pairing.township_id == township_id, Pairing.term_start <= period.last_day,
-                                  Pairing.term_end >= period.first_day)
-            .options(*_PAIRING_NAMES).order_by(Pairing.village_id, Pairing.agreement_no))
-    return list(session.scalars(stmt))
+@dataclass(frozen=True)
+class PairingName:
+    """A pairing as a monthly row names it: 村（社区） (or the institution) and the organization."""
+
+    id: int
+    village: str
+    organization: str
 
 
-# What a row shows of its pairing, loaded with it (a township may have thousands of rows).
-_PAIRING_NAMES = (selectinload(Pairing.organization), selectinload(Pairing.village),
-                  selectinload(Pairing.household).selectinload(Household.village),
-                  selectinload(Pairing.institution))
+def active_pairing_names(session: Session, township_id: int, period: Period) -> list[PairingName]:
+    """Pairings of the township whose term overlaps the month, in a stable order (one query)."""
+    stmt = (select(Pairing.id, func.coalesce(Village.name, Institution.name), Organization.name)
+            .join(Organization, Organization.id == Pairing.organization_id)
+            .outerjoin(Village, Village.id == Pairing.village_id)
+            .outerjoin(Institution, Institution.id == Pairing.institution_id)
+            .where(Pairing.township_id == township_id, Pairing.term_start <= period.last_day,
+                   Pairing.term_end >= period.first_day)
+            .order_by(Pairing.village_id, Pairing.agreement_no))
+    return [PairingName(pid, village or "", org) for pid, village, org in session.execute(stmt)]
 
 
 def village_column(p: Pairing) -> str:
@@ -138,12 +145,14 @@ def histories(session: Session, pairing_ids: list[int], period: Period) -> dict[
     return {pid: RowHistory(previous[pid], caps.get(pid)) for pid in pairing_ids}
 
 
-def check_rows(spec: FormSpec, entries: list[tuple[Pairing, dict[str, Any], int | None]],
-               hist: dict[int, RowHistory], *, file: str = "", sheet: str = ""
-               ) -> tuple[list[tuple[Pairing, dict[str, Any], list[dict[str, str]], int | None]], list[FieldProblem]]:
-    """Coerce and check each (pairing, raw values, sheet row); every problem names row and column."""
+Checked = list[tuple[int, dict[str, Any], list[dict[str, str]], int | None]]  # pairing id, values, flags, sheet row
+
+
+def check_rows(spec: FormSpec, entries: list[tuple[int, dict[str, Any], int | None]],
+               hist: dict[int, RowHistory], *, file: str = "", sheet: str = "") -> tuple[Checked, list[FieldProblem]]:
+    """Coerce and check each (pairing id, raw values, sheet row); every problem names row and column."""
     checked, problems = [], []
-    for n, (pairing, raw, source_row) in enumerate(entries, start=1):
+    for n, (pairing_id, raw, source_row) in enumerate(entries, start=1):
         row_no = source_row if source_row is not None else n
         values: dict[str, Any] = {}
         for name in (*TEXTS, *FIGURES):
@@ -163,10 +172,10 @@ def check_rows(spec: FormSpec, entries: list[tuple[Pairing, dict[str, Any], int 
             values[name] = value if value is not None else ""
         if len(values) < len(TEXTS) + len(FIGURES):
             continue
-        history = hist.get(pairing.id, RowHistory())
+        history = hist.get(pairing_id, RowHistory())
         for name, message in row_errors(spec, values, history):
             problems.append(FieldProblem(name, spec.field(name).label, message, row_no, sheet, file))
-        checked.append((pairing, values, [f.as_dict() for f in row_flags(spec, values, history)], source_row))
+        checked.append((pairing_id, values, [f.as_dict() for f in row_flags(spec, values, history)], source_row))
     return checked, problems
 
 
@@ -178,14 +187,19 @@ def _view(session: Session, township: Township, period: Period) -> MonthView:
     history = [RevisionInfo(r.revision, r.status, r.source, r.file_name, r.created_at, r.created_by, r.reviewed_by,
                             r.review_note) for r in reports]
     if report is None:
-        rows = [MonthRow(p.id, n, village_column(p), p.organization.name,
-                         {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
-                for n, p in enumerate(active_pairings(session, township.id, period), start=1)]
+        rows = [MonthRow(p.id, n, p.village, p.organization, {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
+                for n, p in enumerate(active_pairing_names(session, township.id, period), start=1)]
         return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history)
-    stored = session.scalars(select(MonthlyRow).where(MonthlyRow.report_id == report.id).order_by(MonthlyRow.seq)
-                             .options(selectinload(MonthlyRow.pairing).options(*_PAIRING_NAMES)))
-    rows = [MonthRow(r.pairing_id, r.seq, village_column(r.pairing), r.pairing.organization.name, _row_values(r),
-                     list(r.flags or []), r.source_row) for r in stored]
+    # Names by join, not through each row's pairing: a township may send thousands of rows.
+    stored = session.execute(
+        select(MonthlyRow, func.coalesce(Village.name, Institution.name), Organization.name)
+        .join(Pairing, Pairing.id == MonthlyRow.pairing_id)
+        .join(Organization, Organization.id == Pairing.organization_id)
+        .outerjoin(Village, Village.id == Pairing.village_id)
+        .outerjoin(Institution, Institution.id == Pairing.institution_id)
+        .where(MonthlyRow.report_id == report.id).order_by(MonthlyRow.seq))
+    rows = [MonthRow(r.pairing_id, r.seq, place or "", org, _row_values(r), list(r.flags or []), r.source_row)
+            for r, place, org in stored]
     return MonthView(township.id, township.name, str(period), report.revision, report.status, report.received_on,
                      report.filled_on, report.review_note, rows, history)
 
@@ -222,13 +236,16 @@ def new_revision(session: Session, ctx: ServiceContext, township: Township, peri
     return report
 
 
-def store_rows(session: Session, report: MonthlyReport,
-               checked: list[tuple[Pairing, dict[str, Any], list[dict[str, str]], int | None]]) -> None:
-    if report.rows:
-        report.rows.clear()  # a draft saved again: old rows go first (unique per pairing)
-        session.flush()
-    report.rows = [MonthlyRow(pairing_id=p.id, seq=n, source_row=src, flags=flags, **values)
-                   for n, (p, values, flags, src) in enumerate(checked, start=1)]
+def store_rows(session: Session, report: MonthlyReport, checked: Checked) -> None:
+    """Replace the report's rows (a draft saved again) with ``checked``, in bulk."""
+    session.flush()
+    session.execute(delete(MonthlyRow).where(MonthlyRow.report_id == report.id))
+    if checked:
+        session.execute(insert(MonthlyRow), [
+            {"report_id": report.id, "pairing_id": pid, "seq": n, "source_row": src, "flags": flags,
+             "flags_confirmed": False, **values}
+            for n, (pid, values, flags, src) in enumerate(checked, start=1)])
+    session.expire(report, ["rows"])
 
 
 def save_entry(ctx: ServiceContext, township_id: int, period: Period, rows: list[dict[str, Any]],
@@ -240,11 +257,11 @@ def save_entry(ctx: ServiceContext, township_id: int, period: Period, rows: list
         township = s.get(Township, township_id)
         if township is None:
             raise NotFound("找不到这个镇（街道）。")
-        pairings = {p.id: p for p in active_pairings(s, township_id, period)}
+        pairings = {p.id for p in active_pairing_names(s, township_id, period)}
         unknown = [r["pairing_id"] for r in rows if r["pairing_id"] not in pairings]
         if unknown:
             raise KnownError(f"有 {len(unknown)} 行不是{township.name}本月在期的结对，请刷新后再填。")
-        entries = [(pairings[r["pairing_id"]], r, None) for r in rows]
+        entries = [(r["pairing_id"], r, None) for r in rows]
         checked, problems = check_rows(spec, entries, histories(s, list(pairings), period))
         if problems:
             raise ValidationFailed(problems, f"{township.name} {period.label_zh} 月报未保存：有 {len(problems)} 处需要改正。")

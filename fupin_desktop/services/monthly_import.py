@@ -28,7 +28,7 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, place_key
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
-from fupin_desktop.store.models import Pairing, Township
+from fupin_desktop.store.models import Township
 
 
 @dataclass
@@ -55,6 +55,9 @@ class MonthlyImportPlan:
     problems: list[FieldProblem]
     skipped: list[tuple[int, str]]
     not_in_file: list[str]  # pairings in term that month with no row in the file
+    # The matched rows, coerced and checked (pairing id, values, flags, sheet row): committed as they are
+    # when no row needs assigning by hand.
+    checked: monthly.Checked = field(default_factory=list)
 
     @property
     def unmatched(self) -> list[PlannedRow]:
@@ -123,36 +126,33 @@ def plan_monthly_import(ctx: ServiceContext, path: Path, *, township: str | None
         current = monthly.current_report(s, target.id, month)
         if current is not None and current.status == "approved":
             raise KnownError(monthly.locked_message(target.name, month))
-        pairings = monthly.active_pairings(s, target.id, month)
+        pairings = monthly.active_pairing_names(s, target.id, month)
         county = bureau(ctx.db).name.removesuffix("民政局")  # 晋江市民政局 → 晋江市, written before org names
         rows, problems = _match(sheet, pairings, county)
         problems = [p if p.file else replace(p, file=name) for p in sheet.problems] + problems
         matched = {r.pairing_id for r in rows if r.pairing_id}
-        not_in_file = [f"{monthly.village_column(p)} / {p.organization.name}" for p in pairings if p.id not in matched]
-        by_id = {p.id: p for p in pairings}
-        entries = [(by_id[r.pairing_id], r.raw, r.source_row) for r in rows if r.pairing_id]
-        _, check_problems = monthly.check_rows(spec, entries, monthly.histories(s, list(by_id), month),
-                                               file=name, sheet=sheet.sheet)
+        not_in_file = [f"{p.village} / {p.organization}" for p in pairings if p.id not in matched]
+        entries = [(r.pairing_id, r.raw, r.source_row) for r in rows if r.pairing_id]
+        checked, check_problems = monthly.check_rows(spec, entries, monthly.histories(s, [p.id for p in pairings], month),
+                                                     file=name, sheet=sheet.sheet)
         problems += check_problems
     filled = sheet.filled_on if isinstance(sheet.filled_on, date) else None
     return MonthlyImportPlan(path, hashlib.sha256(path.read_bytes()).hexdigest(), sheet.sheet, target.id, target.name,
-                             month, filled, rows, problems, sheet.skipped, not_in_file)
+                             month, filled, rows, problems, sheet.skipped, not_in_file,
+                             checked)
 
 
-def _match(sheet: MonthlySheet, pairings: list[Pairing], county: str) -> tuple[list[PlannedRow], list[FieldProblem]]:
+def _match(sheet: MonthlySheet, pairings: list[monthly.PairingName], county: str) -> tuple[list[PlannedRow], list[FieldProblem]]:
     village_alias, org_alias = _aliases()
-    by_keys: dict[tuple[str, str], list[Pairing]] = {}
+    by_keys: dict[tuple[str, str], list[monthly.PairingName]] = {}
     village_keys: set[str] = set()
     for p in pairings:
-        village = monthly.village_column(p)
-        v_keys = {place_key(village), match_key(village)}
-        if p.institution is not None:
-            v_keys |= {match_key(p.institution.name), place_key(p.institution.name)}
+        v_keys = {place_key(p.village), match_key(p.village)}
         village_keys |= v_keys
         for vk in v_keys:
-            for ok in _org_keys(p.organization.name, county):
+            for ok in _org_keys(p.organization, county):
                 by_keys.setdefault((vk, ok), []).append(p)
-    choices = [(p.id, f"{monthly.village_column(p)} / {p.organization.name}") for p in pairings]
+    choices = [(p.id, f"{p.village} / {p.organization}") for p in pairings]
     rows: list[PlannedRow] = []
     problems: list[FieldProblem] = []
     taken: dict[int, int] = {}
@@ -172,7 +172,7 @@ def _match(sheet: MonthlySheet, pairings: list[Pairing], county: str) -> tuple[l
                                              r.row, sheet.sheet, sheet.file_name))
             taken.setdefault(hits[0].id, r.row)
         elif hits:
-            row.candidates = [(p.id, f"{monthly.village_column(p)} / {p.organization.name}") for p in hits]
+            row.candidates = [(p.id, f"{p.village} / {p.organization}") for p in hits]
             row.why = f"“{village} / {org}”对应 {len(hits)} 个结对，需要人工指定"
         else:
             row.candidates = choices
@@ -200,20 +200,7 @@ def commit_monthly_import(ctx: ServiceContext, plan: MonthlyImportPlan,
     with ctx.db.transaction() as s:
         township = s.get(Township, plan.township_id)
         assert township is not None
-        pairings = {p.id: p for p in monthly.active_pairings(s, township.id, plan.period)}
-        chosen = [(assignments.get(r.source_row, r.pairing_id), r) for r in plan.rows]
-        seen: dict[int, int] = {}
-        for pid, r in chosen:
-            if pid not in pairings:
-                raise KnownError(f"第{r.source_row}行指定的结对不在{township.name}本月的在期结对里。")
-            if pid in seen:
-                problems.append(FieldProblem("organization", "社会组织名称", f"与第{seen[pid]}行指定为同一个结对",
-                                             r.source_row, plan.sheet, plan.file.name))
-            seen.setdefault(pid, r.source_row)
-        entries = [(pairings[pid], r.raw, r.source_row) for pid, r in chosen]
-        checked, check_problems = monthly.check_rows(spec, entries, monthly.histories(s, list(pairings), plan.period),
-                                                     file=plan.file.name, sheet=plan.sheet)
-        problems += check_problems
+        checked = _recheck(s, spec, plan, assignments, problems) if assignments else plan.checked
         if problems:
             raise ValidationFailed(problems, f"文件「{plan.file.name}」有 {len(problems)} 处问题，未导入任何数据。")
         report = monthly.new_revision(s, ctx, township, plan.period, source="import", received_on=received_on,
@@ -224,6 +211,26 @@ def commit_monthly_import(ctx: ServiceContext, plan: MonthlyImportPlan,
                              f"（第 {report.revision} 版，{len(checked)} 行）",
                      after={"file": plan.file.name, "sha256": plan.sha256, "revision": report.revision})
     return monthly.get_month(ctx, plan.township_id, plan.period)
+
+
+def _recheck(s: Any, spec: Any, plan: MonthlyImportPlan, assignments: dict[int, int],
+             problems: list[FieldProblem]) -> monthly.Checked:
+    """Check the rows again with the pairings the clerk assigned by hand."""
+    pairings = {p.id for p in monthly.active_pairing_names(s, plan.township_id, plan.period)}
+    chosen = [(assignments.get(r.source_row, r.pairing_id), r) for r in plan.rows]
+    seen: dict[int, int] = {}
+    for pid, r in chosen:
+        if pid not in pairings:
+            raise KnownError(f"第{r.source_row}行指定的结对不在{plan.township}本月的在期结对里。")
+        if pid in seen:
+            problems.append(FieldProblem("organization", "社会组织名称", f"与第{seen[pid]}行指定为同一个结对",
+                                         r.source_row, plan.sheet, plan.file.name))
+        seen.setdefault(pid, r.source_row)
+    entries = [(pid, r.raw, r.source_row) for pid, r in chosen]
+    checked, check_problems = monthly.check_rows(spec, entries, monthly.histories(s, list(pairings), plan.period),
+                                                 file=plan.file.name, sheet=plan.sheet)
+    problems += check_problems
+    return checked
 
 
 def import_monthly(ctx: ServiceContext, path: Path, *, township: str | None = None, period: Period | None = None,
