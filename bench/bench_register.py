@@ -64,7 +64,7 @@ def main() -> None:
     table = load_division_table()
     t_table = time.perf_counter() - t0
     db = Database.open(folder)
-    build_demo(db, table, organizations=args.orgs, pairings=args.pairings, households=args.households)
+    build_demo(db, table, organizations=args.orgs, pairings=args.pairings, households=args.households, monthly=False)
     t_create = time.perf_counter() - t0
     ctx = ServiceContext(db, Forms(), login(db, "clerk", "demo"), folder)
     n_villages = len(__import__("fupin_desktop.services.places", fromlist=["x"]).list_villages(ctx))
