@@ -64,7 +64,8 @@ def list_organizations(ctx: ServiceContext, query: str = "", *, include_deregist
             score = matches(q, org.credit_code, org.search_key)
             if score:
                 scored.append((-score, org))
-        scored.sort(key=lambda pair: pair[0])
+        # Best match first, then in pinyin order as a Chinese list is read (initials stand in for it).
+        scored.sort(key=lambda pair: (pair[0], pair[1].search_key.partition(" ")[2], pair[1].name))
         return [_view(ctx, org, counts.get(org.id, 0)) for _, org in scored]
 
 
