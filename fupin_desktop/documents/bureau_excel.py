@@ -1,0 +1,143 @@
+"""The sealed Excel workbook in the bureau's template look.
+
+Written with XlsxWriter, not openpyxl: the totals must be formulas *with* their values
+stored, so a reader that does not calculate (python-calamine, a phone's viewer) still shows
+them; openpyxl writes formulas without cached values.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any, Protocol
+
+import xlsxwriter
+
+from fupin_desktop.domain.money import fen_to_wan
+
+FONT = "宋体"
+
+
+class Column(Protocol):
+    key: str
+    title: str
+    group: str
+    kind: str  # text | money | count
+    weight: float
+
+
+class Table(Protocol):
+    title: str
+    unit_name: str
+    filled_on: date
+    period_label: str
+    columns: list[Any]
+    rows: list[dict[str, Any]]
+    totals: dict[str, Any] | None
+    preparer: str
+    reviewer: str
+    phone: str
+    notes: list[str]
+
+
+def _value(column: Column, value: Any) -> Any:
+    if column.kind == "money":
+        return float(fen_to_wan(int(value or 0)))  # a number cell; the exact fen sum is in data.json
+    if column.kind == "count":
+        return int(value or 0)
+    return "" if value is None else str(value)
+
+
+def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, text: str, cell_format: Any) -> None:
+    """Text over a block of cells (merged when it is more than one cell)."""
+    if (r0, c0) == (r1, c1):
+        ws.write_string(r0, c0, text, cell_format)
+    else:
+        ws.merge_range(r0, c0, r1, c1, text, cell_format)
+
+
+def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: str = "统计表") -> bytes:
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    wb.set_properties({"title": table.title, "author": table.unit_name})
+    base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+    fmt = {
+        "title": wb.add_format({**base, "font_size": 16, "bold": True, "align": "center"}),
+        "info": wb.add_format({**base, "font_size": 11}),
+        "head": wb.add_format({**base, "bold": True, "align": "center", "text_wrap": True, "border": 1,
+                               "bg_color": "#DDEBF7"}),
+        "text": wb.add_format({**base, "text_wrap": True, "border": 1, "valign": "top", "locked": True}),
+        "money": wb.add_format({**base, "num_format": "#,##0.00", "border": 1}),
+        "count": wb.add_format({**base, "num_format": "0", "border": 1}),
+        "total_label": wb.add_format({**base, "bold": True, "align": "center", "border": 1}),
+        "total_money": wb.add_format({**base, "bold": True, "num_format": "#,##0.00", "border": 1}),
+        "total_count": wb.add_format({**base, "bold": True, "num_format": "0", "border": 1}),
+    }
+    ws = wb.add_worksheet(sheet_name[:31])
+    columns = table.columns
+    n = len(columns)
+    ws.merge_range(0, 0, 0, n - 1, table.title, fmt["title"])
+    ws.set_row(0, 30)
+    half = max(1, n // 2)
+    _span(ws, 1, 0, 1, half - 1, f"填报单位（盖章）：{table.unit_name}", fmt["info"])
+    d = table.filled_on
+    _span(ws, 1, half, 1, n - 1, f"填报时间：{d.year}年{d.month}月{d.day}日", fmt["info"])
+    ws.set_row(1, 24)
+    # Two header rows: a group title over its columns, the others merged down over both rows.
+    col = 0
+    while col < n:
+        group = columns[col].group
+        if group:
+            end = col
+            while end + 1 < n and columns[end + 1].group == group:
+                end += 1
+            _span(ws, 2, col, 2, end, group, fmt["head"])
+            for c in range(col, end + 1):
+                ws.write_string(3, c, columns[c].title, fmt["head"])
+            col = end + 1
+        else:
+            _span(ws, 2, col, 3, col, columns[col].title, fmt["head"])
+            col += 1
+    total_weight = sum(c.weight for c in columns) or 1
+    for c, column in enumerate(columns):
+        ws.set_column(c, c, max(6, round(150 * column.weight / total_weight)))
+    first = 4
+    for r, row in enumerate(table.rows, start=first):
+        for c, column in enumerate(columns):
+            value = _value(column, row.get(column.key))
+            if column.kind == "text":
+                ws.write_string(r, c, value, fmt["text"])  # never a formula, whatever it starts with
+            else:
+                ws.write_number(r, c, value, fmt[column.kind])
+    last = first + len(table.rows)
+    if table.totals is not None:
+        ws.write_string(last, 0, "合计", fmt["total_label"])
+        for c, column in enumerate(columns[1:], start=1):
+            if column.kind == "text":
+                ws.write_string(last, c, "", fmt["total_label"])
+                continue
+            letter = xlsxwriter.utility.xl_col_to_name(c)
+            formula = f"=SUM({letter}{first + 1}:{letter}{last})" if table.rows else "=0"
+            value = _value(column, table.totals.get(column.key))
+            ws.write_formula(last, c, formula, fmt[f"total_{column.kind}"], value)
+        last += 1
+    sign = last + 1
+    ws.write_string(sign, 0, f"填表人：{table.preparer}    审核人：{table.reviewer}    联系电话：{table.phone}", fmt["info"])
+    for i, note in enumerate(table.notes, start=sign + 1):
+        ws.write_string(i, 0, note, fmt["info"])
+    if seal_png:
+        # The seal sits over 填报单位（盖章）, as the paper copy is stamped there.
+        ws.insert_image(1, 1, "seal.png", {"image_data": io.BytesIO(seal_png), "x_scale": 0.25, "y_scale": 0.25,
+                                            "x_offset": 10, "y_offset": -20, "object_position": 3})
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(2, 3)
+    ws.center_horizontally()
+    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    ws.set_footer("&C第 &P 页 共 &N 页")
+    ws.freeze_panes(first, 0)
+    ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+                    "select_unlocked_cells": True})
+    wb.close()
+    return buf.getvalue()

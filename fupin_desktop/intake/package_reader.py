@@ -1,0 +1,210 @@
+"""Reading and verifying a submission package that arrived on a USB stick. Fails closed.
+
+Nothing is unpacked to disk: entries are read into memory within fixed limits after the
+zip directory has been checked (names, duplicates, declared sizes). Any exception while
+reading counts as "not valid" and becomes a plain problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+
+from fupin_desktop.documents.package import (
+    ALL_FILES,
+    FORMAT,
+    MANIFEST,
+    SIGNATURE,
+    SIGNER,
+    manifest_bytes,
+    sha256,
+)
+from fupin_desktop.errors import KnownError
+
+MAX_PACKAGE_BYTES = 200 * 1024 * 1024
+MAX_ENTRY_BYTES = 100 * 1024 * 1024
+MAX_TOTAL_BYTES = 250 * 1024 * 1024
+MAX_RATIO = 200
+
+
+class PackageError(KnownError):
+    """The file cannot be read as a package at all; the message says why."""
+
+
+@dataclass(frozen=True)
+class PackageContents:
+    name: str
+    sha256: str  # of the whole package file
+    files: dict[str, bytes]
+    manifest: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class TrustedCert:
+    certificate: x509.Certificate
+    bureau: str
+    retired_from: date | None = None
+
+
+@dataclass
+class Verification:
+    file: str
+    ok: bool = False
+    intact: bool = False
+    trusted: bool = False
+    signer: str = ""
+    division: str = ""
+    bureau: str = ""
+    report: str = ""
+    period: str = ""
+    version: int = 0
+    sha256: str = ""
+    problems: list[str] = field(default_factory=list)
+    manifest: dict[str, Any] | None = None
+    data: dict[str, Any] | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"file": self.file, "ok": self.ok, "intact": self.intact, "trusted": self.trusted, "signer": self.signer,
+                "division": self.division, "bureau": self.bureau, "report": self.report, "period": self.period,
+                "version": self.version, "sha256": self.sha256, "problems": self.problems}
+
+
+def _safe_name(name: str) -> bool:
+    return (name.isascii() and "/" not in name and "\\" not in name and ".." not in name and ":" not in name
+            and not name.startswith((".", "/")) and name == name.strip() and len(name) <= 64)
+
+
+def open_package(path: Path) -> PackageContents:
+    path = Path(path)
+    label = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PackageError(f"无法打开「{label}」：{exc.strerror or exc}") from exc
+    if size > MAX_PACKAGE_BYTES:
+        raise PackageError(f"「{label}」有 {size // 1024 // 1024} MB，超过报送包的上限，已拒绝。")
+    raw = path.read_bytes()
+    if not zipfile.is_zipfile(path):
+        raise PackageError(f"「{label}」不是报送包（不是 zip 文件）。")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PackageError(f"「{label}」已损坏，无法打开（{exc}）。") from exc
+    with zf:
+        infos = zf.infolist()
+        names = [i.filename for i in infos]
+        unsafe = [n for n in names if not _safe_name(n)]
+        if unsafe:
+            raise PackageError(f"「{label}」含有不安全的文件名（{'、'.join(repr(n) for n in unsafe[:3])}），"
+                               "可能被恶意构造，已拒绝，未解开任何文件。")
+        duplicates = sorted({n for n in names if names.count(n) > 1})
+        if duplicates:
+            raise PackageError(f"「{label}」里有重名的文件（{'、'.join(duplicates)}），已拒绝。")
+        total = 0
+        for info in infos:
+            if info.file_size > MAX_ENTRY_BYTES:
+                raise PackageError(f"「{label}」中的 {info.filename} 解开后有 {info.file_size // 1024 // 1024} MB，"
+                                   "超过上限，已拒绝。")
+            if info.compress_size and info.file_size / info.compress_size > MAX_RATIO and info.file_size > 1024 * 1024:
+                raise PackageError(f"「{label}」中的 {info.filename} 压缩比异常（可能是压缩炸弹），已拒绝。")
+            total += info.file_size
+        if total > MAX_TOTAL_BYTES:
+            raise PackageError(f"「{label}」解开后共 {total // 1024 // 1024} MB，超过上限，已拒绝。")
+        files: dict[str, bytes] = {}
+        for info in infos:
+            with zf.open(info) as f:
+                data = f.read(MAX_ENTRY_BYTES + 1)  # declared sizes can lie; the read cannot
+            if len(data) > MAX_ENTRY_BYTES:
+                raise PackageError(f"「{label}」中的 {info.filename} 超过上限，已拒绝。")
+            files[info.filename] = data
+    if MANIFEST not in files:
+        raise PackageError(f"「{label}」里没有清单文件 {MANIFEST}，不是本程序生成的报送包。")
+    try:
+        manifest = json.loads(files[MANIFEST].decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PackageError(f"「{label}」的清单文件已损坏，无法读取。") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise PackageError(f"「{label}」的清单格式不是 {FORMAT}，可能来自不兼容的版本。")
+    return PackageContents(label, sha256(raw), files, manifest)
+
+
+def verify_package(path: Path, trusted_for: Callable[[str], list[TrustedCert]]) -> Verification:
+    """Every check a receiving bureau makes; ``ok`` only when all hold."""
+    result = Verification(file=Path(path).name)
+    try:
+        _verify(path, trusted_for, result)
+    except PackageError as exc:
+        result.problems.append(str(exc))
+    except Exception:  # noqa: BLE001 — fail closed: anything unexpected means "not valid"
+        result.problems.append("报送包已损坏或被改动，读取时出错，无法验证。")
+    result.ok = result.intact and result.trusted and not result.problems
+    return result
+
+
+def _verify(path: Path, trusted_for: Callable[[str], list[TrustedCert]], result: Verification) -> None:
+    from fupin_desktop.documents.seal_key import cert_fingerprint, load_certificate
+    from fupin_desktop.documents.signing import verify_detached, verify_pdf
+
+    package = open_package(path)
+    m = package.manifest
+    result.sha256 = package.sha256
+    result.division, result.bureau = str(m.get("division", "")), str(m.get("bureau", ""))
+    result.report, result.period = str(m.get("report", "")), str(m.get("period", ""))
+    result.version = int(m.get("version") or 0)
+    result.manifest = m
+    listed = dict(m.get("files") or {})
+    expected = set(listed) | {MANIFEST, SIGNATURE, SIGNER}
+    present = set(package.files)
+    for name in sorted(expected - present):
+        result.problems.append(f"缺少文件 {name}")
+    for name in sorted(present - expected):
+        result.problems.append(f"多出了清单里没有的文件 {name}")
+    for name in sorted(set(listed) - set(ALL_FILES)):
+        result.problems.append(f"清单里有不认识的文件 {name}")
+    if package.files.get(MANIFEST) != manifest_bytes(m):
+        result.problems.append("清单文件的格式被改动过（与签名时的字节不同）")
+    changed = [name for name, digest in listed.items() if name in package.files and sha256(package.files[name]) != digest]
+    for name in changed:
+        result.problems.append(f"文件 {name} 在盖章后被改动（SHA-256 不符）")
+    if SIGNER not in package.files or SIGNATURE not in package.files:
+        return
+    signer = load_certificate(package.files[SIGNER])
+    result.signer = signer.subject.rfc4514_string()
+    candidates = trusted_for(result.division)
+    match = next((t for t in candidates if t.certificate == signer), None)
+    certs = [match.certificate] if match else []
+    detached = verify_detached(package.files[MANIFEST], package.files[SIGNATURE], certs)
+    result.problems += [p for p in detached.problems if p not in result.problems]
+    manifest_ok = detached.intact
+    if match is None:
+        result.problems.append(f"签章证书（指纹 {cert_fingerprint(signer)}）不在本单位信任的 {result.division or '?'} "
+                               "证书中：未知的签发单位，请先核对纸质登记单后用 fupin trust add 登记")
+    elif match.retired_from is not None:
+        signed = _signed_on(m)
+        if signed is None or signed >= match.retired_from:
+            result.problems.append(f"签章证书自 {match.retired_from} 起已停用，此包签于 {signed or '未知日期'}")
+            match = None
+    if "report.pdf" in package.files:
+        pdf = verify_pdf(package.files["report.pdf"], certs)
+        if not pdf.intact or not pdf.covers_whole_file:
+            result.problems += [f"PDF：{p}" for p in pdf.problems] or ["PDF 的签章无效"]
+            manifest_ok = False
+    result.intact = manifest_ok and not changed and not (expected - present) and not (present - expected)
+    result.trusted = match is not None and detached.trusted
+    if result.intact and "data.json" in package.files:
+        result.data = json.loads(package.files["data.json"].decode("utf-8"))
+
+
+def _signed_on(manifest: dict[str, Any]) -> date | None:
+    try:
+        return datetime.fromisoformat(str(manifest.get("created_at"))).date()
+    except ValueError:
+        return None

@@ -1,0 +1,87 @@
+"""What leaves (submissions) and what arrives (trusted certificates, received packages).
+
+The seal's private key is not here: it is a passphrase-encrypted file in the data folder.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from fupin_desktop.store.models import Base
+
+
+class SealCertificate(Base):
+    """A seal key made in this program: who holds it and its certificate (the key is a file)."""
+
+    __tablename__ = "seal_certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    holder: Mapped[str] = mapped_column(String(40), index=True)
+    fingerprint: Mapped[str] = mapped_column(String(100), unique=True)
+    cert_pem: Mapped[bytes] = mapped_column(LargeBinary)
+    key_file: Mapped[str] = mapped_column(String(255))  # relative to the data folder
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class Submission(Base):
+    """One sealed package sent upward. A correction is a new version naming the one it replaces."""
+
+    __tablename__ = "submission"
+    __table_args__ = (UniqueConstraint("report", "period", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255))
+    package_sha256: Mapped[str] = mapped_column(String(64))
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    corrects: Mapped[str | None] = mapped_column(String(64))  # manifest hash of the version replaced
+    manifest: Mapped[dict] = mapped_column(JSON)
+    package: Mapped[bytes] = mapped_column(LargeBinary)  # kept, so it can be sent again unchanged
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(100), default="")
+    incomplete: Mapped[list] = mapped_column(JSON, default=list)  # township-months missing or not approved
+    sent_to: Mapped[list] = mapped_column(JSON, default=list)  # [{"path": …, "at": …}] each time written
+
+
+class TrustEntry(Base):
+    """A county's seal certificate the receiving bureau trusts for that division code."""
+
+    __tablename__ = "trust_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division: Mapped[str] = mapped_column(String(6), index=True)
+    bureau: Mapped[str] = mapped_column(String(100))
+    fingerprint: Mapped[str] = mapped_column(String(100), unique=True)
+    cert_pem: Mapped[bytes] = mapped_column(LargeBinary)
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(40))
+    retired_from: Mapped[date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ReceivedPackage(Base):
+    """A package that passed verification here; only the newest valid version of a report counts."""
+
+    __tablename__ = "received_package"
+    __table_args__ = (UniqueConstraint("division", "report", "period", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division: Mapped[str] = mapped_column(String(6), index=True)
+    bureau: Mapped[str] = mapped_column(String(100))
+    report: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str] = mapped_column(String(255))
+    package_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    manifest_sha256: Mapped[str] = mapped_column(String(64))
+    corrects: Mapped[str | None] = mapped_column(String(64))
+    manifest: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON)
+    audit_seq: Mapped[int | None] = mapped_column(Integer)  # the county's audit-log head it carried
+    audit_hash: Mapped[str | None] = mapped_column(String(64))
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    received_by: Mapped[str] = mapped_column(String(40))
+    superseded: Mapped[bool] = mapped_column(default=False)
