@@ -6,6 +6,8 @@ workbook. Before any parser sees the content, the zip's declared sizes and compr
 ratios are checked, every XML part is scanned (in bounded chunks) for DOCTYPE/ENTITY
 declarations, and the sheets' cell references are counted so that a sheet that would
 expand to millions of rows or cells is refused before python-calamine builds it.
+python-calamine reports no merged ranges for OpenDocument files, so those are read from
+``content.xml`` here, streaming, once the file has passed the checks.
 Everything that goes wrong becomes a :class:`WorkbookError` with a Chinese sentence
 naming the file.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -108,12 +110,13 @@ def read_workbook(path: Path) -> Workbook:
         with open(path, "rb") as f:
             head = f.read(8)
         if head.startswith(_ZIP):
-            _check_zip(path, name)
+            kind = _check_zip(path, name)
         elif head == _OLE2:
             _check_ole2(path, name)
+            kind = "xls"
         else:
             raise _not_a_workbook(name)
-        return _read(path, name)
+        return _read(path, name, kind)
     except WorkbookError:
         raise
     except OSError as exc:
@@ -147,7 +150,8 @@ def _check_ole2(path: Path, name: str) -> None:
 # --- zip containers (.xlsx/.xlsm, .ods) ----------------------------------------------------------
 
 
-def _check_zip(path: Path, name: str) -> None:
+def _check_zip(path: Path, name: str) -> str:
+    """"xlsx" or "ods", once every part has passed the checks."""
     with zipfile.ZipFile(path) as z:
         infos = z.infolist()
         names = {i.filename for i in infos}
@@ -185,6 +189,7 @@ def _check_zip(path: Path, name: str) -> None:
                     _scan(part, name, _OdsCounter(name))
                 else:
                     _scan(part, name, None)
+    return kind
 
 
 def _small_read(z: zipfile.ZipFile, member: str) -> bytes:
@@ -339,7 +344,7 @@ class _OdsCounter(_Counter):
 # --- reading, once the file is known to be safe ------------------------------------------------
 
 
-def _read(path: Path, name: str) -> Workbook:
+def _read(path: Path, name: str, kind: str) -> Workbook:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []
@@ -366,4 +371,116 @@ def _read(path: Path, name: str) -> Workbook:
         raise _encrypted(name) from exc
     if not sheets:
         raise _refuse(name, "里没有工作表。")
+    if kind == "ods" and not any(s.merged for s in sheets):
+        extents = {s.name: (len(s.rows), max((len(r) for r in s.rows), default=0)) for s in sheets}
+        found = _ods_merged(path, name, extents)
+        sheets = [replace(s, merged=found.get(s.name, [])) for s in sheets]
     return Workbook(name, sheets)
+
+
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_T_TABLE, _T_NAME, _T_ROW = _TABLE + "table", _TABLE + "name", _TABLE + "table-row"
+_T_CELL, _T_COVERED = _TABLE + "table-cell", _TABLE + "covered-table-cell"
+_T_ROWS_REPEATED, _T_COLS_REPEATED = _TABLE + "number-rows-repeated", _TABLE + "number-columns-repeated"
+_T_ROWS_SPANNED, _T_COLS_SPANNED = _TABLE + "number-rows-spanned", _TABLE + "number-columns-spanned"
+_SPANNED = re.compile(rb'number-(?:rows|columns)-spanned="0*(?:[2-9]|[1-9]\d+)"')  # a span over 1
+
+
+def _ods_merged(path: Path, name: str, extents: dict[str, tuple[int, int]]) -> dict[str, list[tuple[int, int, int, int]]]:
+    """The merged ranges of each table of ``content.xml`` named in ``extents`` (sheet name → rows, columns
+    as read), clipped to that extent; ``{}`` if they cannot be read, since a missed merge only leaves
+    cells unfilled. :class:`WorkbookError` if a sheet has more than :data:`MAX_MERGED` of them."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            with z.open("content.xml") as part:  # most sheets merge nothing: skip the slower parse
+                if not any(_SPANNED.search(buf) for buf, _limit, _last in _chunks(part)):
+                    return {}
+            with z.open("content.xml") as part:
+                return _OdsMerges(name, extents).read(part)
+    except WorkbookError:
+        raise
+    except Exception:
+        return {}
+
+
+def _count(elem: Any, attr: str) -> int:
+    """A repeat or span attribute; 1 if absent or not a positive number."""
+    text = elem.get(attr)
+    if text is None or not text.isdigit() or len(text) > 10:
+        return 1
+    return max(int(text), 1)
+
+
+class _OdsMerges:
+    """Follows the rows and cells of ``content.xml`` and collects the cells that span others.
+
+    Positions count every cell, covered or not, times its ``number-columns-repeated``, and every
+    row times its ``number-rows-repeated``. A repeated cell that spans is a merge at each of its
+    copies only where the copies cannot overlap (copies along rows for a cell one row high, along
+    columns for a cell one column wide); otherwise at its first position only.
+    """
+
+    def __init__(self, name: str, extents: dict[str, tuple[int, int]]) -> None:
+        self.name = name
+        self.extents = extents
+        self.found: dict[str, list[tuple[int, int, int, int]]] = {}
+        self.table = ""
+        self.ranges: list[tuple[int, int, int, int]] | None = None  # the current table's, if it is a sheet
+        self.height = self.width = 0
+        self.row = self.repeat = self.col = 0
+
+    def read(self, part: IO[bytes]) -> dict[str, list[tuple[int, int, int, int]]]:
+        from defusedxml.ElementTree import iterparse
+
+        open_elements: list[Any] = []
+        depth = 0  # open <table:table> elements; a table inside a cell is not a sheet
+        for event, elem in iterparse(part, events=("start", "end"), forbid_dtd=True):
+            tag = elem.tag
+            if event == "start":
+                open_elements.append(elem)
+                if tag == _T_TABLE:
+                    depth += 1
+                    if depth == 1:
+                        self._start_table(elem.get(_T_NAME, ""))
+                elif depth == 1 and self.ranges is not None:
+                    if tag == _T_ROW:
+                        self.repeat, self.col = _count(elem, _T_ROWS_REPEATED), 0
+                    elif tag in (_T_CELL, _T_COVERED):
+                        columns = _count(elem, _T_COLS_REPEATED)
+                        if tag == _T_CELL:
+                            self._cell(columns, _count(elem, _T_ROWS_SPANNED), _count(elem, _T_COLS_SPANNED))
+                        self.col += columns
+                continue
+            open_elements.pop()
+            if tag == _T_TABLE:
+                depth -= 1
+            elif tag == _T_ROW and depth == 1:
+                self.row += self.repeat
+                self.repeat = 1
+            if open_elements:  # everything read so far is done with: keep the tree from growing
+                del open_elements[-1][:]
+        return self.found
+
+    def _start_table(self, table: str) -> None:
+        self.table = table
+        self.ranges = self.found.setdefault(table, []) if table in self.extents else None
+        self.height, self.width = self.extents.get(table, (0, 0))
+        self.row, self.repeat, self.col = 0, 1, 0
+
+    def _cell(self, columns: int, rows_spanned: int, cols_spanned: int) -> None:
+        if (rows_spanned == 1 and cols_spanned == 1) or self.row >= self.height or self.col >= self.width:
+            return
+        row_copies = self.repeat if rows_spanned == 1 else 1
+        col_copies = columns if cols_spanned == 1 else 1
+        for r in range(self.row, min(self.row + row_copies, self.height)):
+            last_row = min(r + rows_spanned, self.height) - 1
+            for c in range(self.col, min(self.col + col_copies, self.width)):
+                last_col = min(c + cols_spanned, self.width) - 1
+                if (last_row, last_col) != (r, c):
+                    self._add((r, c, last_row, last_col))
+
+    def _add(self, merged: tuple[int, int, int, int]) -> None:
+        assert self.ranges is not None
+        if len(self.ranges) >= MAX_MERGED:
+            raise _too_big(self.name, f"的工作表「{self.table}」有超过 {MAX_MERGED} 个合并区域")
+        self.ranges.append(merged)

@@ -68,6 +68,18 @@ def test_seed_table_typed_by_hand(spec: FormSpec) -> None:
     assert not any(f in r.values for r in sheet.rows for f in FIGURES)  # no figures invented
 
 
+def test_seed_table_typed_by_hand_and_saved_as_ods(spec: FormSpec) -> None:
+    # seed_handtyped.xlsx converted by LibreOffice (tests/fixtures/ods/make_fixtures.py); the merged
+    # village cells come from the .ods's own content.xml, since calamine reports none for .ods.
+    copy = read_monthly_sheet(read_workbook(FIXTURES.parent / "ods" / "seed_handtyped.ods"), spec)
+    original = _read("seed_handtyped.xlsx", spec)
+    assert copy.problems == []
+    assert [r.row for r in copy.rows] == [r.row for r in original.rows]
+    assert _pairs(copy) == _pairs(original)
+    assert all(village for village, _ in _pairs(copy))
+    assert copy.skipped == original.skipped
+
+
 def test_filled_template_keeps_cells_raw(spec: FormSpec) -> None:
     sheet = _read("template_filled.xlsx", spec)
     assert sheet.problems == []

@@ -114,13 +114,16 @@ MANIFEST = (
 )
 
 
-def ods(path: Path, rows_xml: str) -> Path:
+def ods(path: Path, rows_xml: str, more: dict[str, str] | None = None) -> Path:
+    """An .ods whose sheet 名册 has ``rows_xml``, then a sheet per ``more`` entry (name → rows)."""
+    tables = "".join(f'<table:table table:name="{name}">{xml}</table:table>'
+                     for name, xml in {"名册": rows_xml, **(more or {})}.items())
     content = (
         '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
         'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        f'<office:body><office:spreadsheet><table:table table:name="名册">{rows_xml}</table:table>'
+        f"<office:body><office:spreadsheet>{tables}"
         "</office:spreadsheet></office:body></office:document-content>"
     )
     with zipfile.ZipFile(path, "w") as z:
@@ -147,6 +150,119 @@ def test_ods_is_read_and_its_trailing_blank_rows_are_harmless(tmp_path: Path) ->
 def test_ods_with_too_many_filled_rows_is_refused(tmp_path: Path) -> None:
     rows = f'<table:table-row table:number-rows-repeated="300000">{cell("x")}</table:table-row>'
     refused(ods(tmp_path / "大.ods", rows), "300000")
+
+
+ODS_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ods"
+
+
+def row(*cells: str, repeat: int = 1) -> str:
+    attrs = f' table:number-rows-repeated="{repeat}"' if repeat > 1 else ""
+    return f"<table:table-row{attrs}>{''.join(cells)}</table:table-row>"
+
+
+def span(text: str, rows: int = 1, cols: int = 1) -> str:
+    return (f'<table:table-cell office:value-type="string" table:number-rows-spanned="{rows}" '
+            f'table:number-columns-spanned="{cols}"><text:p>{text}</text:p></table:table-cell>')
+
+
+def blank(cols: int = 1) -> str:
+    return f'<table:table-cell table:number-columns-repeated="{cols}"/>'
+
+
+def covered(cols: int = 1) -> str:
+    return f'<table:covered-table-cell table:number-columns-repeated="{cols}"/>'
+
+
+def test_ods_merged_ranges_made_by_libreoffice_are_read_and_filled() -> None:
+    # merged.ods: see tests/fixtures/ods/make_fixtures.py (openpyxl .xlsx converted by LibreOffice).
+    first, second = read_workbook(ODS_FIXTURES / "merged.ods").sheets
+    assert (first.name, second.name) == ("村社名册", "第二页")
+    assert first.merged == [(1, 0, 3, 0), (4, 1, 4, 2)]  # A2:A4 down three rows, B5:C5 across two
+    assert first.rows[2][0] is None and first.rows[4][2] is None  # as read: the range's other cells are empty
+    filled = filled_rows(first)
+    assert [r[0] for r in filled] == ["村（社区）", "青华社区", "青华社区", "青华社区", None, "末行"]
+    assert filled[4] == [None, "横跨", "横跨", "d5"]
+    assert second.merged == [(2, 2, 3, 3)]  # the second sheet's merge stays on it
+    assert filled_rows(second)[3] == [None, None, "两页", "两页", "e"]
+
+
+def test_ods_repeated_rows_and_cells_before_a_merge_shift_it(tmp_path: Path) -> None:
+    rows = (row(cell("表头"))
+            + row(blank(), repeat=2)  # rows 2-3 empty
+            + row(blank(3), span("村", rows=3), cell("甲"))  # D4:D6
+            + row(blank(3), covered(), cell("乙"))
+            + row(blank(3), covered(), cell("丙"))
+            + row(blank(), span("跨", cols=2), covered(), blank(2), cell("尾")))  # B7:C7
+    sheet = read_workbook(ods(tmp_path / "重复.ods", rows)).sheets[0]
+    assert sheet.merged == [(3, 3, 5, 3), (6, 1, 6, 2)]
+    filled = filled_rows(sheet)
+    assert [r[3] for r in filled[3:6]] == ["村", "村", "村"]
+    assert [r[4] for r in filled[3:6]] == ["甲", "乙", "丙"]  # the covered cells hold their places
+    assert filled[6] == [None, "跨", "跨", None, None, "尾"]
+
+
+def test_ods_merges_go_to_their_own_sheet_by_name(tmp_path: Path) -> None:
+    first = row(span("第一", rows=2), cell("a")) + row(covered(), cell("b"))
+    second = row(cell("x"), cell("y"), cell("w")) + row(cell("z"), span("第二", cols=2)) + row(cell("末"))
+    book = read_workbook(ods(tmp_path / "两页.ods", first, {"第二页（村）": second}))
+    assert [(s.name, s.merged) for s in book.sheets] == [("名册", [(0, 0, 1, 0)]),
+                                                        ("第二页（村）", [(1, 1, 1, 2)])]
+    assert filled_rows(book.sheets[1])[1] == ["z", "第二", "第二"]
+
+
+def test_ods_spans_reaching_beyond_the_sheet_are_clipped_or_dropped(tmp_path: Path) -> None:
+    rows = (row(span("大", rows=999_999_999, cols=99_999))
+            + row(covered(), cell("b"))
+            + row(blank(7), '<table:table-cell table:number-columns-spanned="3"/>')  # beyond the columns read
+            + row('<table:table-cell table:number-rows-spanned="5"/>', repeat=1000))  # below the rows read
+    sheet = read_workbook(ods(tmp_path / "大.ods", rows)).sheets[0]
+    assert len(sheet.rows) == 2 and len(sheet.rows[0]) == 2
+    assert sheet.merged == [(0, 0, 1, 1)]
+
+
+def test_ods_repeated_cells_that_span_are_merges_where_copies_cannot_overlap(tmp_path: Path) -> None:
+    down_twice = ('<table:table-cell office:value-type="string" table:number-rows-spanned="2" '
+                  'table:number-columns-repeated="2"><text:p>竖</text:p></table:table-cell>')
+    rows = (row(cell("一"), cell("二"), cell("三"), cell("四"))
+            + row(span("横", cols=2), covered(), down_twice, repeat=3)
+            + row(cell("末")))
+    sheet = read_workbook(ods(tmp_path / "复制.ods", rows)).sheets[0]
+    assert sheet.merged == [(1, 0, 1, 1), (2, 0, 2, 1), (3, 0, 3, 1),  # A:B on each copy of the row
+                            (1, 2, 2, 2), (1, 3, 2, 3)]  # C and D down two rows, only from the first copy
+
+
+def test_ods_merges_that_cannot_be_read_leave_the_sheet_unmerged(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ods(tmp_path / "坏.ods", row(span("村", rows=2)) + row(covered(), cell("b")))
+
+    def broken(*args: object) -> None:
+        raise SyntaxError("not well-formed")
+
+    monkeypatch.setattr(wbmod._OdsMerges, "read", broken)
+    sheet = read_workbook(path).sheets[0]
+    assert sheet.rows == [["村", None], [None, "b"]] and sheet.merged == []
+
+
+def test_ods_with_too_many_merged_ranges_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wbmod, "MAX_MERGED", 3)
+    rows = row(span("a", cols=2), covered(), repeat=4) + row(cell("x"), cell("y"))
+    refused(ods(tmp_path / "合并.ods", rows), "合并区域")
+
+
+def test_ods_merges_are_read_without_keeping_the_document(tmp_path: Path) -> None:
+    import tracemalloc
+
+    rows = "".join(row(span(f"村{i}", rows=2), cell("a")) + row(covered(), cell("b")) for i in range(20_000))
+    path = ods(tmp_path / "大表.ods", rows)
+    tracemalloc.start()
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.xml") as part:
+            found = wbmod._OdsMerges(path.name, {"名册": (40_000, 2)}).read(part)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert len(found["名册"]) == 20_000 and found["名册"][-1] == (39_998, 0, 39_999, 0)
+    assert peak < 20 * 1024 * 1024  # the ranges themselves, not 80,000 elements
 
 
 # --- what is refused -----------------------------------------------------------------------------
