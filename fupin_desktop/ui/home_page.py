@@ -1,8 +1,9 @@
-"""首页: the bureau, how big the register is, and how far each 专项行动 is against its targets."""
+"""首页: the bureau, how big the register is, how far each 专项行动 is against its targets, and
+who has sent the monthly statistics (月报报送情况)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,7 @@ from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.places import list_villages
 from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.ui.monthly_dashboard import MonthlyDashboard
 
 
 def progress_bar(done: int, target: int) -> QProgressBar:
@@ -48,6 +51,8 @@ class Figure(QFrame):
         super().__init__()
         self.setFrameShape(QFrame.Shape.StyledPanel)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(2)
         self.number = QLabel("—")
         self.number.setStyleSheet("font-size: 22pt; font-weight: bold; color: #1565c0;")
         self.caption = QLabel(caption)
@@ -64,17 +69,23 @@ class Figure(QFrame):
 
 
 class HomePage(QWidget):
+    open_month = Signal(int, str)  # a township-month to show on 月度统计 (township id, "YYYY-MM")
+
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 18)
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(24, 14, 24, 14)
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 18pt; font-weight: bold;")
         self.subtitle = QLabel("社会组织参与脱贫攻坚工作管理")
         self.subtitle.setStyleSheet("color: #555; font-size: 12pt;")
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addSpacing(16)
+        heading.addWidget(self.subtitle, 1, Qt.AlignmentFlag.AlignBottom)
+        layout.addLayout(heading)
         figures = QHBoxLayout()
         self.organizations = Figure("社会组织")
         self.villages = Figure("村（社区）")
@@ -82,14 +93,26 @@ class HomePage(QWidget):
         self.households = Figure("帮扶对象（户）")
         for f in (self.organizations, self.villages, self.pairings, self.households):
             figures.addWidget(f)
-        layout.addSpacing(10)
+        layout.addSpacing(8)
         layout.addLayout(figures)
+        # The monthly reports change every day: they come before the campaigns' progress.
+        self.monthly = MonthlyDashboard(ctx)
+        self.monthly.setMinimumHeight(330)
+        self.monthly.open_month.connect(self.open_month)
+        layout.addSpacing(8)
+        layout.addWidget(self.monthly, 1)
         self.campaign_box = QGroupBox("专项行动进度（执行中的结对）")
         self.campaign_grid = QGridLayout(self.campaign_box)
         self.campaign_grid.setHorizontalSpacing(18)
-        layout.addSpacing(10)
+        layout.addSpacing(8)
         layout.addWidget(self.campaign_box)
-        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         self.refresh()
 
     def refresh(self) -> None:
@@ -106,6 +129,7 @@ class HomePage(QWidget):
         households = list_households(self.ctx)
         self.households.set(len(households), f"{sum(int(h.values.get('size') or 0) for h in households)} 人")
         self.show_campaigns(list_campaigns(self.ctx))
+        self.monthly.refresh()
 
     def show_campaigns(self, campaigns: list[RecordView]) -> None:
         grid = self.campaign_grid

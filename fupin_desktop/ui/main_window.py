@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -21,12 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.domain.enums import Role
+from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.monthly_page import MonthlyPage, spreadsheet_paths
 from fupin_desktop.ui.organizations_page import OrganizationsPage
 from fupin_desktop.ui.pairings_page import PairingsPage
 from fupin_desktop.ui.places_page import PlacesPage
+from fupin_desktop.ui.summary_page import SummaryPage
 from fupin_desktop.ui.system_page import SystemPage
 
 APP_TITLE = "社会组织参与脱贫攻坚工作管理"
@@ -50,7 +54,8 @@ PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget
     ("社会组织", SP.SP_FileDialogDetailedView, OrganizationsPage),
     ("村社与帮扶对象", SP.SP_DirIcon, PlacesPage),
     ("结对帮扶", SP.SP_FileDialogContentsView, PairingsPage),
-    ("月度统计", SP.SP_FileDialogInfoView, _placeholder("月度统计")),
+    ("月度统计", SP.SP_FileDialogInfoView, MonthlyPage),
+    ("汇总分析", SP.SP_FileDialogListView, SummaryPage),
     ("年检年报", SP.SP_DialogApplyButton, _placeholder("年检年报")),
     ("报送", SP.SP_ArrowUp, _placeholder("报送")),
     ("接收", SP.SP_ArrowDown, _placeholder("接收")),
@@ -94,6 +99,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
+        self.setAcceptDrops(True)  # township workbooks dropped anywhere go to 月度统计
         self.resize(1280, 720)
 
     def _show_row(self, row: int) -> None:
@@ -104,6 +110,8 @@ class MainWindow(QMainWindow):
         if page is None:
             page = factory(self.ctx)
             self.pages[text] = page
+            if isinstance(page, HomePage):
+                page.open_month.connect(self.open_month)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
             self.stack.removeWidget(old)
@@ -122,3 +130,24 @@ class MainWindow(QMainWindow):
         else:
             self.nav.setCurrentRow(row)
         return self.pages[text]
+
+    def open_month(self, township_id: int, period: str) -> MonthlyPage:
+        """Show one township-month on 月度统计 (the 首页 dashboard's double-click)."""
+        page = self.show_page("月度统计")
+        assert isinstance(page, MonthlyPage)
+        page.show_month(township_id, Period.parse(period))
+        return page
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if spreadsheet_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = spreadsheet_paths(event)
+        if paths:
+            event.acceptProposedAction()
+            page = self.show_page("月度统计")
+            assert isinstance(page, MonthlyPage)
+            page.import_paths(paths)

@@ -126,8 +126,8 @@ def main(out: Path) -> int:
     shoot(app, new, out, "12-pairing-dialog-errors")
     new.reject()
 
-    window.show_page("月度统计")
-    shoot(app, window, out, "13-placeholder")
+    window.show_page("年检年报")
+    shoot(app, window, out, "13-placeholder")  # the monthly pages: screenshot_monthly.py
     window.show_page("系统")
     shoot(app, window, out, "14-system-clerk")
     window.close()

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QPushButton
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.login_dialog import DEMO_HINT, LoginDialog
 from fupin_desktop.ui.main_window import PAGES, MainWindow, PlaceholderPage
+from fupin_desktop.ui.monthly_page import MonthlyPage
+from fupin_desktop.ui.summary_page import SummaryPage
 from fupin_desktop.ui.system_page import SystemPage
 
 
@@ -46,7 +48,9 @@ def test_every_page_opens_and_placeholders_say_later(qtbot, clerk_ctx) -> None:
     for text, _icon, _factory in PAGES:
         page = window.show_page(text)
         assert window.stack.currentWidget() is page
-    assert isinstance(window.pages["月度统计"], PlaceholderPage)
+    assert isinstance(window.pages["月度统计"], MonthlyPage)
+    assert isinstance(window.pages["汇总分析"], SummaryPage)
+    assert isinstance(window.pages["年检年报"], PlaceholderPage)
     assert "将在后续版本提供" in window.pages["报送"].text()
     again = window.show_page("社会组织")  # shown again: same page, data re-read
     assert again is window.pages["社会组织"]

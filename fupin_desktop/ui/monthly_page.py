@@ -1,0 +1,390 @@
+"""月度统计: townships with their status for the month, the month's data-entry grid, the review.
+
+The township list shows each township's status for the chosen month as a coloured tag
+(``status_board``); the grid is ``get_month``'s rows, saved with ``save_entry``. Clerks
+save and submit; reviewers also approve, return (with a reason) and reopen for correction.
+Township workbooks come in by 导入 Excel (several files at once) or by dropping them here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDir, QSignalBlocker, Qt
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QSpinBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from fupin_desktop.domain.periods import Period
+from fupin_desktop.errors import KnownError, ValidationFailed
+from fupin_desktop.services import monthly
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.monthly import MonthView
+from fupin_desktop.services.monthly_documents import write_township_template
+from fupin_desktop.services.monthly_status import status_board
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.places import list_townships
+from fupin_desktop.ui.monthly_grid import MonthGrid
+from fupin_desktop.ui.monthly_import_flow import SPREADSHEET_SUFFIXES, MonthlyImportFlow
+from fupin_desktop.ui.monthly_review import ReasonDialog, note_text, open_dialog, revision_line, status_text
+from fupin_desktop.ui.monthly_tags import LATE_COLOR, STATUS_COLORS, TAG_ROLE, TagDelegate, set_tag, tag_label
+from fupin_desktop.ui.operations import inform, run_op, show_error
+from fupin_desktop.ui.table_page import button
+
+FIRST_YEAR = 2015
+READ_ONLY = {"submitted": "本月月报已提交审核，表格只读；审核人退回后才能修改。",
+             "approved": "本月月报已审核，数据已锁定；需要更正请审核人点“重新打开更正”。"}
+
+
+def spreadsheet_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
+    """The dropped local files that look like workbooks (the reader judges their content)."""
+    mime = event.mimeData()
+    if not mime.hasUrls():
+        return []
+    paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
+    return [p for p in paths if p.suffix.lower() in SPREADSHEET_SUFFIXES]
+
+
+class MonthlyPage(QWidget):
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.can_enter = ctx.can(Permission.ENTER_MONTHLY)
+        self.can_review = ctx.can(Permission.REVIEW_MONTHLY)
+        self.view: MonthView | None = None
+        self.import_flow: MonthlyImportFlow | None = None
+        self._shown: tuple[int | None, Period] | None = None
+        self.setAcceptDrops(True)
+
+        self.townships = QListWidget()
+        self.townships.setItemDelegate(TagDelegate(self.townships))
+        self.townships.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        last = Period.of_date(date.today()).previous()
+        self.year = QSpinBox()
+        self.year.setRange(FIRST_YEAR, date.today().year + 2)
+        self.year.setSuffix(" 年")
+        self.year.setValue(last.year)
+        self.month = QComboBox()
+        self.month.addItems([f"{m} 月" for m in range(1, 13)])
+        self.month.setCurrentIndex(last.index - 1)
+        self.month.setMaxVisibleItems(12)
+        self.import_button = button("导入 Excel", self.import_excel, "读入镇（街道）报来的月报表，可一次选多个文件；"
+                                    "也可以把文件拖到本页")
+        self.by_township = QCheckBox("按所选镇（街道）导入")
+        self.by_township.setToolTip("不勾选时，按文件里的“填报单位”认定是哪个镇（街道）")
+        self.by_month = QCheckBox("按所选月份导入")
+        self.by_month.setToolTip("不勾选时，按文件标题或“填报时间”认定月份（6 月填报的是 5 月的数据）")
+        self.template_button = button("下载本月模板", self.download_template, "所选镇（街道）本月在期结对已预填的空白表")
+        tools = QHBoxLayout()
+        tools.addWidget(QLabel("月份"))
+        tools.addWidget(self.year)
+        tools.addWidget(self.month)
+        for text, step, tip in (("◀", -1, "上个月"), ("▶", 1, "下个月")):
+            arrow = button(text, lambda step=step: self.step_month(step), tip)
+            arrow.setFixedWidth(32)
+            tools.addWidget(arrow)
+        tools.addStretch(1)
+        for w in (self.import_button, self.by_township, self.by_month, self.template_button):
+            tools.addWidget(w)
+
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
+        self.status_tag = tag_label()
+        self.detail = QLabel()
+        self.detail.setStyleSheet("color: #555;")
+        self.save_button = button("保存", self.save, "检查并保存本月数据（草稿）")
+        self.submit_button = button("提交审核", self.submit, "保存后交审核人审核；审核前不能再改")
+        self.approve_button = button("审核通过", self.approve, "数据锁定并计入汇总")
+        self.return_button = button("退回", self.return_month, "写明原因，退回填报员修改")
+        self.reopen_button = button("重新打开更正", self.reopen, "已审核的月报需要更正时：生成新的草稿版本，原版本保留")
+        head = QHBoxLayout()
+        head.addWidget(self.heading)
+        head.addWidget(self.status_tag)
+        head.addStretch(1)
+        for b in (self.save_button, self.submit_button):
+            head.addWidget(b)
+        for b in (self.approve_button, self.return_button, self.reopen_button):
+            b.setVisible(self.can_review)
+            head.addWidget(b)
+        self.import_button.setEnabled(self.can_enter)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet(f"color: {LATE_COLOR}; font-weight: bold;")
+        self.grid = MonthGrid(ctx.forms[monthly.FORM])
+        self.history_title = QLabel("修订记录")
+        self.history_title.setStyleSheet("color: #555;")
+        self.history = QListWidget()
+        self.history.setFixedHeight(3 * (self.fontMetrics().height() + 4) + 6)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(6, 0, 0, 0)
+        column.addLayout(tools)
+        column.addLayout(head)
+        column.addWidget(self.detail)
+        column.addWidget(self.note)
+        column.addWidget(self.grid, 1)
+        column.addWidget(self.history_title)
+        column.addWidget(self.history)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.townships)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(4, 4, 4, 4)
+        outer.addWidget(splitter)
+
+        self.fill_townships()
+        # Room for a six-character name and its tag; longer names are shortened (the tooltip has them).
+        metrics = self.townships.fontMetrics()
+        width = metrics.horizontalAdvance("青阳街道西园") + metrics.horizontalAdvance("待审核") + 34 \
+            + self.townships.verticalScrollBar().sizeHint().width() + 2 * self.townships.frameWidth() + 8
+        self.townships.setMinimumWidth(width)
+        splitter.setSizes([width, 1100])
+        self.townships.setCurrentRow(0)
+        self.townships.currentRowChanged.connect(lambda _row: self._chosen(period_changed=False))
+        self.year.valueChanged.connect(lambda _v: self._chosen(period_changed=True))
+        self.month.currentIndexChanged.connect(lambda _n: self._chosen(period_changed=True))
+        self.load()
+
+    # --- what is chosen --------------------------------------------------------------------------
+    def period(self) -> Period:
+        return Period.month(self.year.value(), self.month.currentIndex() + 1)
+
+    def township_id(self) -> int | None:
+        item = self.townships.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else None
+
+    def township_name(self) -> str:
+        item = self.townships.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole + 1) if item else ""
+
+    def step_month(self, step: int) -> None:
+        target = self.period().previous() if step < 0 else self.period().next()
+        self.show_month(self.township_id(), target)
+
+    def show_month(self, township_id: int | None, period: Period) -> None:
+        """Go to a township-month (the dashboard's click, an import, ◀ ▶)."""
+        if (township_id, period) == self._shown and self.grid.model.dirty:
+            return  # already shown, with typing not saved yet
+        if not self.confirm_discard():
+            return
+        self._set_choice(township_id, period)
+        self.fill_townships()
+        self.load()
+
+    def _set_choice(self, township_id: int | None, period: Period) -> None:
+        blockers = [QSignalBlocker(w) for w in (self.townships, self.year, self.month)]
+        self.year.setValue(period.year)
+        self.month.setCurrentIndex(period.index - 1)
+        for n in range(self.townships.count()):
+            if self.townships.item(n).data(Qt.ItemDataRole.UserRole) == township_id:
+                self.townships.setCurrentRow(n)
+        del blockers
+
+    def _chosen(self, period_changed: bool) -> None:
+        if not self.confirm_discard():
+            if self._shown is not None:
+                self._set_choice(*self._shown)
+            return
+        if period_changed:
+            self.fill_townships()
+        self.load()
+
+    def confirm_discard(self) -> bool:
+        if not self.grid.model.dirty:
+            return True
+        answer = QMessageBox.question(self, "有未保存的修改", "本月表格有修改还没有保存，放弃这些修改吗？",
+                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                                      QMessageBox.StandardButton.Cancel)
+        return answer == QMessageBox.StandardButton.Discard
+
+    # --- loading ------------------------------------------------------------------------------------
+    def fill_townships(self) -> None:
+        board = {b.township_id: b for b in status_board(self.ctx, self.period())}
+        current = self.township_id()
+        blocker = QSignalBlocker(self.townships)
+        self.townships.clear()
+        for t in list_townships(self.ctx):
+            item = QListWidgetItem(t.values["name"])
+            item.setData(Qt.ItemDataRole.UserRole, t.id)
+            item.setData(Qt.ItemDataRole.UserRole + 1, t.values["name"])
+            b = board.get(t.id)
+            if b is None:
+                item.setData(TAG_ROLE, ("无结对", STATUS_COLORS["none"]))
+                item.setToolTip(f"{t.values['name']}：本月没有在期结对，不用报送")
+                item.setForeground(QColor("#999"))
+            else:
+                item.setData(TAG_ROLE, (b.status_label, STATUS_COLORS[b.status]))
+                late = f"，逾期 {b.days_late} 天" if b.timeliness == "late" else ""
+                received = f"，{b.received_on.isoformat()} 收到" if b.received_on else ""
+                item.setToolTip(f"{t.values['name']}：{b.pairings} 个结对 · {b.status_label} · "
+                                f"{b.timeliness_label}{late}{received}")
+                if b.timeliness in ("late", "overdue"):
+                    item.setForeground(QColor(LATE_COLOR))
+            self.townships.addItem(item)
+            if t.id == current:
+                self.townships.setCurrentItem(item)
+        del blocker
+
+    def load(self) -> None:
+        township_id, period = self.township_id(), self.period()
+        self._shown = (township_id, period)
+        if township_id is None:
+            return
+        run_op(self, lambda: monthly.get_month(self.ctx, township_id, period), self.show_view)
+
+    def refresh(self) -> None:
+        """Shown again: statuses re-read; the grid too unless it holds unsaved typing."""
+        self.fill_townships()
+        if not self.grid.model.dirty:
+            self.load()
+
+    def show_view(self, view: MonthView) -> None:
+        self.view = view
+        editable = view.editable and self.can_enter
+        note = ("" if editable else READ_ONLY.get(view.status, "") if not view.editable
+                else "你的角色不能录入月报，表格只读。")
+        self.grid.set_view(view, editable, note)
+        self.heading.setText(f"{view.township} · {Period.parse(view.period).label_zh}")
+        set_tag(self.status_tag, view.status_label, STATUS_COLORS[view.status])
+        self.detail.setText(status_text(view))
+        self.note.setText(note_text(view))
+        self.note.setVisible(bool(self.note.text()))
+        self.history.clear()
+        for line in [revision_line(r) for r in reversed(view.history)] or ["（还没有任何版本）"]:
+            item = QListWidgetItem(line)
+            item.setToolTip(line)
+            self.history.addItem(item)
+        self.save_button.setEnabled(editable)
+        self.submit_button.setEnabled(editable)
+        self.approve_button.setEnabled(view.status == "submitted")
+        self.return_button.setEnabled(view.status == "submitted")
+        self.reopen_button.setEnabled(view.status == "approved")
+        item = self.townships.currentItem()
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == view.township_id:
+            item.setData(TAG_ROLE, (view.status_label, STATUS_COLORS[view.status]))
+
+    # --- clerk ---------------------------------------------------------------------------------------
+    def save(self) -> bool:
+        view = self.view
+        if view is None or not self.grid.model.editable:
+            return False
+        try:
+            saved = monthly.save_entry(self.ctx, view.township_id, Period.parse(view.period), self.grid.entries())
+        except ValidationFailed as exc:
+            self.grid.show_problems(exc.problems, exc.summary)
+            return False
+        except KnownError as exc:
+            show_error(self, exc)
+            return False
+        self.show_view(saved)
+        self.grid.message.setText("已保存。")
+        return True
+
+    def submit(self) -> bool:
+        view = self.view
+        if view is None:
+            return False
+        if (self.grid.model.dirty or view.status != "draft") and not self.save():
+            return False
+        view = self.view
+        assert view is not None
+        return run_op(self, lambda: monthly.submit(self.ctx, view.township_id, Period.parse(view.period)),
+                      self.show_view)
+
+    # --- reviewer -------------------------------------------------------------------------------------
+    def _review(self, title: str, prompt: str, ok: str, action: Callable[[ServiceContext, int, Period, str], Any],
+                required: bool) -> ReasonDialog | None:
+        view = self.view
+        if view is None:
+            return None
+        period = Period.parse(view.period)
+
+        def act(text: str) -> bool:
+            return run_op(self, lambda: action(self.ctx, view.township_id, period, text), self.show_view)
+
+        dialog = ReasonDialog(title, prompt, ok, act, required=required, parent=self)
+        open_dialog(dialog)
+        return dialog
+
+    def approve(self) -> ReasonDialog | None:
+        flags = sum(len(r.flags) for r in self.view.rows) if self.view else 0
+        check = f"本月有 {flags} 处提醒（橙色角标），通过即表示已核实。" if flags else ""
+        return self._review("审核通过", f"{check}审核通过后数据锁定，计入汇总。审核意见（可不填）：", "审核通过",
+                            lambda ctx, tid, period, note: monthly.approve(ctx, tid, period, note), False)
+
+    def return_month(self) -> ReasonDialog | None:
+        return self._review("退回月报", "退回原因（填报员据此修改，必须填写）：", "退回", monthly.return_month, True)
+
+    def reopen(self) -> ReasonDialog | None:
+        return self._review("重新打开更正", "更正原因（必须填写；原审核版本保留在修订记录里）：", "重新打开",
+                            monthly.reopen, True)
+
+    # --- files ---------------------------------------------------------------------------------------------
+    def download_template(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "把本月模板保存到哪个文件夹", QDir.homePath())
+        if folder:
+            self.save_template_to(Path(folder))
+
+    def save_template_to(self, folder: Path) -> Path | None:
+        township_id = self.township_id()
+        if township_id is None:
+            return None
+        written: list[Path] = []
+        run_op(self, lambda: write_township_template(self.ctx, township_id, self.period(), folder),
+               lambda path: (written.append(path),
+                             inform(self, "模板已保存", f"模板已保存到：\n{path}\n发给镇（街道）填好后用“导入 Excel”读入。")))
+        return written[0] if written else None
+
+    def import_excel(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择镇（街道）报来的月报表", QDir.homePath(),
+                                                "表格文件 (*.xlsx *.xls *.ods);;所有文件 (*)")
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> MonthlyImportFlow | None:
+        if self.import_flow is not None and not self.import_flow.finished:
+            inform(self, "导入月报", "上一批文件还在导入，请等它完成。")
+            return None
+        if not paths or not self.confirm_discard():
+            return None
+        self.import_flow = MonthlyImportFlow(
+            self, self.ctx, paths, township=self.township_name() if self.by_township.isChecked() else None,
+            period=self.period() if self.by_month.isChecked() else None, on_imported=self._imported)
+        return self.import_flow.start()
+
+    def _imported(self, view: MonthView) -> None:
+        self._set_choice(view.township_id, Period.parse(view.period))
+        self.fill_townships()
+        self._shown = (view.township_id, Period.parse(view.period))
+        self.show_view(view)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.can_enter and spreadsheet_paths(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        paths = spreadsheet_paths(event)
+        if self.can_enter and paths:
+            event.acceptProposedAction()
+            self.import_paths(paths)
