@@ -1,0 +1,424 @@
+"""A sealed report as a PDF: a 公文 cover letter (GB/T 9704-2012) followed by the report table.
+
+The letter page is portrait A4 with the standard's type area (top 37 mm, left 28 mm,
+156 × 225 mm; body 3号 in 22 lines of 28 characters); the table pages are landscape A4.
+``write_report_pdf`` returns where the seal goes (``SealBox``): the seal image is drawn
+later, as the appearance of the digital signature, over the issuer's name and the date.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    LongTable,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from ..domain.money import format_wan
+from .chinese_date import chinese_date
+from .pdf_fonts import (
+    BoldParagraph,
+    CJKParagraph,
+    FontSet,
+    SpreadCell,
+    cjk_style,
+    mark_fallback,
+    register_fonts,
+)
+
+__all__ = ["CoverLetter", "ReportTable", "SealBox", "TableColumn", "write_report_pdf"]
+
+RED = colors.HexColor("#E60012")
+GRID_GREY = colors.Color(0.5, 0.5, 0.5)
+
+# GB/T 9704-2012 type area on portrait A4.
+PAGE_W, PAGE_H = A4
+TOP, LEFT, AREA_W, AREA_H = 37 * mm, 28 * mm, 156 * mm, 225 * mm
+BOTTOM = PAGE_H - TOP - AREA_H  # 35 mm
+BODY_SIZE = 16.0  # 3号
+TITLE_SIZE = 22.0  # 2号
+PAGE_NO_SIZE = 14.0  # 4号
+CHARS_PER_LINE = 28
+LINE = AREA_H / 22  # 22 lines fill the type area: ≈ 28.99 pt
+PITCH = AREA_W / CHARS_PER_LINE  # one character on the grid: ≈ 15.79 pt
+SEAL = 42 * mm
+# Table pages: landscape A4, 20 mm margins.
+LAND_W, LAND_H = landscape(A4)
+LAND_MARGIN = 20 * mm
+CELL_SIZE = 9.0
+
+
+@dataclass
+class CoverLetter:
+    issuer: str  # 发文机关, e.g. 晋江市民政局
+    doc_number: str  # 发文字号, e.g. 晋民〔2026〕12号 ("" for none)
+    title: str
+    recipient: str  # 主送机关, e.g. 泉州市民政局
+    paragraphs: list[str]
+    signed_on: date  # 成文日期
+    attachments: list[str] = field(default_factory=list)  # 附件 names
+
+
+@dataclass
+class TableColumn:
+    key: str
+    title: str
+    group: str = ""  # a merged header over consecutive columns of the same group
+    kind: Literal["text", "money", "count"] = "text"
+    weight: float = 1.0  # relative width; give code columns room for 18 characters
+
+
+@dataclass
+class ReportTable:
+    title: str
+    unit_name: str  # 填报单位
+    filled_on: date  # 填报时间
+    period_label: str
+    columns: list[TableColumn]
+    rows: list[dict[str, Any]]  # str for text, int fen for money (shown in 万元), int for counts
+    totals: dict[str, Any] | None
+    preparer: str = ""  # 填表人
+    reviewer: str = ""  # 审核人
+    phone: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SealBox:
+    page: int  # 0-based
+    box: tuple[float, float, float, float]  # PDF points (x1, y1, x2, y2), origin bottom left
+
+
+class _GridParagraph(CJKParagraph):
+    """Body text on the 28-character grid: broken as if 16 pt characters sat on a 16 pt
+    pitch, drawn with a small negative character spacing so 28 fill 156 mm exactly."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, height = super().wrap(availWidth * self.style.fontSize / PITCH, availHeight)
+        self.width = availWidth
+        return availWidth, height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        return super().split(availWidth * self.style.fontSize / PITCH, availHeight)  # type: ignore[no-any-return]
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv._code.append(f"{PITCH - self.style.fontSize:.3f} Tc")  # type: ignore[attr-defined]
+        super().draw()
+        self.canv.restoreState()
+
+
+class _MastHead(Flowable):
+    """版头: 发文机关标志 35 mm below the top of the type area in red, the 发文字号 two lines
+    below it, and the red separator 4 mm under the number, as wide as the type area."""
+
+    def __init__(self, issuer: str, doc_number: str, fonts: FontSet) -> None:
+        super().__init__()
+        self.issuer, self.doc_number, self.fonts = issuer, doc_number, fonts
+        natural = stringWidth(issuer, fonts.title, 1.0) or 1.0
+        self.mark_size = min(44.0, AREA_W * 0.98 / natural)
+        self.mark_base = 35 * mm + 0.86 * self.mark_size
+        mark_bottom = self.mark_base + 0.12 * self.mark_size
+        if doc_number:
+            self.number_base: float | None = mark_bottom + 2 * LINE + 0.75 * LINE
+            self.rule_y = self.number_base + 0.12 * BODY_SIZE + 4 * mm
+        else:
+            self.number_base = None
+            self.rule_y = mark_bottom + LINE
+        self.height = self.rule_y + 1
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        c, top = self.canv, self.height
+        c.setFillColor(RED)
+        c.setFont(self.fonts.title, self.mark_size)
+        c.drawCentredString(AREA_W / 2, top - self.mark_base, self.issuer)
+        if self.number_base is not None:
+            c.setFillColor(colors.black)
+            c.setFont(self.fonts.body, BODY_SIZE)
+            c.drawCentredString(AREA_W / 2, top - self.number_base, self.doc_number)
+        c.setStrokeColor(RED)
+        c.setLineWidth(1.5)
+        c.line(0, top - self.rule_y, AREA_W, top - self.rule_y)
+
+
+class _Signature(Flowable):
+    """署名 and 成文日期 with room for the seal: the date 右空四字, the issuer centred over it,
+    the seal's top within a line of the text above, both lines a little below its centre."""
+
+    def __init__(self, issuer: str, signed_on: date, fonts: FontSet, debug: bool) -> None:
+        super().__init__()
+        self.issuer, self.date_text, self.fonts, self.debug = issuer, chinese_date(signed_on), fonts, debug
+        self.seal_top = 0.3 * LINE
+        self.height = self.seal_top + SEAL + 2
+        self.placed: SealBox | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, self.height
+
+    def _centre_x(self) -> float:
+        date_w = stringWidth(self.date_text, self.fonts.body, BODY_SIZE)
+        return AREA_W - 4 * PITCH - date_w / 2
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        cx, cy = x + self._centre_x(), y + self.height - self.seal_top - SEAL / 2
+        page = canvas.getPageNumber() - 1
+        self.placed = SealBox(page, (cx - SEAL / 2, cy - SEAL / 2, cx + SEAL / 2, cy + SEAL / 2))
+        super().drawOn(canvas, x, y, _sW)
+
+    def draw(self) -> None:
+        c, cx = self.canv, self._centre_x()
+        seal_cy = self.height - self.seal_top - SEAL / 2
+        # Two lines whose middle (glyph centres ≈ baseline + 0.4 em) sits 8 pt below the seal's centre.
+        name_base = seal_cy - 8 + LINE / 2 - 0.4 * BODY_SIZE
+        c.setFont(self.fonts.body, BODY_SIZE)
+        c.setFillColor(colors.black)
+        name_w = stringWidth(self.issuer, self.fonts.body, BODY_SIZE)
+        c.drawString(min(cx - name_w / 2, AREA_W - name_w), name_base, self.issuer)
+        c.drawCentredString(cx, name_base - LINE, self.date_text)
+        if self.debug:
+            c.setStrokeColor(GRID_GREY)
+            c.setLineWidth(0.3)
+            c.rect(cx - SEAL / 2, seal_cy - SEAL / 2, SEAL, SEAL)
+            c.circle(cx, seal_cy, SEAL / 2)
+
+
+def _page_number(canvas: Canvas, doc: BaseDocTemplate, *, left: float, right: float, bottom: float) -> None:
+    """``— N —`` in 4号, 7 mm under the type area; odd pages right, even pages left, one character in."""
+    n = canvas.getPageNumber()
+    canvas.saveState()
+    canvas.setFont(register_fonts().song, PAGE_NO_SIZE)
+    canvas.setFillColor(colors.black)
+    base = bottom - 7 * mm - 0.4 * PAGE_NO_SIZE  # the dashes' top edge 7 mm below the area
+    if n % 2:
+        canvas.drawRightString(right - PAGE_NO_SIZE, base, f"— {n} —")
+    else:
+        canvas.drawString(left + PAGE_NO_SIZE, base, f"— {n} —")
+    canvas.restoreState()
+
+
+def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[list[Flowable], _Signature]:
+    body = cjk_style("body", fonts.body, BODY_SIZE, LINE, firstLineIndent=2 * BODY_SIZE)
+    plain = cjk_style("plain", fonts.body, BODY_SIZE, LINE)
+    story: list[Flowable] = [_MastHead(cover.issuer, cover.doc_number, fonts), Spacer(0, 2 * LINE)]
+    # 标题: 2号, centred; a long title is broken into lines of even length.
+    title_w = stringWidth(cover.title, fonts.title, TITLE_SIZE)
+    title_lines = max(1, math.ceil(title_w / AREA_W))
+    side = max(0.0, (AREA_W - title_w / title_lines - TITLE_SIZE) / 2) if title_lines > 1 else 0.0
+    title = cjk_style("title", fonts.title, TITLE_SIZE, TITLE_SIZE * 1.5, TA_CENTER, leftIndent=side, rightIndent=side)
+    story += [CJKParagraph(mark_fallback(cover.title, fonts.title), title), Spacer(0, LINE)]
+    story.append(_GridParagraph(mark_fallback(cover.recipient + "：", fonts.body), plain))
+    paragraphs: list[Flowable] = [
+        _GridParagraph(mark_fallback(p, fonts.body), body) for p in cover.paragraphs if p.strip()
+    ]
+    if paragraphs:
+        # Only the last two lines need to go with the seal: split them off a long paragraph.
+        lines = round(paragraphs[-1].wrap(AREA_W, AREA_H)[1] / LINE)
+        if lines > 2:
+            paragraphs[-1:] = paragraphs[-1].split(AREA_W, (lines - 2) * LINE + 1)
+    tail = paragraphs[-1:]
+    story += paragraphs[:-1]
+    if cover.attachments:
+        # 正文下空一行左空二字 "附件："; several are numbered, wrapped lines align with the name.
+        tail.append(Spacer(0, LINE))
+        many = len(cover.attachments) > 1
+        for i, name in enumerate(cover.attachments, 1):
+            number = f"{i}. " if many else ""
+            hang = 5 * BODY_SIZE + stringWidth(number, fonts.body, BODY_SIZE)
+            start = (2 if i == 1 else 5) * BODY_SIZE
+            style = cjk_style(f"att{i}", fonts.body, BODY_SIZE, LINE, leftIndent=hang, firstLineIndent=start - hang)
+            text = ("附件：" if i == 1 else "") + number + name
+            tail.append(_GridParagraph(mark_fallback(text, fonts.body), style))
+    signature = _Signature(cover.issuer, cover.signed_on, fonts, debug)
+    # The seal never stands alone on a page: keep it with the last lines of text.
+    story.append(KeepTogether([*tail, signature]))
+    return story, signature
+
+
+def _plain_table(fonts: FontSet) -> list[tuple[Any, ...]]:
+    # Tables set their cell font even for Paragraph cells: name ours, or Helvetica comes in.
+    return [("FONTNAME", (0, 0), (-1, -1), fonts.body), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
+
+
+def _cell_text(value: Any, kind: str) -> str:
+    if value is None or value == "":
+        return ""
+    return format_wan(int(value)) if kind == "money" else str(int(value)) if kind == "count" else str(value)
+
+
+def _table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
+    width = LAND_W - 2 * LAND_MARGIN
+    small = cjk_style("small", fonts.body, 11, 16)
+    story: list[Flowable] = [
+        BoldParagraph(mark_fallback(table.title, fonts.title),
+                       cjk_style("ttitle", fonts.title, 18, 26, TA_CENTER, spaceAfter=4)),
+    ]
+    if table.period_label:
+        story.append(CJKParagraph(mark_fallback(table.period_label, fonts.body),
+                               cjk_style("period", fonts.body, 12, 18, TA_CENTER)))
+    filled = f"填报时间：{table.filled_on.year}年{table.filled_on.month}月{table.filled_on.day}日"
+    meta = Table(
+        [[CJKParagraph(mark_fallback(f"填报单位：{table.unit_name}（盖章）", fonts.body), small),
+          CJKParagraph(filled, cjk_style("right", fonts.body, 11, 16, TA_RIGHT))]],
+        colWidths=[width * 0.6, width * 0.4],
+        style=_plain_table(fonts),
+    )
+    story += [Spacer(0, 4), meta, Spacer(0, 2)]
+
+    story.append(_grid(table, fonts, width))
+    footer = [f"填表人：{table.preparer}", f"审核人：{table.reviewer}", f"联系电话：{table.phone}"]
+    tail: list[Flowable] = [Spacer(0, 6), Table(
+        [[CJKParagraph(mark_fallback(t, fonts.body), small) for t in footer]],
+        colWidths=[width / 3] * 3,
+        style=_plain_table(fonts),
+    )]
+    indent = 2 * 11.0  # wrapped lines of the notes align after "注："
+    for i, note in enumerate(table.notes, 1):
+        text = ("注：" if i == 1 else "") + (f"{i}. " if len(table.notes) > 1 else "") + note
+        style = cjk_style(f"note{i}", fonts.body, 11, 16, leftIndent=indent, firstLineIndent=-indent if i == 1 else 0)
+        tail.append(CJKParagraph(mark_fallback(text, fonts.body), style))
+    story.append(KeepTogether(tail))
+    return story
+
+
+def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
+    """The report table: a one- or two-level header repeated on every page, a 合计 row, grid lines."""
+    cols, n = table.columns, len(table.columns)
+    weights = [max(c.weight, 0.01) for c in cols]
+    widths = [width * w / sum(weights) for w in weights]
+    pad_x, pad_y = 7.0, 5.0  # left 3 + right 4; top 2 + bottom 3
+    head = cjk_style("thead", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_CENTER)
+    cell = cjk_style("td", fonts.title, CELL_SIZE, CELL_SIZE * 1.3)
+    number = cjk_style("tdn", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_RIGHT)
+    line = (0.5, colors.black)
+    styles: list[tuple[Any, ...]] = [
+        ("BOX", (0, 0), (-1, -1), *line), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("FONTNAME", (0, 0), (-1, -1), fonts.title), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]
+
+    def label(text: str) -> BoldParagraph:
+        return BoldParagraph(mark_fallback(text, fonts.title), head)
+
+    def tall(text: str, span: float) -> float:
+        return label(text).wrap(span - pad_x, 1e6)[1] + pad_y
+
+    grouped = any(c.group for c in cols)
+    row_heights: list[float | None] = []
+    if not grouped:
+        data: list[list[Any]] = [[label(c.title) for c, w in zip(cols, widths, strict=True)]]
+        styles.append(("INNERGRID", (0, 0), (-1, 0), *line))
+    else:
+        # Group label over its columns in row 0, their titles in row 1; an ungrouped title
+        # is centred over both rows. Row heights are worked out here, as SPAN would have.
+        runs: dict[int, int] = {}  # first column of a group → its last column
+        for i, c in enumerate(cols):
+            if c.group and (i == 0 or cols[i - 1].group != c.group):
+                runs[i] = i
+            elif c.group:
+                runs[max(k for k in runs if k <= i)] = i
+        h1 = max(tall(c.title, w) for c, w in zip(cols, widths, strict=True) if c.group)
+        h0 = max([tall(cols[a].group, sum(widths[a:b + 1])) for a, b in runs.items()]
+                 + [tall(c.title, w) - h1 for c, w in zip(cols, widths, strict=True) if not c.group])
+        top: list[Any] = []
+        sub: list[Any] = []
+        for i, (c, w) in enumerate(zip(cols, widths, strict=True)):
+            if not c.group:
+                top.append(SpreadCell(label(c.title), w - pad_x, down=h1 / 2))
+                sub.append("")
+            else:
+                span = sum(widths[i:runs[i] + 1]) if i in runs else 0
+                top.append(SpreadCell(label(c.group), span - pad_x) if i in runs else "")
+                sub.append(label(c.title))
+                styles.append(("LINEBELOW", (i, 0), (i, 0), *line))
+            if i < n - 1:
+                styles.append(("LINEAFTER", (i, 1), (i, 1), *line))
+                if not (c.group and cols[i + 1].group == c.group):
+                    styles.append(("LINEAFTER", (i, 0), (i, 0), *line))
+        data = [top, sub]
+        row_heights = [h0, h1]
+    n_head = len(data)
+    styles += [("LINEBELOW", (0, n_head - 1), (-1, n_head - 1), *line), ("ALIGN", (0, n_head), (-1, -1), "RIGHT")]
+    for row in table.rows:
+        data.append([
+            CJKParagraph(mark_fallback(_cell_text(row.get(c.key), c.kind), fonts.title), cell)
+            if c.kind == "text" else _cell_text(row.get(c.key), c.kind)
+            for c in cols
+        ])
+    last_body = len(data) - 1
+    if table.totals is not None:
+        totals = dict(table.totals)
+        # "合计" is centred over the leading text columns the totals leave empty.
+        lead = 0
+        while lead < n and cols[lead].kind == "text" and not totals.get(cols[lead].key):
+            lead += 1
+        total_row: list[Any] = []
+        for i, c in enumerate(cols):
+            if i < lead:
+                total_row.append(SpreadCell(label("合计"), sum(widths[:lead]) - pad_x) if i == 0 else "")
+            else:
+                total_row.append(BoldParagraph(mark_fallback(_cell_text(totals.get(c.key), c.kind), fonts.title),
+                                               cell if c.kind == "text" else number))
+        data.append(total_row)
+        t = len(data) - 1
+        styles.append(("LINEABOVE", (0, t), (-1, t), *line))
+        styles += [("LINEAFTER", (i, t), (i, t), *line) for i in range(max(lead - 1, 0), n - 1)]
+    if last_body >= n_head:
+        styles.append(("INNERGRID", (0, n_head), (-1, last_body), *line))
+    row_heights += [None] * (len(data) - len(row_heights))
+    return LongTable(data, colWidths=widths, rowHeights=row_heights, repeatRows=n_head,
+                     style=TableStyle(styles), hAlign="CENTER")
+
+
+def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
+                     debug_seal_box: bool = False) -> SealBox:
+    """Write the cover letter and the table to ``path``; return where the seal goes.
+
+    ``debug_seal_box`` outlines the seal's place in grey (for checking the layout only).
+    """
+    fonts = register_fonts()
+    doc = BaseDocTemplate(
+        str(path), pagesize=A4, title=cover.title, author=cover.issuer, subject=table.title,
+        creator="fupin-desktop", producer="fupin-desktop", lang="zh-CN",
+        initialFontName=fonts.body, initialFontSize=BODY_SIZE, initialLeading=LINE,
+    )
+    cover_frame = Frame(LEFT, BOTTOM, AREA_W, AREA_H, 0, 0, 0, 0, id="cover")
+    table_frame = Frame(LAND_MARGIN, LAND_MARGIN, LAND_W - 2 * LAND_MARGIN, LAND_H - 2 * LAND_MARGIN,
+                        0, 0, 0, 0, id="table")
+    doc.addPageTemplates([
+        PageTemplate("cover", [cover_frame], pagesize=A4,
+                     onPage=partial(_page_number, left=LEFT, right=LEFT + AREA_W, bottom=BOTTOM)),
+        PageTemplate("table", [table_frame], pagesize=(LAND_W, LAND_H),
+                     onPage=partial(_page_number, left=LAND_MARGIN, right=LAND_W - LAND_MARGIN, bottom=LAND_MARGIN)),
+    ])
+    story, signature = _cover_flowables(cover, fonts, debug_seal_box)
+    story += [NextPageTemplate("table"), PageBreak(), *_table_flowables(table, fonts)]
+    doc.build(story)
+    if signature.placed is None:
+        raise RuntimeError("the signature block was not laid out")
+    return signature.placed

@@ -1,0 +1,356 @@
+"""Fonts and Chinese text setting for the printed PDF documents (reportlab).
+
+reportlab embeds only TrueType (glyf) fonts and has no per-glyph fallback, so:
+
+- the body face (仿宋 style) is Windows' simfang.ttf, registered as ``FangSong``, when
+  present; otherwise the shipped LXGW WenKai (a Kai face: no OFL 仿宋 exists) under ``Kai``;
+- ``HeiTi`` is the title and table face (黑体, the stand-in for 小标宋): Windows' simhei.ttf
+  when present, else the shipped Noto Sans SC (GBK + all of Ext-A);
+- the fallbacks, in order, are always the shipped files: ``Kai`` (WenKai: 525 Ext-B
+  characters such as 𠮷, but only 503 of Ext-A) then Noto Sans SC (``HeiTi``, or
+  ``NotoSansSC`` when HeiTi is simhei). ``mark_fallback`` wraps characters the chosen face
+  lacks in ``<font name=…>`` for Paragraph markup.
+
+``register_fonts()`` returns the names to use (``.body``, ``.title``). Each file is parsed
+and embedded (as a subset, reportlab's default) once.
+
+Importing this module also patches reportlab twice, both idempotent: the "cannot start a
+line" set gets the full-width punctuation it lacks (，：；！？》 …; such a character hangs at
+the end of the line instead), and the ToUnicode maps write characters beyond the BMP as
+UTF-16 so 𠮷 is extracted (and searched, copied) correctly. ``CJKParagraph`` also keeps
+opening brackets (（《“) from ending a line, and ``BoldParagraph`` makes bold without a bold
+face.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import reportlab.lib.textsplit as _textsplit
+import reportlab.platypus.paragraph as _paragraph
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Flowable, Paragraph
+
+from ..paths import font_path
+
+__all__ = [
+    "FALLBACK",
+    "FONT_FANGSONG",
+    "FONT_HEI",
+    "FONT_KAI",
+    "FONT_NOTO",
+    "FONT_SONG",
+    "BoldParagraph",
+    "CJKParagraph",
+    "FontChoice",
+    "FontSet",
+    "SpreadCell",
+    "cjk_style",
+    "extend_cannot_start",
+    "fix_to_unicode",
+    "has_glyph",
+    "mark_fallback",
+    "register_fonts",
+    "resolve_fonts",
+]
+
+FONT_FANGSONG = "FangSong"
+FONT_HEI = "HeiTi"
+FONT_KAI = "Kai"
+FONT_SONG = "SongTi"  # Windows' simsun.ttc only: page numbers are set in 宋体 when it is there
+FONT_NOTO = "NotoSansSC"  # the shipped Noto, when HeiTi is Windows' simhei
+FALLBACK = FONT_KAI
+
+SHIPPED_KAI = "LXGWWenKai-Regular.ttf"
+SHIPPED_SANS = "NotoSansSC-Regular.ttf"
+
+# Full-width punctuation that must not begin a line (避头), beyond reportlab's own list.
+EXTRA_CANNOT_START = "，：；！？》」』〉、。”’）〕】"
+
+
+def extend_cannot_start(chars: str = EXTRA_CANNOT_START) -> None:
+    """Add ``chars`` to reportlab's line-start blacklist (idempotent).
+
+    ``reportlab.platypus.paragraph`` imported the string by value, so both modules are set.
+    """
+    current = _textsplit.ALL_CANNOT_START
+    missing = "".join(c for c in dict.fromkeys(chars) if c not in current)
+    if missing:
+        _textsplit.ALL_CANNOT_START = current + missing
+    _paragraph.ALL_CANNOT_START = _textsplit.ALL_CANNOT_START  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class FontChoice:
+    """One logical face: the file it comes from (and the face index in a .ttc)."""
+
+    name: str
+    path: Path
+    subfont_index: int = 0
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """The registered names to use: ``body`` (仿宋 style), ``title`` (黑体/小标宋), ``song``,
+    and the ``fallbacks`` tried in order for characters a face lacks."""
+
+    body: str
+    title: str
+    song: str  # 宋体 for page numbers: simsun, else the body face
+    fallbacks: tuple[str, ...]
+    choices: tuple[FontChoice, ...]
+
+
+def _windows_fonts_dir() -> Path | None:
+    if sys.platform != "win32":
+        return None
+    return Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+
+
+def resolve_fonts(windows_fonts: Path | None = None) -> tuple[FontChoice, ...]:
+    """The files to register: Windows' simfang/simhei/simsun when present, and always the shipped two.
+
+    ``windows_fonts`` is the folder that may hold them (None: not on Windows). The shipped WenKai is ``Kai``; the shipped Noto is ``HeiTi`` unless simhei
+    takes that name, then ``NotoSansSC``.
+    """
+    choices: list[FontChoice] = []
+    folder = windows_fonts
+    if folder is not None and (folder / "simfang.ttf").is_file():
+        choices.append(FontChoice(FONT_FANGSONG, folder / "simfang.ttf"))
+    if folder is not None and (folder / "simhei.ttf").is_file():
+        choices.append(FontChoice(FONT_HEI, folder / "simhei.ttf"))
+    if folder is not None and (folder / "simsun.ttc").is_file():
+        choices.append(FontChoice(FONT_SONG, folder / "simsun.ttc", subfont_index=0))
+    noto = FONT_NOTO if any(c.name == FONT_HEI for c in choices) else FONT_HEI
+    choices += [FontChoice(noto, font_path(SHIPPED_SANS)), FontChoice(FONT_KAI, font_path(SHIPPED_KAI))]
+    return tuple(choices)
+
+
+_original_to_unicode = ttfonts.makeToUnicodeCMap
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode CMap with characters beyond the BMP written as UTF-16 surrogate
+    pairs: it writes ``<20BB7>`` for 𠮷, which text extraction reads as U+20BB."""
+    cmap: str = _original_to_unicode(fontname, subset)
+    for i, code in enumerate(subset):
+        if code > 0xFFFF:
+            utf16 = chr(code).encode("utf-16-be").hex().upper()
+            cmap = cmap.replace(f"\n<{i:02X}> <{code:04X}>\n", f"\n<{i:02X}> <{utf16}>\n", 1)
+    return cmap
+
+
+def fix_to_unicode() -> None:
+    """Make reportlab write extractable text for Ext-B characters (idempotent)."""
+    ttfonts.makeToUnicodeCMap = _to_unicode_cmap  # type: ignore[attr-defined]
+
+
+_lock = threading.Lock()
+_registered: FontSet | None = None
+
+
+def register_fonts(windows_fonts: Path | None = None) -> FontSet:
+    """Register the fonts with reportlab once (later calls return the same set)."""
+    global _registered
+    with _lock:
+        extend_cannot_start()
+        fix_to_unicode()
+        if _registered is not None:
+            return _registered
+        choices = resolve_fonts(windows_fonts if windows_fonts is not None else _windows_fonts_dir())
+        known = set(pdfmetrics.getRegisteredFontNames())
+        for choice in choices:
+            if choice.name not in known:
+                # Subset embedding is reportlab's default for TTFont.
+                pdfmetrics.registerFont(TTFont(choice.name, str(choice.path), subfontIndex=choice.subfont_index))
+        names = {c.name for c in choices}
+        body = FONT_FANGSONG if FONT_FANGSONG in names else FONT_KAI
+        noto = FONT_NOTO if FONT_NOTO in names else FONT_HEI
+        song = FONT_SONG if FONT_SONG in names else body
+        _registered = FontSet(body=body, title=FONT_HEI, song=song, fallbacks=(FONT_KAI, noto), choices=choices)
+        return _registered
+
+
+def _cmap(font_name: str) -> dict[int, int]:
+    register_fonts()
+    font = pdfmetrics.getFont(font_name)
+    return font.face.charToGlyph  # type: ignore[attr-defined, no-any-return]
+
+
+def has_glyph(font_name: str, char: str) -> bool:
+    """Whether the registered TrueType font ``font_name`` maps ``char`` to a glyph."""
+    register_fonts()
+    return ord(char) in _cmap(font_name)
+
+
+def mark_fallback(text: str, font: str = FONT_HEI, fallbacks: tuple[str, ...] | None = None, *,
+                  newlines: bool = True) -> str:
+    """Paragraph markup for ``text`` set in ``font``: XML-escaped, and each run of characters
+    ``font`` lacks in ``<font name="…">`` of the first fallback that has them (𠮷 → Kai).
+
+    ``fallbacks`` defaults to the registered chain (Kai, then Noto Sans SC). Characters no
+    font has stay in ``font``. With ``newlines`` a line feed becomes ``<br/>``.
+    """
+    chain = [name for name in (fallbacks or register_fonts().fallbacks) if name != font]
+    own, cmaps = _cmap(font), [(name, _cmap(name)) for name in chain]
+    out: list[str] = []
+    run: list[str] = []
+    run_font: str | None = None
+
+    def flush() -> None:
+        if run:
+            chunk = escape("".join(run))
+            out.append(chunk if run_font is None else f'<font name="{run_font}">{chunk}</font>')
+            run.clear()
+
+    for char in text:
+        if char == "\r":
+            continue
+        if char == "\n" and newlines:
+            flush()
+            out.append("<br/>")
+            continue
+        if char in "\t\n":
+            char = " "
+        code = ord(char)
+        target = None if code in own else next((name for name, cmap in cmaps if code in cmap), None)
+        if target != run_font:
+            flush()
+            run_font = target
+        run.append(char)
+    flush()
+    return "".join(out)
+
+
+def _units(frag: Any) -> list[Any]:
+    """One ``cjkU`` per character (what reportlab builds), widths read from the cmap directly."""
+    font = pdfmetrics.getFont(frag.fontName)
+    if hasattr(frag, "cbDefn") or not frag.text or not isinstance(font, TTFont):
+        return [_paragraph.cjkU(t, frag, "utf8") for t in (frag.text or [""])]
+    face = font.face
+    get, default, scale = face.charWidths.get, face.defaultWidth, 0.001 * frag.fontSize
+    out = []
+    for t in frag.text:
+        u = str.__new__(_paragraph.cjkU, t)
+        u._frag = frag
+        u._width = scale * get(ord(t), default)
+        out.append(u)
+    return out
+
+
+def _cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
+    """reportlab's ``cjkFragSplit`` plus one rule: a line never ends with an opening bracket."""
+    cannot_start, cannot_end = _textsplit.ALL_CANNOT_START, _textsplit.ALL_CANNOT_END
+    units = [u for f in frags for u in _units(f)]
+    lines: list[Any] = []
+    i = used = start = 0
+    max_width = max_widths[0]
+    while i < len(units):
+        u = units[i]
+        i += 1
+        width = u.width
+        used += width
+        line_break = hasattr(u.frag, "lineBreak")
+        if not (line_break or (used > max_width + 1e-8 and used > 0)):
+            continue
+        extra = max_width - used
+        if not line_break:
+            if ord(u) < 0x3000:  # inside a Latin word: break after the last space or CJK character
+                for j in range(i - 1, (start + i) >> 1, -1):
+                    uj = units[j]
+                    if uj and (unicodedata.category(uj) == "Zs" or ord(uj) >= 0x3000) and j + 1 < i:
+                        k = j + 1
+                        extra += sum(units[m].width for m in range(k + 1, i))
+                        width, u, i = units[k].width, units[k], k + 1
+                        break
+            if u not in cannot_start and i > start + 1:  # push back; a closing mark hangs instead
+                i -= 1
+                extra += width
+                while i - 1 > start and units[i - 1] in cannot_end:
+                    i -= 1
+                    extra += units[i].width
+        lines.append(_paragraph.makeCJKParaLine(units[start:i], max_width, used, extra, line_break, calc_bounds))
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+        start, used = i, 0
+    if used > 0:
+        lines.append(_paragraph.makeCJKParaLine(units[start:], max_width, used, max_width - used, False, calc_bounds))
+    return _paragraph.ParaLines(kind=1, lines=lines)
+
+
+class CJKParagraph(Paragraph):
+    """A Paragraph for Chinese text: character wrapping (set ``wordWrap="CJK"``), no line
+    starting with closing punctuation, none ending with an opening bracket."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # A table asks each cell for its size again on every page it splits over; the lines
+        # depend only on the width, so keep them.
+        if getattr(self, "_wrapped_width", None) == availWidth and hasattr(self, "blPara"):
+            self.width = availWidth
+            return availWidth, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        self._wrapped_width = availWidth
+        return size
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        if not isinstance(maxWidths, list | tuple):
+            maxWidths = [maxWidths]
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara
+        style = self.style
+        self.height = 0
+        if not self.frags:
+            return super().breakLinesCJK(maxWidths)
+        _paragraph._handleBulletWidth(self.bulletText, style, maxWidths)
+        calc_bounds = getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
+        return _cjk_split(self.frags, list(maxWidths), calc_bounds)
+
+
+class BoldParagraph(CJKParagraph):
+    """Bold by stroking the outlines as well as filling them (no bold face is shipped)."""
+
+    def draw(self) -> None:
+        self.canv.saveState()
+        self.canv.setStrokeColor(self.style.textColor)
+        self.canv.setLineWidth(self.style.fontSize * 0.035)
+        self.canv._code.append("2 Tr")  # type: ignore[attr-defined]
+        super().draw()
+        self.canv.restoreState()
+
+
+class SpreadCell(Flowable):
+    """A table cell's content laid over more than its own cell: wrapped to ``width``, drawn
+    ``down`` points lower, the neighbouring cells left empty and their grid lines left out.
+
+    It stands in for the table style's SPAN: reportlab books spans per cell of the whole
+    remaining table at every page break, so a 3,000-row table took 17 s instead of 6."""
+
+    def __init__(self, content: Flowable, width: float, down: float = 0.0) -> None:
+        super().__init__()
+        self.content, self.spread_width, self.down = content, width, down
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, height = self.content.wrap(self.spread_width, availHeight)
+        return availWidth, height
+
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, -self.down)
+
+
+def cjk_style(name: str, font: str, size: float, leading: float, align: int = TA_LEFT, **kw: Any) -> ParagraphStyle:
+    """A ParagraphStyle that wraps Chinese text character by character."""
+    return ParagraphStyle(name, fontName=font, fontSize=size, leading=leading, alignment=align,
+                          wordWrap="CJK", **kw)
+
+
+extend_cannot_start()
+fix_to_unicode()
