@@ -21,12 +21,13 @@ def division_table():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory, division_table) -> Path:  # type: ignore[no-untyped-def]
     """The demo county built once; tests get their own copy of the file (``demo_dir``)."""
-    from fupin_desktop.services.demo import build_demo
+    from fupin_desktop.services.demo import build_demo, give_demo_seal
     from fupin_desktop.store.db import Database
 
     folder = tmp_path_factory.mktemp("demo-template")
     db = Database.open(folder)
     build_demo(db, division_table)
+    give_demo_seal(db, folder)
     db.dispose()
     return folder
 

@@ -15,7 +15,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fupin_desktop.cli import admin, monthly, register
+    from fupin_desktop.cli import admin, monthly, register, sealed
 
     def common_options(default: object) -> argparse.ArgumentParser:
         common = argparse.ArgumentParser(add_help=False)
@@ -33,9 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"fupin-desktop {__version__}")
     parser.add_argument("--demo", action="store_true", help="打开演示县（首次使用时自动生成）")
     sub = parser.add_subparsers(dest="command", metavar="命令")
-    admin.register(sub, common)
+    audit_sub = admin.register(sub, common)
     register.register(sub, common)
     monthly.register(sub, common)
+    sealed.register(sub, common, audit_sub)
     return parser
 
 

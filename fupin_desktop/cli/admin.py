@@ -33,7 +33,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def build_demo_folder(target: Path, *, force: bool = False) -> None:
     """Create the demo county in ``target``; never overwrites a real (non-demo) database."""
     from fupin_desktop.intake.division_table import load_division_table
-    from fupin_desktop.services.demo import build_demo
+    from fupin_desktop.services.demo import build_demo, give_demo_seal
     from fupin_desktop.services.settings import get_setting
 
     db_file = target / DB_FILE
@@ -47,9 +47,11 @@ def build_demo_folder(target: Path, *, force: bool = False) -> None:
             raise KnownError(f"「{target}」里已有演示数据库；要重新生成请加 --force。")
         for path in target.glob(DB_FILE + "*"):
             path.unlink()
+        shutil.rmtree(target / "seal", ignore_errors=True)  # the old demo seal goes with its database
     target.mkdir(parents=True, exist_ok=True)
     db = Database.open(target, create=True)
     build_demo(db, load_division_table())
+    give_demo_seal(db, target)
     db.dispose()
 
 
@@ -123,7 +125,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> argparse._SubParsersAction:
     p = sub.add_parser("init", parents=[common], help="初始化本单位数据库并创建第一个管理员")
     p.add_argument("--bureau", required=True, help="单位名称，如 晋江市民政局")
     p.add_argument("--division", required=True, help="县级区划代码（6 位），如 350582")
@@ -161,3 +163,4 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("backup", parents=[common], help="备份数据库（在线备份并校验）")
     p.add_argument("-o", "--output")
     p.set_defaults(func=cmd_backup)
+    return au

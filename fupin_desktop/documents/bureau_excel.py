@@ -82,7 +82,7 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     _span(ws, 1, 0, 1, half - 1, f"填报单位（盖章）：{table.unit_name}", fmt["info"])
     d = table.filled_on
     _span(ws, 1, half, 1, n - 1, f"填报时间：{d.year}年{d.month}月{d.day}日", fmt["info"])
-    ws.set_row(1, 24)
+    ws.set_row(1, 60 if seal_png else 24)  # room for the seal: it must not reach the repeated header rows
     # Two header rows: a group title over its columns, the others merged down over both rows.
     col = 0
     while col < n:
@@ -99,10 +99,16 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
             _span(ws, 2, col, 3, col, columns[col].title, fmt["head"])
             col += 1
     total_weight = sum(c.weight for c in columns) or 1
-    for c, column in enumerate(columns):
-        ws.set_column(c, c, max(6, round(150 * column.weight / total_weight)))
+    widths = [max(6, round(150 * column.weight / total_weight)) for column in columns]
+    for c, width in enumerate(widths):
+        ws.set_column(c, c, width)
     first = 4
     for r, row in enumerate(table.rows, start=first):
+        # Excel does not grow rows for wrapped text it did not lay out itself: give each row the
+        # lines its longest text needs (a Chinese character is about two width units).
+        lines = max([1] + [-(-len(str(row.get(col.key) or "")) * 2 // max(2, widths[c] - 1))
+                           for c, col in enumerate(columns) if col.kind == "text"])
+        ws.set_row(r, 14 * min(lines, 8))
         for c, column in enumerate(columns):
             value = _value(column, row.get(column.key))
             if column.kind == "text":
@@ -127,8 +133,8 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
         ws.write_string(i, 0, note, fmt["info"])
     if seal_png:
         # The seal sits over 填报单位（盖章）, as the paper copy is stamped there.
-        ws.insert_image(1, 1, "seal.png", {"image_data": io.BytesIO(seal_png), "x_scale": 0.25, "y_scale": 0.25,
-                                            "x_offset": 10, "y_offset": -20, "object_position": 3})
+        ws.insert_image(1, 1, "seal.png", {"image_data": io.BytesIO(seal_png), "x_scale": 0.13, "y_scale": 0.13,
+                                            "x_offset": 30, "y_offset": 1, "object_position": 3})
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)

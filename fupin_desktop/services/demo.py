@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +26,15 @@ from fupin_desktop.services.setup import initialize, mark_demo
 from fupin_desktop.services.users import add_user_unchecked
 from fupin_desktop.store import audit
 from fupin_desktop.store.db import Database
-from fupin_desktop.store.models import Campaign, Household, Institution, Organization, Township, Village
+from fupin_desktop.store.models import (
+    Campaign,
+    Household,
+    Institution,
+    Organization,
+    Setting,
+    Township,
+    Village,
+)
 
 DEMO_BUREAU, DEMO_DIVISION, DEMO_PASSWORD = "晋江市民政局", "350582", "demo"
 DEMO_USERS = (("admin", "admin", "系统管理员"), ("clerk", "clerk", "林晓华"), ("reviewer", "reviewer", "陈志明"))
@@ -144,6 +153,8 @@ def build_demo(db: Database, table: DivisionTable, *, seed: int = 20200428, orga
     initialize(db, bureau=DEMO_BUREAU, division=DEMO_DIVISION, admin="admin", password=DEMO_PASSWORD, table=table)
     mark_demo(db)
     with db.transaction() as s:
+        for key, value in (("recipient", "泉州市民政局"), ("preparer", "林晓华"), ("phone", "0595-85612345")):
+            s.add(Setting(key=key, value=value))
         for username, role, display in DEMO_USERS[1:]:
             add_user_unchecked(s, "system", username, DEMO_PASSWORD, role, display)
         villages = list(s.scalars(select(Village).order_by(Village.code)))
@@ -191,3 +202,12 @@ def build_demo(db: Database, table: DivisionTable, *, seed: int = 20200428, orga
             write_pairing(s, "system", cp, None)
     if monthly:
         build_demo_months(db, forms, today, seed=seed)
+
+
+def give_demo_seal(db: Database, data_dir: Path) -> None:
+    """The demo reviewer's seal key, passphrase "demo": made fresh each time, never shipped."""
+    from fupin_desktop.services.context import ServiceContext
+    from fupin_desktop.services.seal import init_seal
+    from fupin_desktop.services.users import login
+
+    init_seal(ServiceContext(db, Forms(), login(db, "reviewer", DEMO_PASSWORD), data_dir), DEMO_PASSWORD)

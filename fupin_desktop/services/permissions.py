@@ -18,21 +18,27 @@ class Permission(Enum):
     VIEW_AUDIT = "查看操作日志"
     ENTER_MONTHLY = "录入和导入月报"
     REVIEW_MONTHLY = "审核月报"
+    HOLD_SEAL = "持有电子印章并盖章报送"
+    SET_SEAL_IMAGE = "载入本单位印章图样"
+    MANAGE_TRUST = "登记和停用下级单位的印章证书"
+    RECEIVE = "接收、验证和汇总下级报送"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({
         Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
-        Permission.SET_VILLAGE_FLAGS, Permission.ENTER_MONTHLY,
+        Permission.SET_VILLAGE_FLAGS, Permission.ENTER_MONTHLY, Permission.RECEIVE,
     }),
     Role.REVIEWER: frozenset({
         Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
         Permission.SET_VILLAGE_FLAGS, Permission.VIEW_AUDIT, Permission.ENTER_MONTHLY, Permission.REVIEW_MONTHLY,
+        Permission.HOLD_SEAL, Permission.RECEIVE,
     }),
     # The administrator keeps the system, not the case files: no household data in full.
     Role.ADMIN: frozenset({
         Permission.EDIT_REGISTER, Permission.SET_VILLAGE_FLAGS, Permission.LOAD_DIVISION_TABLE,
-        Permission.MANAGE_USERS, Permission.VIEW_AUDIT,
+        Permission.MANAGE_USERS, Permission.VIEW_AUDIT, Permission.SET_SEAL_IMAGE, Permission.MANAGE_TRUST,
+        Permission.RECEIVE,
     }),
 }
 

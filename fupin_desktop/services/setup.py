@@ -60,8 +60,11 @@ def initialize(db: Database, *, bureau: str, division: str, admin: str, password
                table: DivisionTable | None = None) -> None:
     """First start of a bureau: name, county code, places, and the first administrator."""
     code = parse_division_code(division)
-    if code.level != "county":
-        raise KnownError(f"区划代码应为县级 6 位代码（如 350582），而不是 {division}。")
+    if code.level not in ("county", "city", "province"):
+        raise KnownError(f"区划代码应为县级（如 350582）或市级、省级（如 350500、350000）代码，而不是 {division}。")
+    # A city or provincial bureau receives and adds up the counties' submissions; it keeps no
+    # village register of its own, so only a county loads its townships and villages.
+    six = code.code.ljust(6, "0")
     table = table or load_division_table()
     with db.transaction() as s:
         if s.get(Setting, "bureau_name") is not None:
@@ -70,12 +73,12 @@ def initialize(db: Database, *, bureau: str, division: str, admin: str, password
         if not name:
             raise KnownError("请填写单位名称，如“晋江市民政局”。")
         _set(s, "bureau_name", name)
-        _set(s, "division_code", code.code)
+        _set(s, "division_code", six)
         _set(s, "division_year", str(table.meta.data_year))
-        added, _, _ = sync_places(s, table, code.code)
-        audit.append(s, username="system", action="init", entity="setting", entity_id=code.code,
-                     summary=f"初始化：{name}（{code.code}），载入 {table.meta.data_year} 年区划 {added} 个单位",
-                     after={"bureau_name": name, "division_code": code.code,
+        added = sync_places(s, table, code.code)[0] if code.level == "county" else 0
+        audit.append(s, username="system", action="init", entity="setting", entity_id=six,
+                     summary=f"初始化：{name}（{six}），载入 {table.meta.data_year} 年区划 {added} 个单位",
+                     after={"bureau_name": name, "division_code": six,
                             "division_year": table.meta.data_year})
         add_user_unchecked(s, "system", admin, password, "admin", "管理员")
 

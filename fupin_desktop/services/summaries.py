@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from sqlalchemy import func, select
@@ -131,9 +132,13 @@ def _dimension(ctx: ServiceContext, by: str):  # type: ignore[no-untyped-def]
 
 
 def _unapproved(session, months: list[Period]) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    """Township-months with pairings in term but no approved revision."""
+    """Township-months with pairings in term but no approved revision, among the months that
+    have ended (a year summary in November does not list December as missing)."""
     out = []
+    today = date.today()
     for m in months:
+        if m.last_day >= today:
+            continue
         expected = set(session.scalars(select(Pairing.township_id).where(
             Pairing.term_start <= m.last_day, Pairing.term_end >= m.first_day).distinct()))
         approved = set(session.scalars(select(MonthlyReport.township_id).where(

@@ -79,3 +79,46 @@ def verify_chain(session: Session) -> list[ChainBreak]:
             breaks.append(ChainBreak(rec.seq, "记录内容已被改动"))
         prev, expected_seq = rec.hash, rec.seq + 1
     return breaks
+
+
+def head(session: Session) -> tuple[int, str]:
+    """(sequence number, hash) of the newest record: what a submission carries upward."""
+    last = session.execute(select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)
+
+
+def export_records(session: Session) -> list[dict[str, Any]]:
+    """Every record as plain JSON, for ``fupin audit export`` (personal data is already masked)."""
+    return [{"seq": r.seq, "at": r.at.isoformat(), "username": r.username, "action": r.action, "entity": r.entity,
+             "entity_id": r.entity_id, "summary": r.summary, "before": r.before, "after": r.after,
+             "prev_hash": r.prev_hash, "hash": r.hash}
+            for r in session.scalars(select(AuditRecord).order_by(AuditRecord.seq))]
+
+
+def check_export(records: list[dict[str, Any]], heads: list[tuple[int, str]]) -> list[str]:
+    """Problems proving that an exported log no longer holds, unchanged, every record up to each head.
+
+    The chain is recomputed from the first record; a head received earlier must be found at
+    its sequence number with the same hash. A rewritten history cannot keep both.
+    """
+    problems: list[str] = []
+    prev, by_seq = GENESIS, {}
+    for expected, rec in enumerate(records, start=1):
+        if rec.get("seq") != expected:
+            problems.append(f"第 {expected} 条记录缺失或顺序被打乱")
+            break
+        digest = record_hash(prev, rec["seq"], rec["at"], rec["username"], rec["action"], rec["entity"],
+                             rec["entity_id"], rec["summary"], rec["before"], rec["after"])
+        if rec.get("prev_hash") != prev or rec.get("hash") != digest:
+            problems.append(f"第 {expected} 条记录被改动过（哈希链在此断开）")
+            break
+        by_seq[rec["seq"]] = digest
+        prev = digest
+    for seq, digest in heads:
+        if seq == 0:
+            continue
+        if seq not in by_seq:
+            problems.append(f"报送时的日志第 {seq} 条已不在（或之前的链已断开）")
+        elif by_seq[seq] != digest:
+            problems.append(f"日志第 {seq} 条与报送时记录的哈希不同：历史被改写过")
+    return problems

@@ -1,0 +1,228 @@
+"""``fupin seal|submit|submissions|trust|verify|receive|aggregate`` and the audit-log proof."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from fupin_desktop.cli.common import context, err, open_db, print_json, print_table
+from fupin_desktop.domain.periods import Period, parse_loose_date
+from fupin_desktop.errors import KnownError
+from fupin_desktop.services import receiving, seal, submissions
+from fupin_desktop.services.report_kinds import REPORT_KINDS
+from fupin_desktop.services.settings import bureau
+from fupin_desktop.store import audit
+
+PASSPHRASE_ENV = "FUPIN_SEAL_PASSPHRASE"
+
+
+def _passphrase(prompt: str = "印章口令：") -> str:
+    value = os.environ.get(PASSPHRASE_ENV)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise KnownError(f"请用环境变量 {PASSPHRASE_ENV} 提供印章口令（没有可交互的终端）。")
+    import getpass
+
+    return getpass.getpass(prompt)
+
+
+def cmd_seal_init(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    info = seal.init_seal(ctx, _passphrase("为新印章设置口令："))
+    print(f"已生成电子印章：持有人 {info.holder}，证书指纹 {info.fingerprint}\n密钥文件（已用口令加密）：{info.key_file}")
+    return 0
+
+
+def cmd_seal_export(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    pem, sheet, fingerprint = seal.export_certificate(ctx, Path(args.output))
+    print(f"证书：{pem}\n指纹登记单（打印后交上级存档）：{sheet}\nSHA-256 指纹：{fingerprint}")
+    return 0
+
+
+def cmd_seal_image(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    note = seal.set_seal_image(ctx, Path(args.file))
+    print("已载入本单位印章图样。" + (f"（{note}）" if note else ""))
+    return 0
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    kind = REPORT_KINDS[args.report]
+    period = Period.parse(args.period)
+    view, path = submissions.submit(ctx, kind.name, period, Path(args.output), _passphrase(),
+                                    allow_incomplete=args.allow_incomplete)
+    print(f"已盖章报送：{path}（第 {view.version} 版" + ("，更正前一版" if view.corrects else "") + "）")
+    if view.incomplete:
+        err("注意：以下镇（街道）月报未报或未审核，已在报表中列明：" +
+            "、".join(f"{i['township']}（{i['month']}）" for i in view.incomplete))
+    return 0
+
+
+def cmd_submissions(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    rows = [[str(v.id), REPORT_KINDS[v.report].label if v.report in REPORT_KINDS else v.report, v.period, str(v.version),
+             v.created_at.strftime("%Y-%m-%d %H:%M"), v.created_by, v.file_name] for v in submissions.list_submissions(ctx)]
+    print_table(["编号", "报表", "期间", "版本", "时间", "报送人", "文件"], rows)
+    return 0
+
+
+def cmd_resend(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    print(f"已重新写出：{submissions.resend(ctx, args.id, Path(args.output))}")
+    return 0
+
+
+def cmd_trust_add(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    fingerprint, name, division = receiving.certificate_fingerprint(Path(args.cert))
+    confirmed = args.fingerprint
+    if not confirmed:
+        print(f"证书单位：{name}（{division or '未写明区划'}）\nSHA-256 指纹：{fingerprint}")
+        if not sys.stdin.isatty():
+            raise KnownError("请对照纸质登记单核对指纹后，用 --fingerprint 指纹 再运行一次。")
+        answer = input("与纸质登记单上的指纹完全一致吗？输入 yes 确认：")
+        if answer.strip().lower() != "yes":
+            raise KnownError("未确认，未登记。")
+        confirmed = fingerprint
+    entry = receiving.trust_add(ctx, Path(args.cert), args.division, confirmed_fingerprint=confirmed, note=args.note or "")
+    print(f"已登记 {entry.bureau}（{entry.division}）的印章证书：{entry.fingerprint}")
+    return 0
+
+
+def cmd_trust_list(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    print_table(["区划代码", "单位", "指纹", "登记时间", "停用自"],
+                [[t.division, t.bureau, t.fingerprint, t.added_at.strftime("%Y-%m-%d"), str(t.retired_from or "")]
+                 for t in receiving.trust_list(ctx)])
+    return 0
+
+
+def cmd_trust_retire(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    when = parse_loose_date(args.from_date)
+    if not isinstance(when, date):
+        raise KnownError("--from 应写到日，如 2026-12-01")
+    t = receiving.trust_retire(ctx, args.fingerprint, when)
+    print(f"{t.bureau} 的证书自 {t.retired_from} 起停用。")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    v = receiving.verify(ctx, Path(args.package))
+    if args.json:
+        print_json(v.as_json())
+    else:
+        print(f"{v.file}：{'验证通过' if v.ok else '验证未通过'}")
+        if v.bureau:
+            print(f"  报送单位 {v.bureau}（{v.division}），{v.report} {v.period} 第 {v.version} 版")
+        for problem in v.problems:
+            print(f"  · {problem}")
+    return 0 if v.ok else 1
+
+
+def cmd_receive(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    results = receiving.receive(ctx, [Path(p) for p in args.packages])
+    for r in results:
+        print(f"{r.file}：{r.message}")
+    return 0 if all(r.accepted for r in results) else 1
+
+
+def cmd_aggregate(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    result = receiving.aggregate(ctx, args.report, Period.parse(args.period), Path(args.output))
+    print(f"汇总：{len(result.counties)} 个县（市、区）\n{result.pdf}\n{result.xlsx}")
+    if result.missing:
+        print("未报送：" + "、".join(f"{b}（{d}）" for d, b in result.missing))
+    return 0
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    db = open_db(args)
+    b = bureau(db)
+    with db.reading() as s:
+        records = audit.export_records(s)
+    Path(args.output).write_text(json.dumps({"format": "fupin-audit/1", "division": b.division_code, "bureau": b.name,
+                                             "records": records}, ensure_ascii=False, default=str), encoding="utf-8")
+    print(f"已导出 {len(records)} 条操作日志到 {args.output}")
+    return 0
+
+
+def cmd_audit_check(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)
+    division, heads, problems = receiving.check_audit_export(ctx, Path(args.file))
+    if problems:
+        print(f"{division} 的操作日志与报送时的记录不符：")
+        for p in problems:
+            print(f"  · {p}")
+        return 1
+    print(f"{division} 的操作日志完整：哈希链无误，报送时记录的 {heads} 个日志位置都在且未改动。")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, audit_sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("seal", help="电子印章（审核人持有）").add_subparsers(dest="action", required=True, metavar="操作")
+    p = s.add_parser("init", parents=[common], help=f"生成电子印章密钥（口令取自 {PASSPHRASE_ENV} 或提示输入）")
+    p.set_defaults(func=cmd_seal_init)
+    p = s.add_parser("export-cert", parents=[common], help="导出证书，并生成打印用的指纹登记单 PDF")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_seal_export)
+    p = s.add_parser("set-image", parents=[common], help="载入本单位扫描的印章图样（PNG，管理员）")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_seal_image)
+
+    kinds = list(REPORT_KINDS)
+    p = sub.add_parser("submit", parents=[common], help="盖章报送：生成签章的 PDF、Excel 和报送包（审核人）")
+    p.add_argument("report", choices=kinds)
+    p.add_argument("--period", required=True)
+    p.add_argument("-o", "--output", required=True, help="输出文件夹（如 U 盘）")
+    p.add_argument("--allow-incomplete", action="store_true", help="有镇（街道）未报或未审核时仍然报送")
+    p.set_defaults(func=cmd_submit)
+    p = sub.add_parser("submissions", parents=[common], help="已报送的记录")
+    p.set_defaults(func=cmd_submissions)
+    p = sub.add_parser("resend", parents=[common], help="把已报送的包原样再写出一次")
+    p.add_argument("id", type=int)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_resend)
+
+    t = sub.add_parser("trust", help="下级单位的印章证书（接收方）").add_subparsers(dest="action", required=True, metavar="操作")
+    p = t.add_parser("add", parents=[common], help="登记下级单位的证书（管理员，须核对纸质登记单上的指纹）")
+    p.add_argument("cert")
+    p.add_argument("--division", required=True)
+    p.add_argument("--fingerprint", help="纸质登记单上的指纹（不写则显示后询问）")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_trust_add)
+    p = t.add_parser("list", parents=[common], help="已登记的证书")
+    p.set_defaults(func=cmd_trust_list)
+    p = t.add_parser("retire", parents=[common], help="自某日起停用一张证书")
+    p.add_argument("fingerprint", help="指纹（可只写开头几组）")
+    p.add_argument("--from", dest="from_date", required=True)
+    p.set_defaults(func=cmd_trust_retire)
+
+    p = sub.add_parser("verify", parents=[common], help="验证报送包（离线；只信任本单位登记的证书）")
+    p.add_argument("package")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_verify)
+    p = sub.add_parser("receive", parents=[common], help="验证并接收报送包")
+    p.add_argument("packages", nargs="+")
+    p.set_defaults(func=cmd_receive)
+    p = sub.add_parser("aggregate", parents=[common], help="按县汇总已接收的报送，并列出未报送的")
+    p.add_argument("report", choices=kinds)
+    p.add_argument("--period", required=True)
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_aggregate)
+
+    p = audit_sub.add_parser("export", parents=[common], help="导出本单位全部操作日志（上级检查时用）")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_audit_export)
+    p = audit_sub.add_parser("check", parents=[common], help="核对下级导出的操作日志与历次报送记录的日志位置")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_audit_check)

@@ -1,0 +1,222 @@
+"""接收: the receiving bureau's trust list, verification, storing packages and adding counties up."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from fupin_desktop.documents.bureau_excel import workbook_bytes
+from fupin_desktop.documents.gongwen import CoverLetter, ReportTable, TableColumn, write_report_pdf
+from fupin_desktop.documents.package import sha256, write_safely
+from fupin_desktop.documents.seal_key import cert_bureau, cert_division, cert_fingerprint, load_certificate
+from fupin_desktop.domain.division_code import parse_division_code
+from fupin_desktop.domain.monthly_checks import FIGURES
+from fupin_desktop.domain.periods import Period
+from fupin_desktop.errors import KnownError, NotFound
+from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.report_kinds import report_kind
+from fupin_desktop.services.settings import bureau
+from fupin_desktop.store import audit
+from fupin_desktop.store.models_submission import ReceivedPackage, TrustEntry
+
+
+@dataclass(frozen=True)
+class TrustView:
+    division: str
+    bureau: str
+    fingerprint: str
+    added_at: datetime
+    retired_from: date | None
+
+
+@dataclass(frozen=True)
+class Received:
+    file: str
+    accepted: bool
+    message: str
+    verification: Verification
+
+
+def certificate_fingerprint(cert_path: Path) -> tuple[str, str, str | None]:
+    """(fingerprint, bureau, division) of a certificate file, to compare with the paper register."""
+    cert = load_certificate(Path(cert_path).read_bytes())
+    return cert_fingerprint(cert), cert_bureau(cert), cert_division(cert)
+
+
+def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_fingerprint: str, note: str = "") -> TrustView:
+    """Register a county's certificate; the fingerprint read from the paper register must match."""
+    ctx.require(Permission.MANAGE_TRUST)
+    code = parse_division_code(division)
+    cert = load_certificate(Path(cert_path).read_bytes())
+    fingerprint = cert_fingerprint(cert)
+    if confirmed_fingerprint.replace(" ", "").upper() != fingerprint.replace(" ", ""):
+        raise KnownError(f"证书指纹与登记单上的不一致，未登记。文件里的指纹是：{fingerprint}")
+    if cert_division(cert) not in (None, code.code):
+        raise KnownError(f"证书写明的区划代码是 {cert_division(cert)}，与 --division {code.code} 不符，未登记。")
+    with ctx.db.transaction() as s:
+        if s.scalar(select(TrustEntry.id).where(TrustEntry.fingerprint == fingerprint)):
+            raise KnownError("这张证书已经登记过了。")
+        entry = TrustEntry(division=code.code, bureau=cert_bureau(cert), fingerprint=fingerprint,
+                           cert_pem=Path(cert_path).read_bytes(), added_at=datetime.now(), added_by=ctx.user.username,
+                           note=note or None)
+        s.add(entry)
+        audit.append(s, username=ctx.user.username, action="create", entity="trust", entity_id=fingerprint[:20],
+                     summary=f"登记 {entry.bureau}（{code.code}）的印章证书 {fingerprint}",
+                     after={"division": code.code, "bureau": entry.bureau, "fingerprint": fingerprint})
+        return TrustView(entry.division, entry.bureau, fingerprint, entry.added_at, None)
+
+
+def trust_list(ctx: ServiceContext) -> list[TrustView]:
+    with ctx.db.reading() as s:
+        return [TrustView(t.division, t.bureau, t.fingerprint, t.added_at, t.retired_from)
+                for t in s.scalars(select(TrustEntry).order_by(TrustEntry.division, TrustEntry.added_at))]
+
+
+def trust_retire(ctx: ServiceContext, fingerprint: str, from_date: date) -> TrustView:
+    """Packages signed on or after ``from_date`` with this certificate are refused from then on."""
+    ctx.require(Permission.MANAGE_TRUST)
+    wanted = fingerprint.replace(" ", "").upper()
+    with ctx.db.transaction() as s:
+        found = [t for t in s.scalars(select(TrustEntry)) if t.fingerprint.replace(" ", "").startswith(wanted)]
+        if len(found) != 1:
+            raise NotFound("没有找到这张证书（或指纹前缀对应多张证书，请写长一些）。")
+        entry = found[0]
+        before = entry.retired_from
+        entry.retired_from = from_date
+        audit.append(s, username=ctx.user.username, action="update", entity="trust", entity_id=entry.fingerprint[:20],
+                     summary=f"停用 {entry.bureau} 的印章证书（自 {from_date} 起）",
+                     before={"retired_from": before}, after={"retired_from": from_date})
+        return TrustView(entry.division, entry.bureau, entry.fingerprint, entry.added_at, entry.retired_from)
+
+
+def trusted_for(ctx: ServiceContext) -> Callable[[str], list[TrustedCert]]:
+    with ctx.db.reading() as s:
+        entries = [(t.division, t.bureau, t.cert_pem, t.retired_from) for t in s.scalars(select(TrustEntry))]
+
+    def lookup(division: str) -> list[TrustedCert]:
+        return [TrustedCert(load_certificate(pem), name, retired) for d, name, pem, retired in entries if d == division]
+    return lookup
+
+
+def verify(ctx: ServiceContext, path: Path) -> Verification:
+    return verify_package(Path(path), trusted_for(ctx))
+
+
+def receive(ctx: ServiceContext, paths: list[Path]) -> list[Received]:
+    """Verify and keep each package; a newer version replaces the stored one only if it chains to it."""
+    ctx.require(Permission.RECEIVE)
+    lookup = trusted_for(ctx)
+    results = []
+    for path in paths:
+        v = verify_package(Path(path), lookup)
+        if not v.ok:
+            results.append(Received(v.file, False, "验证未通过：" + "；".join(v.problems), v))
+            continue
+        results.append(_store(ctx, v))
+    return results
+
+
+def _store(ctx: ServiceContext, v: Verification) -> Received:
+    assert v.manifest is not None and v.data is not None
+    m = v.manifest
+    manifest_hash = sha256(json.dumps(m, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    with ctx.db.transaction() as s:
+        if s.scalar(select(ReceivedPackage.id).where(ReceivedPackage.package_sha256 == v.sha256)):
+            return Received(v.file, False, "这个报送包已经接收过。", v)
+        current = s.scalar(select(ReceivedPackage).where(
+            ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
+            ReceivedPackage.period == v.period, ReceivedPackage.superseded.is_(False)))
+        note = ""
+        if current is not None:
+            if v.version <= current.version:
+                return Received(v.file, False, f"已有第 {current.version} 版，这是第 {v.version} 版（旧版或重复），未接收。", v)
+            if m.get("corrects") != current.manifest_sha256:
+                return Received(v.file, False, f"第 {v.version} 版没有指向已接收的第 {current.version} 版"
+                                               "（更正链不符），未接收。请联系报送单位。", v)
+            current.superseded = True
+            note = f"，替代第 {current.version} 版"
+        head = m.get("audit_head") or {}
+        s.add(ReceivedPackage(
+            division=v.division, bureau=v.bureau, report=v.report, period=v.period, version=v.version, file_name=v.file,
+            package_sha256=v.sha256, manifest_sha256=manifest_hash, corrects=m.get("corrects"), manifest=m,
+            data=v.data, audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=datetime.now(),
+            received_by=ctx.user.username))
+        audit.append(s, username=ctx.user.username, action="receive", entity="received_package", entity_id=v.sha256[:20],
+                     summary=f"接收 {v.bureau} {v.report} {v.period} 第 {v.version} 版{note}",
+                     after={"file": v.file, "sha256": v.sha256})
+    return Received(v.file, True, f"已接收{note}。", v)
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    pdf: Path
+    xlsx: Path
+    counties: list[dict[str, Any]]
+    missing: list[tuple[str, str]]  # (division, bureau) with a trusted certificate but no package
+
+
+def aggregate(ctx: ServiceContext, report: str, period: Period, out_dir: Path, *, today: date | None = None) -> Aggregate:
+    """The city-level consolidation by county, as PDF and Excel, with who has not submitted."""
+    ctx.require(Permission.RECEIVE)
+    kind = report_kind(report)
+    me = bureau(ctx.db)
+    with ctx.db.reading() as s:
+        packages = list(s.scalars(select(ReceivedPackage).where(
+            ReceivedPackage.report == kind.name, ReceivedPackage.period == str(period),
+            ReceivedPackage.superseded.is_(False)).order_by(ReceivedPackage.division)))
+        expected = {t.division: t.bureau for t in s.scalars(select(TrustEntry).where(TrustEntry.retired_from.is_(None)))}
+    counties = [{"seq": n, "division": p.division, "bureau": p.bureau, "version": p.version,
+                 **{k: int(p.data["totals"][k]) for k in FIGURES}} for n, p in enumerate(packages, start=1)]
+    totals = {k: sum(c[k] for c in counties) for k in FIGURES}
+    missing = sorted((d, b) for d, b in expected.items() if d not in {p.division for p in packages})
+    spec = ctx.forms["monthly"]
+    columns = [TableColumn("seq", "序号", weight=0.45), TableColumn("division", "区划代码", weight=0.9),
+               TableColumn("bureau", "报送单位", weight=1.6), TableColumn("version", "版本", kind="count", weight=0.5),
+               *[TableColumn(k, f"{spec.field(k).label}（{spec.field(k).unit}）",
+                             kind="money" if k.endswith("_fen") else "count", weight=0.9) for k in FIGURES]]
+    day = today or date.today()
+    title = f"社会组织结对帮扶工作{kind.label}汇总表（{period.label_zh}）"
+    notes = ["金额单位：万元；数据取自各县（市、区）盖章报送并验证通过的报送包。"]
+    if missing:
+        notes.append("未报送：" + "、".join(f"{b}（{d}）" for d, b in missing))
+    table = ReportTable(title=title, unit_name=me.name, filled_on=day, period_label=period.label_zh, columns=columns,
+                        rows=counties, totals={"seq": "合计", "version": 0, **totals}, preparer=ctx.user.display_name,
+                        reviewer="", phone="", notes=notes)
+    cover = CoverLetter(issuer=me.name, doc_number="", title=f"{me.name}{period.label_zh}社会组织结对帮扶工作{kind.label}汇总",
+                        recipient="", paragraphs=[f"{period.label_zh}共收到 {len(counties)} 个县（市、区）的报送，"
+                                                  f"{len(missing)} 个未报送。汇总情况见附表。"],
+                        signed_on=day, attachments=[title])
+    out = Path(out_dir)
+    base = f"{me.division_code}_{me.name}_{kind.label}汇总_{period}"
+    with tempfile.TemporaryDirectory() as tmp:
+        write_report_pdf(Path(tmp) / "a.pdf", cover, table)
+        pdf = write_safely(out, base + ".pdf", (Path(tmp) / "a.pdf").read_bytes())
+    xlsx = write_safely(out, base + ".xlsx", workbook_bytes(table, sheet_name="汇总"))
+    return Aggregate(pdf, xlsx, counties, missing)
+
+
+def received_heads(ctx: ServiceContext, division: str) -> list[tuple[int, str]]:
+    with ctx.db.reading() as s:
+        return [(int(seq), str(h)) for seq, h in s.execute(
+            select(ReceivedPackage.audit_seq, ReceivedPackage.audit_hash)
+            .where(ReceivedPackage.division == division, ReceivedPackage.audit_seq.is_not(None)))]
+
+
+def check_audit_export(ctx: ServiceContext, path: Path) -> tuple[str, int, list[str]]:
+    """(division, heads checked, problems) for a county's exported audit log."""
+    try:
+        exported = json.loads(Path(path).read_text(encoding="utf-8"))
+        division, records = str(exported["division"]), list(exported["records"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise KnownError(f"「{Path(path).name}」不是 fupin audit export 导出的日志文件。") from exc
+    heads = received_heads(ctx, division)
+    return division, len(heads), audit.check_export(records, heads)

@@ -1,0 +1,121 @@
+"""The bureau's seal: the reviewer's signing key (a passphrase-encrypted file) and the
+visible seal image (the bureau's own scan, or a marked placeholder)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from fupin_desktop.documents.seal_image import check_seal_png, placeholder_seal_png
+from fupin_desktop.documents.seal_key import (
+    SealKey,
+    cert_fingerprint,
+    create_seal_key,
+    fingerprint_sheet_pdf,
+    load_certificate,
+    load_seal_key,
+)
+from fupin_desktop.errors import KnownError
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.settings import bureau
+from fupin_desktop.store import audit
+from fupin_desktop.store.models_submission import SealCertificate
+
+SEAL_FOLDER = "seal"
+IMAGE_FILE = "seal-image.png"
+
+
+@dataclass(frozen=True)
+class SealInfo:
+    holder: str
+    fingerprint: str
+    created_at: datetime
+    key_file: Path
+
+
+def _folder(ctx: ServiceContext) -> Path:
+    if ctx.data_dir is None:
+        raise KnownError("没有数据文件夹，无法保存印章。")
+    folder = ctx.data_dir / SEAL_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def current_seal(ctx: ServiceContext) -> SealInfo | None:
+    """The signing key this user holds (the newest one not retired)."""
+    with ctx.db.reading() as s:
+        row = s.scalar(select(SealCertificate).where(SealCertificate.holder == ctx.user.username,
+                                                     SealCertificate.retired_at.is_(None))
+                       .order_by(SealCertificate.id.desc()).limit(1))
+        if row is None:
+            return None
+        return SealInfo(row.holder, row.fingerprint, row.created_at, _folder(ctx) / Path(row.key_file).name)
+
+
+def init_seal(ctx: ServiceContext, passphrase: str) -> SealInfo:
+    """Make a new seal key for this reviewer; an older one of theirs is retired, never deleted."""
+    ctx.require(Permission.HOLD_SEAL)
+    b = bureau(ctx.db)
+    made = create_seal_key(b.name, b.division_code, ctx.user.display_name, passphrase)
+    cert = load_certificate(made.cert_pem)
+    fingerprint = cert_fingerprint(cert)
+    name = f"{ctx.user.username}-{fingerprint.replace(' ', '')[:16].lower()}.p12"
+    path = _folder(ctx) / name
+    path.write_bytes(made.p12)
+    with ctx.db.transaction() as s:
+        for old in s.scalars(select(SealCertificate).where(SealCertificate.holder == ctx.user.username,
+                                                           SealCertificate.retired_at.is_(None))):
+            old.retired_at = datetime.now()
+        s.add(SealCertificate(holder=ctx.user.username, fingerprint=fingerprint, cert_pem=made.cert_pem,
+                              key_file=f"{SEAL_FOLDER}/{name}", created_at=datetime.now()))
+        audit.append(s, username=ctx.user.username, action="create", entity="seal", entity_id=fingerprint[:20],
+                     summary=f"生成电子印章密钥（证书指纹 {fingerprint}）", after={"fingerprint": fingerprint})
+    info = current_seal(ctx)
+    assert info is not None
+    return info
+
+
+def unlock_seal(ctx: ServiceContext, passphrase: str) -> SealKey:
+    ctx.require(Permission.HOLD_SEAL)
+    info = current_seal(ctx)
+    if info is None:
+        raise KnownError(f"{ctx.user.display_name}还没有电子印章。请先生成（命令行：fupin seal init --user {ctx.user.username}）。")
+    return load_seal_key(info.key_file.read_bytes(), passphrase)
+
+
+def export_certificate(ctx: ServiceContext, path: Path) -> tuple[Path, Path, str]:
+    """The certificate for the receiving bureau, plus its fingerprint on a one-page PDF."""
+    info = current_seal(ctx)
+    if info is None:
+        raise KnownError("还没有电子印章，无法导出证书。")
+    with ctx.db.reading() as s:
+        pem = s.scalar(select(SealCertificate.cert_pem).where(SealCertificate.fingerprint == info.fingerprint))
+    assert pem is not None
+    path = Path(path)
+    path.write_bytes(pem)
+    sheet = path.with_suffix(".pdf")
+    fingerprint_sheet_pdf(load_certificate(pem), sheet, bureau=bureau(ctx.db).name)
+    return path, sheet, info.fingerprint
+
+
+def set_seal_image(ctx: ServiceContext, png_path: Path) -> str | None:
+    """Load the bureau's own scanned seal (PNG); returns a note when it had to be adjusted."""
+    ctx.require(Permission.SET_SEAL_IMAGE)
+    png, note = check_seal_png(Path(png_path).read_bytes())
+    (_folder(ctx) / IMAGE_FILE).write_bytes(png)
+    with ctx.db.transaction() as s:
+        audit.append(s, username=ctx.user.username, action="update", entity="seal", entity_id="image",
+                     summary=f"载入本单位印章图样「{Path(png_path).name}」")
+    return note
+
+
+def seal_image(ctx: ServiceContext) -> tuple[bytes, bool]:
+    """The visible seal and whether it is the marked placeholder."""
+    own = (ctx.data_dir / SEAL_FOLDER / IMAGE_FILE) if ctx.data_dir else None
+    if own is not None and own.exists():
+        return own.read_bytes(), False
+    return placeholder_seal_png(bureau(ctx.db).name), True

@@ -1,0 +1,164 @@
+"""报送: seal a report (signed PDF, Excel, data, manifest) into one package and write it out.
+
+A correction is a new version whose manifest names the hash of the one it replaces; every
+version stays in the database so it can be written out again unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from fupin_desktop import __version__
+from fupin_desktop.documents.bureau_excel import workbook_bytes
+from fupin_desktop.documents.gongwen import write_report_pdf
+from fupin_desktop.documents.package import (
+    build_manifest,
+    manifest_bytes,
+    package_bytes,
+    sha256,
+    write_safely,
+)
+from fupin_desktop.documents.signing import sign_detached, sign_pdf
+from fupin_desktop.domain.periods import Period
+from fupin_desktop.errors import KnownError, NotFound
+from fupin_desktop.intake.package_reader import TrustedCert, verify_package
+from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.report_kinds import ReportContent, report_kind
+from fupin_desktop.services.seal import seal_image, unlock_seal
+from fupin_desktop.services.settings import bureau, get_setting
+from fupin_desktop.store import audit
+from fupin_desktop.store.models_submission import Submission
+
+DATA_FORMAT = "fupin-data/1"
+
+
+class IncompleteMonths(KnownError):
+    """Township-months missing or not approved: refused unless the reviewer confirms."""
+
+    def __init__(self, months: list[tuple[str, str]]) -> None:
+        self.months = months
+        listed = "、".join(f"{t}（{m}）" for t, m in months[:30]) + ("……" if len(months) > 30 else "")
+        super().__init__(f"有 {len(months)} 个镇（街道）月报未报或未审核：{listed}。确认仍要报送请勾选“仍然报送”"
+                         "（命令行加 --allow-incomplete），报表里会列出这些镇（街道）。")
+
+
+@dataclass(frozen=True)
+class SubmissionView:
+    id: int
+    report: str
+    period: str
+    version: int
+    file_name: str
+    created_at: datetime
+    created_by: str
+    corrects: str | None
+    incomplete: list[dict[str, str]]
+    sent_to: list[dict[str, str]]
+    manifest_sha256: str
+
+
+def _view(s: Submission) -> SubmissionView:
+    return SubmissionView(s.id, s.report, s.period, s.version, s.file_name, s.created_at, s.created_by, s.corrects,
+                          list(s.incomplete or []), list(s.sent_to or []), s.manifest_sha256)
+
+
+def _pdf(content: ReportContent) -> tuple[bytes, int, tuple[float, float, float, float]]:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "report.pdf"
+        box = write_report_pdf(path, content.cover, content.table)
+        return path.read_bytes(), box.page, box.box
+
+
+def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
+           allow_incomplete: bool = False, today: date | None = None) -> tuple[SubmissionView, Path]:
+    """Seal and write one submission; a later call for the same report and period is a correction."""
+    ctx.require(Permission.HOLD_SEAL)
+    kind = report_kind(report)
+    if period.kind != kind.period_kind:
+        raise KnownError(f"{kind.label}的报送期应为{ {'month': '月份', 'quarter': '季度', 'half': '半年', 'year': '年度'}[kind.period_kind]}，"
+                         f"而不是 {period}。")
+    key = unlock_seal(ctx, passphrase)  # a wrong passphrase stops here, before any work
+    content = kind.build(ctx, period, today or date.today())
+    if content.incomplete and not allow_incomplete:
+        raise IncompleteMonths(content.incomplete)
+    b = bureau(ctx.db)
+    seal_png, placeholder = seal_image(ctx)
+    pdf, page, box = _pdf(content)
+    files = {
+        "report.pdf": sign_pdf(pdf, key, page=page, box=box, seal_png=seal_png, reason=f"{kind.label}盖章报送",
+                               location=b.name),
+        "report.xlsx": workbook_bytes(content.table, seal_png=seal_png),
+        "data.json": json.dumps({"format": DATA_FORMAT, "report": kind.name, "period": str(period),
+                                 "division": b.division_code, "bureau": b.name, "money": "fen", **content.data},
+                                ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"),
+    }
+    with ctx.db.transaction() as s:
+        previous = s.scalar(select(Submission).where(Submission.report == kind.name, Submission.period == str(period))
+                            .order_by(Submission.version.desc()).limit(1))
+        version = previous.version + 1 if previous else 1
+        seq, head_hash = audit.head(s)
+        manifest = build_manifest(
+            files, bureau=b.name, division=b.division_code, report=kind.name, report_label=kind.label,
+            period=str(period), period_label=period.label_zh, version=version,
+            created_at=datetime.now().replace(microsecond=0).isoformat(), program=f"fupin-desktop {__version__}",
+            corrects=previous.manifest_sha256 if previous else None, audit_head={"seq": seq, "hash": head_hash},
+            incomplete=[{"township": t, "month": m} for t, m in content.incomplete], seal_image_placeholder=placeholder,
+            signer_fingerprint=key.fingerprint, recipient=get_setting(ctx.db, "recipient") or "")
+        signed = manifest_bytes(manifest)
+        package = package_bytes(files, manifest, sign_detached(signed, key), _pem(key))
+        name = f"{b.division_code}_{b.name}_{kind.label}_{period}_v{version}.zip"
+        path = _write_checked(out_dir, name, package, key)
+        row = Submission(report=kind.name, period=str(period), version=version, file_name=name,
+                         package_sha256=sha256(package), manifest_sha256=sha256(signed), corrects=manifest["corrects"],
+                         manifest=manifest, package=package, created_at=datetime.now(), created_by=ctx.user.username,
+                         recipient=manifest["recipient"], incomplete=manifest["incomplete"],
+                         sent_to=[{"path": str(path), "at": datetime.now().isoformat(timespec="seconds")}])
+        s.add(row)
+        s.flush()
+        audit.append(s, username=ctx.user.username, action="submit", entity="submission", entity_id=row.id,
+                     summary=f"盖章报送 {kind.label} {period.label_zh} 第 {version} 版「{name}」"
+                             + ("（更正）" if previous else ""),
+                     after={"file": name, "sha256": row.package_sha256, "manifest_sha256": row.manifest_sha256})
+        return _view(row), path
+
+
+def _pem(key) -> bytes:  # type: ignore[no-untyped-def]
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    return key.certificate.public_bytes(Encoding.PEM)
+
+
+def _write_checked(folder: Path, name: str, package: bytes, key) -> Path:  # type: ignore[no-untyped-def]
+    """Write to the stick, then verify the file there as the receiver will."""
+    path = write_safely(Path(folder), name, package)
+    verdict = verify_package(path, lambda division: [TrustedCert(key.certificate, key.bureau)])
+    if not verdict.ok:
+        path.unlink(missing_ok=True)
+        raise KnownError(f"写出的「{name}」复核未通过（{'；'.join(verdict.problems)}），已删除。请换一个 U 盘重试。")
+    return path
+
+
+def list_submissions(ctx: ServiceContext) -> list[SubmissionView]:
+    with ctx.db.reading() as s:
+        return [_view(x) for x in s.scalars(select(Submission).order_by(Submission.created_at.desc(), Submission.id.desc()))]
+
+
+def resend(ctx: ServiceContext, submission_id: int, out_dir: Path) -> Path:
+    """Write a stored submission again, byte for byte (a lost or broken stick)."""
+    ctx.require(Permission.HOLD_SEAL)
+    with ctx.db.transaction() as s:
+        row = s.get(Submission, submission_id)
+        if row is None:
+            raise NotFound("找不到这次报送。")
+        path = write_safely(Path(out_dir), row.file_name, row.package)
+        row.sent_to = [*row.sent_to, {"path": str(path), "at": datetime.now().isoformat(timespec="seconds")}]
+        audit.append(s, username=ctx.user.username, action="resend", entity="submission", entity_id=row.id,
+                     summary=f"重新写出「{row.file_name}」到 {path.parent}")
+        return path

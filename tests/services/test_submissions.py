@@ -1,0 +1,268 @@
+"""Sealed submissions: what the receiving bureau accepts, and every way a package is refused."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from fupin_desktop.documents.package import manifest_bytes, package_bytes
+from fupin_desktop.documents.seal_key import create_seal_key, load_seal_key
+from fupin_desktop.documents.signing import sign_detached
+from fupin_desktop.domain.periods import Period
+from fupin_desktop.errors import KnownError, PermissionDenied
+from fupin_desktop.services import receiving, seal, submissions, summaries
+from fupin_desktop.services.context import Forms, ServiceContext
+from fupin_desktop.services.demo import give_demo_seal
+from fupin_desktop.services.setup import initialize
+from fupin_desktop.services.users import login
+from fupin_desktop.store.db import Database
+
+
+def _month() -> Period:
+    return Period.of_date(date.today()).previous().previous()  # approved in the demo county
+
+
+def _as(ctx: ServiceContext, username: str) -> ServiceContext:
+    return ctx.as_user(login(ctx.db, username, "demo"))
+
+
+@pytest.fixture
+def city(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A receiving bureau (泉州市民政局) whose data folder holds only its trust list."""
+    folder = tmp_path / "city"
+    db = Database.open(folder)
+    initialize(db, bureau="泉州市民政局", division="350500", admin="admin", password="demo")
+    ctx = ServiceContext(db, Forms(), login(db, "admin", "demo"), folder)
+    yield ctx
+    db.dispose()
+
+
+def _trust(city: ServiceContext, county: ServiceContext, tmp_path: Path) -> None:
+    pem, _, fingerprint = seal.export_certificate(_as(county, "reviewer"), tmp_path / f"{id(county)}.pem")
+    from fupin_desktop.services.settings import bureau
+
+    receiving.trust_add(city, pem, bureau(county.db).division_code, confirmed_fingerprint=fingerprint)
+
+
+def _submit(county: ServiceContext, out: Path, **kw) -> Path:  # type: ignore[no-untyped-def]
+    _, path = submissions.submit(_as(county, "reviewer"), "monthly", _month(), out, "demo", **kw)
+    return path
+
+
+def test_a_clerk_cannot_submit_and_a_wrong_passphrase_stops_before_any_file(clerk, tmp_path: Path) -> None:
+    with pytest.raises(PermissionDenied):
+        submissions.submit(clerk, "monthly", _month(), tmp_path, "demo")
+    with pytest.raises(KnownError, match="口令"):
+        submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb", "wrong")
+    assert not (tmp_path / "usb").exists() or not list((tmp_path / "usb").iterdir())
+
+
+def test_the_seal_key_file_cannot_be_read_without_the_passphrase(clerk) -> None:
+    info = seal.current_seal(_as(clerk, "reviewer"))
+    assert info is not None
+    raw = info.key_file.read_bytes()
+    assert b"PRIVATE KEY" not in raw
+    with pytest.raises(KnownError):
+        load_seal_key(raw, "")
+    with pytest.raises(KnownError):
+        load_seal_key(raw, "not-demo")
+    assert load_seal_key(raw, "demo").division == "350582"
+
+
+def test_incomplete_months_are_refused_unless_confirmed(clerk, tmp_path: Path) -> None:
+    last = Period.of_date(date.today()).previous()  # the demo's last month is still coming in
+    reviewer = _as(clerk, "reviewer")
+    with pytest.raises(submissions.IncompleteMonths) as caught:
+        submissions.submit(reviewer, "monthly", last, tmp_path, "demo")
+    assert caught.value.months
+    view, path = submissions.submit(reviewer, "monthly", last, tmp_path, "demo", allow_incomplete=True)
+    assert view.incomplete and path.exists()
+
+
+def test_the_untouched_package_verifies_on_a_second_data_folder(clerk, city, tmp_path: Path) -> None:
+    path = _submit(clerk, tmp_path / "usb")
+    assert path.name == f"350582_晋江市民政局_月报_{_month()}_v1.zip"
+    with zipfile.ZipFile(path) as zf:
+        assert sorted(zf.namelist()) == sorted(["report.pdf", "report.xlsx", "data.json", "manifest.json",
+                                                "manifest.sig", "signer.pem"])
+        assert all(n.isascii() for n in zf.namelist())
+    assert not receiving.verify(city, path).ok  # nothing trusted yet: unknown signer
+    _trust(city, clerk, tmp_path)
+    verdict = receiving.verify(city, path)
+    assert verdict.ok, verdict.problems
+    assert (verdict.division, verdict.report, verdict.period, verdict.version) == ("350582", "monthly", str(_month()), 1)
+
+
+def _tampered(path: Path, out: Path, change) -> Path:  # type: ignore[no-untyped-def]
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    change(files)
+    with zipfile.ZipFile(out, "w") as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    return out
+
+
+def _flip(name: str):  # type: ignore[no-untyped-def]
+    def change(files: dict[str, bytes]) -> None:
+        data = bytearray(files[name])
+        data[len(data) // 2] ^= 0x01
+        files[name] = bytes(data)
+    return change
+
+
+CASES = {
+    "pdf_byte": (_flip("report.pdf"), "report.pdf"),
+    "xlsx_byte": (_flip("report.xlsx"), "report.xlsx"),
+    "data_byte": (_flip("data.json"), "data.json"),
+    "signature_byte": (_flip("manifest.sig"), ""),
+    "cert_byte": (_flip("signer.pem"), ""),
+    "removed_file": (lambda f: f.pop("report.xlsx"), "缺少文件 report.xlsx"),
+    "added_file": (lambda f: f.update({"extra.txt": b"hello"}), "多出了"),
+    "manifest_edit": (lambda f: f.update({"manifest.json": f["manifest.json"].replace(b'"version":1', b'"version":2')}), ""),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_tampering_is_refused_with_its_reason(clerk, city, tmp_path: Path, case: str) -> None:
+    path = _submit(clerk, tmp_path / "usb")
+    _trust(city, clerk, tmp_path)
+    change, reason = CASES[case]
+    bad = _tampered(path, tmp_path / f"{case}.zip", change)
+    verdict = receiving.verify(city, bad)
+    assert not verdict.ok
+    assert verdict.problems
+    if reason:
+        assert any(reason in p for p in verdict.problems), verdict.problems
+
+
+def test_resigned_with_an_untrusted_key_is_refused(clerk, city, tmp_path: Path) -> None:
+    path = _submit(clerk, tmp_path / "usb")
+    _trust(city, clerk, tmp_path)
+    forged = create_seal_key("晋江市民政局", "350582", "冒名", "secret")
+    key = load_seal_key(forged.p12, "secret")
+    with zipfile.ZipFile(path) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    manifest["version"] = 9
+    content = {n: files[n] for n in ("report.pdf", "report.xlsx", "data.json")}
+    bad = tmp_path / "forged.zip"
+    bad.write_bytes(package_bytes(content, manifest, sign_detached(manifest_bytes(manifest), key), forged.cert_pem))
+    verdict = receiving.verify(city, bad)
+    assert not verdict.ok and not verdict.trusted
+    assert any("不在本单位信任" in p for p in verdict.problems)
+
+
+def test_a_retired_certificate_is_refused_from_its_date(clerk, city, tmp_path: Path) -> None:
+    path = _submit(clerk, tmp_path / "usb")
+    _trust(city, clerk, tmp_path)
+    fingerprint = receiving.trust_list(city)[0].fingerprint
+    receiving.trust_retire(city, fingerprint[:9], date.today() + timedelta(days=1))
+    assert receiving.verify(city, path).ok  # signed before the retirement date
+    receiving.trust_retire(city, fingerprint[:9], date.today())
+    verdict = receiving.verify(city, path)
+    assert not verdict.ok and any("停用" in p for p in verdict.problems)
+
+
+@pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "a\\b.txt"])
+def test_hostile_entry_names_are_refused_without_unpacking(clerk, city, tmp_path: Path, name: str) -> None:
+    bad = tmp_path / "slip.zip"
+    with zipfile.ZipFile(bad, "w") as zf:
+        zf.writestr(name, b"x")
+        zf.writestr("manifest.json", b"{}")
+    verdict = receiving.verify(city, bad)
+    assert not verdict.ok and any("不安全" in p for p in verdict.problems)
+    assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_non_zip_duplicate_names_and_bombs_are_refused(city, tmp_path: Path) -> None:
+    plain = tmp_path / "letter.zip"
+    plain.write_text("不是压缩包", encoding="utf-8")
+    assert any("不是报送包" in p for p in receiving.verify(city, plain).problems)
+    dup = tmp_path / "dup.zip"
+    with zipfile.ZipFile(dup, "w") as zf, pytest.warns(UserWarning):
+        zf.writestr("manifest.json", b"{}")
+        zf.writestr("manifest.json", b"{}")
+    assert any("重名" in p for p in receiving.verify(city, dup).problems)
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("report.pdf", b"\0" * (120 * 1024 * 1024))
+    assert any("上限" in p or "压缩比" in p for p in receiving.verify(city, bomb).problems)
+
+
+def test_a_correction_chain_v1_v2_at_the_receiver(clerk, city, tmp_path: Path) -> None:
+    v1 = _submit(clerk, tmp_path / "usb")
+    v2 = _submit(clerk, tmp_path / "usb")
+    assert v2.name.endswith("_v2.zip")
+    _trust(city, clerk, tmp_path)
+    results = receiving.receive(city, [v1, v2])
+    assert [r.accepted for r in results] == [True, True]
+    assert "替代第 1 版" in results[1].message
+    again = receiving.receive(city, [v1])
+    assert not again[0].accepted
+    listed = submissions.list_submissions(clerk)
+    assert [s.version for s in listed[:2]] == [2, 1] and listed[0].corrects == listed[1].manifest_sha256
+
+
+def _second_county(demo_dir: Path, tmp_path: Path) -> ServiceContext:
+    """石狮市: a copy of the demo county under another name and code, with other figures."""
+    folder = tmp_path / "shishi"
+    shutil.copytree(demo_dir, folder)
+    shutil.rmtree(folder / "seal")
+    db = Database.open(folder, create=False)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE setting SET value='石狮市民政局' WHERE key='bureau_name'"))
+        conn.execute(text("UPDATE setting SET value='350581' WHERE key='division_code'"))
+        conn.execute(text("UPDATE monthly_row SET funds_fen = funds_fen + 100, jobs = jobs + 1"))
+        conn.execute(text("DELETE FROM seal_certificate"))
+    give_demo_seal(db, folder)
+    return ServiceContext(db, Forms(), login(db, "clerk", "demo"), folder)
+
+
+def test_aggregate_of_several_counties_has_exact_totals_and_lists_the_missing(clerk, city, demo_dir, tmp_path) -> None:
+    shishi = _second_county(demo_dir, tmp_path)
+    for county in (clerk, shishi):
+        _trust(city, county, tmp_path)
+    absent = create_seal_key("南安市民政局", "350583", "某人", "secret")
+    (tmp_path / "nanan.pem").write_bytes(absent.cert_pem)
+    from fupin_desktop.documents.seal_key import cert_fingerprint, load_certificate
+
+    receiving.trust_add(city, tmp_path / "nanan.pem", "350583",
+                        confirmed_fingerprint=cert_fingerprint(load_certificate(absent.cert_pem)))
+    packages = [_submit(clerk, tmp_path / "usb1"), _submit(shishi, tmp_path / "usb2")]
+    assert all(r.accepted for r in receiving.receive(city, packages))
+    result = receiving.aggregate(city, "monthly", _month(), tmp_path / "out")
+    expected = {name: summaries.summarize(c, _month(), "township").total.figures[name]
+                for c in (clerk, shishi) for name in ("funds_fen",)}
+    jinjiang = summaries.summarize(clerk, _month(), "township").total.figures
+    shishi_totals = summaries.summarize(shishi, _month(), "township").total.figures
+    by_division = {c["division"]: c for c in result.counties}
+    assert by_division["350582"]["funds_fen"] == jinjiang["funds_fen"]
+    assert by_division["350581"]["funds_fen"] == shishi_totals["funds_fen"]
+    assert shishi_totals["funds_fen"] != jinjiang["funds_fen"] and expected
+    assert sum(c["funds_fen"] for c in result.counties) == jinjiang["funds_fen"] + shishi_totals["funds_fen"]
+    assert result.missing == [("350583", "南安市民政局")]
+    assert result.pdf.exists() and result.xlsx.exists()
+    shishi.db.dispose()
+
+
+def test_audit_export_check_catches_a_rewritten_history(clerk, city, tmp_path: Path) -> None:
+    path = _submit(clerk, tmp_path / "usb")
+    _trust(city, clerk, tmp_path)
+    assert receiving.receive(city, [path])[0].accepted
+    from fupin_desktop.store import audit
+
+    with clerk.db.reading() as s:
+        records = audit.export_records(s)
+    export = tmp_path / "audit.json"
+    export.write_text(json.dumps({"division": "350582", "records": records}, ensure_ascii=False, default=str))
+    assert receiving.check_audit_export(city, export)[2] == []
+    records[5]["summary"] = "改过的历史"
+    export.write_text(json.dumps({"division": "350582", "records": records}, ensure_ascii=False, default=str))
+    assert receiving.check_audit_export(city, export)[2]
