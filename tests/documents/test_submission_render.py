@@ -1,0 +1,78 @@
+"""What a person sees of a sealed submission: every PDF page rendered, the workbook printed by LibreOffice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from fupin_desktop.domain.periods import Period
+from fupin_desktop.services import submissions
+from fupin_desktop.services.users import login
+
+needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils missing")
+
+
+@pytest.fixture
+def package(clerk, tmp_path: Path) -> dict[str, bytes]:
+    reviewer = clerk.as_user(login(clerk.db, "reviewer", "demo"))
+    month = Period.of_date(date.today()).previous().previous()
+    _, path = submissions.submit(reviewer, "monthly", month, tmp_path / "usb", "demo")
+    with zipfile.ZipFile(path) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+@needs_poppler
+def test_every_pdf_page_renders_with_embedded_chinese_fonts(package, tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(package["report.pdf"])
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(" yes " in row for row in rows), fonts  # every font embedded (no bare Helvetica)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    assert "晋江市民政局" in pages[0] and "泉州市民政局" in pages[0]
+    assert re.search(r"二〇\S+年\S+月\S+日", text)  # 成文日期 in Chinese numerals
+    assert "合作村社帮扶工作开展情况统计表" in text and re.search(r"合\s*计", text)
+    assert "\ufffd" not in text
+    subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
+    assert len(list(tmp_path.glob("page-*.png"))) == len([p for p in pages if p.strip()])
+
+
+def test_the_workbook_keeps_formulas_with_values_and_text_never_becomes_a_formula(package, tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(package["report.xlsx"])
+    formulas = load_workbook(path).active
+    values = load_workbook(path, data_only=True).active
+    total_row = next(r for r in range(1, formulas.max_row + 1) if formulas.cell(r, 1).value == "合计")
+    funds_col = next(c for c in range(1, formulas.max_column + 1)
+                     if str(formulas.cell(4, c).value or formulas.cell(3, c).value).startswith("投入资金"))
+    assert str(formulas.cell(total_row, funds_col).value).startswith("=SUM(")
+    assert values.cell(total_row, funds_col).value is not None  # the stored value travels with the formula
+    assert formulas.protection.sheet
+    assert formulas.page_setup.orientation == "landscape" and formulas.print_title_rows
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice missing")
+def test_libreoffice_prints_the_workbook_one_page_wide_with_headers_on_every_page(package, tmp_path: Path) -> None:
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(package["report.xlsx"])
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(path)], check=True, capture_output=True, timeout=180)
+    pdf = tmp_path / "report.pdf"
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
+    width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())  # type: ignore[union-attr]
+    assert width > height  # A4 landscape, as the print setup says
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    printed = [t for t in text if t.strip()]
+    assert len(printed) == pages
+    for n, page in enumerate(printed, start=1):
+        assert "落地项目" in page  # the last column is on every page: fit to one page wide, header repeated
+        assert re.search(rf"第\s*{n}\s*页\s*共\s*{pages}\s*页", page)
