@@ -1,0 +1,59 @@
+"""Sealed submissions on the command line: submit, trust, verify (exit codes and --json), receive."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fupin_desktop.cli import main
+from fupin_desktop.domain.periods import Period
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_submit_trust_verify_receive(demo_dir: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "demo")
+    monkeypatch.setenv("FUPIN_SEAL_PASSPHRASE", "demo")
+    month = str(Period.of_date(date.today()).previous().previous())
+    county = ["--data-dir", str(demo_dir)]
+    code, _, err = run(capsys, *county, "--user", "clerk", "submit", "monthly", "--period", month, "-o", str(tmp_path))
+    assert code == 1 and "没有" in err and "权限" in err  # a clerk does not hold the seal
+    code, out, _ = run(capsys, *county, "--user", "reviewer", "submit", "monthly", "--period", month,
+                       "-o", str(tmp_path / "usb"))
+    assert code == 0
+    package = next((tmp_path / "usb").glob("*.zip"))
+    code, out, _ = run(capsys, *county, "--user", "reviewer", "seal", "export-cert", "-o", str(tmp_path / "jj.pem"))
+    fingerprint = out.rsplit("：", 1)[1].strip()
+    assert (tmp_path / "jj.pdf").exists()
+
+    city = ["--data-dir", str(tmp_path / "city")]
+    assert run(capsys, "init", *city, "--bureau", "泉州市民政局", "--division", "350500", "--admin", "admin")[0] == 0
+    code, out, _ = run(capsys, *city, "verify", "--json", str(package))
+    report = json.loads(out)
+    assert code == 1 and report["ok"] is False and report["trusted"] is False
+    assert {"ok", "intact", "trusted", "signer", "division", "report", "period", "version", "problems"} <= set(report)
+    code, _, err = run(capsys, *city, "--user", "admin", "trust", "add", str(tmp_path / "jj.pem"), "--division", "350582",
+                       "--fingerprint", "0000 1111")
+    assert code == 1 and "不一致" in err
+    code, _, _ = run(capsys, *city, "--user", "admin", "trust", "add", str(tmp_path / "jj.pem"), "--division", "350582",
+                     "--fingerprint", fingerprint)
+    assert code == 0
+    code, out, _ = run(capsys, *city, "verify", "--json", str(package))
+    report = json.loads(out)
+    assert code == 0 and report["ok"] and report["division"] == "350582" and report["period"] == month
+    code, out, _ = run(capsys, *city, "--user", "admin", "receive", str(package))
+    assert code == 0 and "已接收" in out
+    code, out, _ = run(capsys, *city, "--user", "admin", "aggregate", "monthly", "--period", month, "-o", str(tmp_path / "agg"))
+    assert code == 0 and len(list((tmp_path / "agg").iterdir())) == 2
+
+    export = tmp_path / "audit.json"
+    assert run(capsys, *county, "audit", "export", "-o", str(export))[0] == 0
+    code, out, _ = run(capsys, *city, "audit", "check", str(export))
+    assert code == 0 and "完整" in out
