@@ -20,7 +20,6 @@ from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.pairings import target_label
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import Household, Institution, Organization, Pairing, Township, Village
@@ -98,11 +97,6 @@ def active_pairing_names(session: Session, township_id: int, period: Period) -> 
                    Pairing.term_end >= period.first_day)
             .order_by(Pairing.village_id, Pairing.agreement_no))
     return [PairingName(pid, village or "", org) for pid, village, org in session.execute(stmt)]
-
-
-def village_column(p: Pairing) -> str:
-    """What the 村（社区） column says for a pairing (import matching reads the same name back)."""
-    return p.village.name if p.village is not None else target_label(p)
 
 
 def current_report(session: Session, township_id: int, period: Period) -> MonthlyReport | None:

@@ -15,7 +15,7 @@ from fupin_desktop.errors import NotFound
 from fupin_desktop.services import monthly, summaries
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.settings import bureau
-from fupin_desktop.store.models import Township
+from fupin_desktop.store.models import Institution, Organization, Pairing, Township, Village
 from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
 
 REPORT_NAMES = {"month": "月报", "quarter": "季度汇总", "half": "半年通报", "year": "年终汇总"}
@@ -43,14 +43,21 @@ def approved_detail(ctx: ServiceContext, period: Period) -> list[dict[str, Any]]
         newest = (select(MonthlyReport.township_id, MonthlyReport.period, func.max(MonthlyReport.revision).label("rev"))
                   .where(MonthlyReport.status == "approved", MonthlyReport.period.in_(months))
                   .group_by(MonthlyReport.township_id, MonthlyReport.period).subquery())
-        stmt = (select(MonthlyReport, MonthlyRow).join(MonthlyRow, MonthlyRow.report_id == MonthlyReport.id)
+        # Names by join: thousands of rows must not load their pairings one by one.
+        stmt = (select(MonthlyReport.period, Township.name, func.coalesce(Village.name, Institution.name),
+                       Organization.name, MonthlyRow)
+                .join(MonthlyRow, MonthlyRow.report_id == MonthlyReport.id)
                 .join(newest, (newest.c.township_id == MonthlyReport.township_id)
                       & (newest.c.period == MonthlyReport.period) & (newest.c.rev == MonthlyReport.revision))
+                .join(Township, Township.id == MonthlyReport.township_id)
+                .join(Pairing, Pairing.id == MonthlyRow.pairing_id)
+                .join(Organization, Organization.id == Pairing.organization_id)
+                .outerjoin(Village, Village.id == Pairing.village_id)
+                .outerjoin(Institution, Institution.id == Pairing.institution_id)
                 .order_by(MonthlyReport.period, MonthlyReport.township_id, MonthlyRow.seq))
         out = []
-        for report, row in s.execute(stmt):
-            item = {"township": report.township.name, "period": report.period,
-                    "village": monthly.village_column(row.pairing), "organization": row.pairing.organization.name}
+        for month, township, place, org, row in s.execute(stmt):
+            item = {"township": township, "period": month, "village": place or "", "organization": org}
             item.update({name: getattr(row, name) for name in (*TEXTS, *FIGURES)})
             out.append(item)
         return out
