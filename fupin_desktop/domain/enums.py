@@ -123,6 +123,30 @@ class PairingStatus(LabeledEnum):
     ENDED = "ended", "已结束", "结束", "终止"
 
 
+class InspectionResult(LabeledEnum):
+    QUALIFIED = "qualified", "合格"
+    BASICALLY_QUALIFIED = "basically_qualified", "基本合格"
+    UNQUALIFIED = "unqualified", "不合格"
+
+
+class AttachmentRole(LabeledEnum):
+    """年检年报附件: the two the notices require, and the optional others."""
+
+    WORK_REPORT = "work_report", "上一年度参与脱贫攻坚工作情况", "工作情况", "工作报告"
+    WORK_PLAN = "work_plan", "年度工作计划", "工作计划", "计划"
+    PHOTO = "photo", "照片"
+    AGREEMENT = "agreement", "协议"
+    RECEIPT = "receipt", "票据", "收据", "凭证"
+    OTHER = "other", "其他"
+
+
+class EvaluationGrade(LabeledEnum):
+    EXCELLENT = "excellent", "优秀"
+    GOOD = "good", "良好"
+    QUALIFIED = "qualified", "合格"
+    UNQUALIFIED = "unqualified", "不合格"
+
+
 class Role(LabeledEnum):
     CLERK = "clerk", "填报员"
     REVIEWER = "reviewer", "审核人"
@@ -133,6 +157,7 @@ ENUMS: dict[str, type[LabeledEnum]] = {
     cls.__name__: cls
     for cls in (
         OrganizationKind, OrganizationStatus, Rating, PartyBranch, VillageFlag, BeneficiaryGroup,
-        InstitutionKind, TargetKind, AidDomain, AidMethod, PairingStatus, Role,
+        InstitutionKind, TargetKind, AidDomain, AidMethod, PairingStatus, Role, InspectionResult, AttachmentRole,
+        EvaluationGrade,
     )
 }

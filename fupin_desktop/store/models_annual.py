@@ -1,0 +1,68 @@
+"""The year's work: annual inspections (年检/年报) with their attachments, and 年终评估."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fupin_desktop.store.models import Base, Organization, Pairing
+
+
+class Attachment(Base):
+    """A stored file, kept once per content (SHA-256) under the data folder's attachments/."""
+
+    __tablename__ = "attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(10))  # pdf, doc, docx, xls, xlsx, wps, jpg, png, ofd — from the bytes
+    stored_path: Mapped[str] = mapped_column(String(255))  # relative to the data folder
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Inspection(Base):
+    """One organization's annual inspection of one year."""
+
+    __tablename__ = "inspection"
+    __table_args__ = (UniqueConstraint("organization_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    received_on: Mapped[date | None] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(String(30))  # qualified | basically_qualified | unqualified
+    remarks: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(40))
+    organization: Mapped[Organization] = relationship()
+    attachments: Mapped[list[InspectionAttachment]] = relationship(
+        back_populates="inspection", order_by="InspectionAttachment.id", cascade="all, delete-orphan")
+
+
+class InspectionAttachment(Base):
+    __tablename__ = "inspection_attachment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspection.id", ondelete="CASCADE"), index=True)
+    attachment_id: Mapped[int] = mapped_column(ForeignKey("attachment.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # work_report | work_plan | photo | agreement | receipt | other
+    original_name: Mapped[str] = mapped_column(String(255))
+    added_at: Mapped[datetime] = mapped_column(DateTime)
+    added_by: Mapped[str] = mapped_column(String(40))
+    inspection: Mapped[Inspection] = relationship(back_populates="attachments")
+    attachment: Mapped[Attachment] = relationship()
+
+
+class Evaluation(Base):
+    """年终评估 of one pairing for one year, against its 考核标准, recorded by a reviewer."""
+
+    __tablename__ = "evaluation"
+    __table_args__ = (UniqueConstraint("pairing_id", "year"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(20))  # excellent | good | qualified | unqualified
+    remarks: Mapped[str | None] = mapped_column(Text)
+    evaluated_at: Mapped[datetime] = mapped_column(DateTime)
+    evaluated_by: Mapped[str] = mapped_column(String(40))
+    pairing: Mapped[Pairing] = relationship()
