@@ -150,3 +150,21 @@ def test_unit_contradicting_the_chosen_township_is_refused(clerk, tmp_path: Path
     _seed_workbook(path, [("青华社区", "某组织", "走访", "完成")])
     with pytest.raises(KnownError, match="不符"):
         monthly_import.plan_monthly_import(clerk, path, township="梅岭街道")
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None, reason="LibreOffice missing")
+@pytest.mark.parametrize("fmt", ["xlsx", "xls", "ods"])
+def test_a_template_resaved_by_libreoffice_imports_the_same(clerk, tmp_path: Path, fmt: str) -> None:
+    """Townships open our template in WPS/Excel/LibreOffice and save it again, often as .xls."""
+    import subprocess
+
+    month, tid = _month(), _tid(clerk)
+    path = monthly_documents.write_township_template(clerk, tid, month, tmp_path)
+    n = _fill_template(path)
+    out = tmp_path / "resaved"
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", fmt,
+                    "--outdir", str(out), str(path)], check=True, capture_output=True, timeout=180)
+    resaved = next(out.glob(f"*.{fmt}"))
+    view = monthly_import.import_monthly(clerk, resaved, period=month)
+    assert view.township == "青阳街道" and len(view.rows) == n
+    assert view.totals()["funds_fen"] == 1_500_000 * n
