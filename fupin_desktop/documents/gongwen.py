@@ -364,11 +364,20 @@ def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
         row_heights = [h0, h1]
     n_head = len(data)
     styles += [("LINEBELOW", (0, n_head - 1), (-1, n_head - 1), *line), ("ALIGN", (0, n_head), (-1, -1), "RIGHT")]
+    styles += [("ALIGN", (i, n_head), (i, -1), "LEFT") for i, c in enumerate(cols) if c.kind == "text"]
+
+    def body(text: str, w: float) -> Any:
+        # A short cell the font can draw as it is goes in as plain text: a Paragraph per cell is
+        # what makes a 3,000-row table slow, and most cells (names, villages) fit on one line.
+        marked = mark_fallback(text, fonts.title)
+        if "<" not in marked and "&" not in marked and stringWidth(text, fonts.title, CELL_SIZE) <= w - pad_x:
+            return text
+        return CJKParagraph(marked, cell)
+
     for row in table.rows:
         data.append([
-            CJKParagraph(mark_fallback(_cell_text(row.get(c.key), c.kind), fonts.title), cell)
-            if c.kind == "text" else _cell_text(row.get(c.key), c.kind)
-            for c in cols
+            body(_cell_text(row.get(c.key), c.kind), w) if c.kind == "text" else _cell_text(row.get(c.key), c.kind)
+            for c, w in zip(cols, widths, strict=True)
         ])
     last_body = len(data) - 1
     if table.totals is not None:
