@@ -7,6 +7,7 @@ shown and re-read their data each time they are shown again.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -30,6 +31,8 @@ from fupin_desktop.ui.monthly_page import MonthlyPage, spreadsheet_paths
 from fupin_desktop.ui.organizations_page import OrganizationsPage
 from fupin_desktop.ui.pairings_page import PairingsPage
 from fupin_desktop.ui.places_page import PlacesPage
+from fupin_desktop.ui.receiving_page import ReceivingPage, package_paths
+from fupin_desktop.ui.submission_page import SubmissionPage
 from fupin_desktop.ui.summary_page import SummaryPage
 from fupin_desktop.ui.system_page import SystemPage
 
@@ -57,8 +60,8 @@ PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget
     ("月度统计", SP.SP_FileDialogInfoView, MonthlyPage),
     ("汇总分析", SP.SP_FileDialogListView, SummaryPage),
     ("年检年报", SP.SP_DialogApplyButton, _placeholder("年检年报")),
-    ("报送", SP.SP_ArrowUp, _placeholder("报送")),
-    ("接收", SP.SP_ArrowDown, _placeholder("接收")),
+    ("报送", SP.SP_ArrowUp, SubmissionPage),
+    ("接收", SP.SP_ArrowDown, ReceivingPage),
     ("系统", SP.SP_ComputerIcon, SystemPage),
 ]
 
@@ -99,7 +102,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
-        self.setAcceptDrops(True)  # township workbooks dropped anywhere go to 月度统计
+        self.setAcceptDrops(True)  # dropped files go to their page by extension (_drop_route)
         self.resize(1280, 720)
 
     def _show_row(self, row: int) -> None:
@@ -138,16 +141,27 @@ class MainWindow(QMainWindow):
         page.show_month(township_id, Period.parse(period))
         return page
 
+    def _drop_route(self, event: QDragEnterEvent | QDropEvent) -> tuple[str, list[Path]] | None:
+        """Township workbooks go to 月度统计, submission packages (.zip) to 接收."""
+        for page, paths_of in (("月度统计", spreadsheet_paths), ("接收", package_paths)):
+            paths = paths_of(event)
+            if paths:
+                return page, paths
+        return None
+
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if spreadsheet_paths(event):
+        if self._drop_route(event):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        paths = spreadsheet_paths(event)
-        if paths:
-            event.acceptProposedAction()
-            page = self.show_page("月度统计")
-            assert isinstance(page, MonthlyPage)
-            page.import_paths(paths)
+        route = self._drop_route(event)
+        if route is None:
+            return
+        event.acceptProposedAction()
+        page = self.show_page(route[0])
+        if isinstance(page, MonthlyPage):
+            page.import_paths(route[1])
+        elif isinstance(page, ReceivingPage):
+            page.add_paths(route[1])

@@ -9,6 +9,8 @@ from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.login_dialog import DEMO_HINT, LoginDialog
 from fupin_desktop.ui.main_window import PAGES, MainWindow, PlaceholderPage
 from fupin_desktop.ui.monthly_page import MonthlyPage
+from fupin_desktop.ui.receiving_page import ReceivingPage
+from fupin_desktop.ui.submission_page import SubmissionPage
 from fupin_desktop.ui.summary_page import SummaryPage
 from fupin_desktop.ui.system_page import SystemPage
 
@@ -51,7 +53,9 @@ def test_every_page_opens_and_placeholders_say_later(qtbot, clerk_ctx) -> None:
     assert isinstance(window.pages["月度统计"], MonthlyPage)
     assert isinstance(window.pages["汇总分析"], SummaryPage)
     assert isinstance(window.pages["年检年报"], PlaceholderPage)
-    assert "将在后续版本提供" in window.pages["报送"].text()
+    assert "将在后续版本提供" in window.pages["年检年报"].text()
+    assert isinstance(window.pages["报送"], SubmissionPage)
+    assert isinstance(window.pages["接收"], ReceivingPage)
     again = window.show_page("社会组织")  # shown again: same page, data re-read
     assert again is window.pages["社会组织"]
 
