@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
 from fupin_desktop.documents.gongwen import CoverLetter, ReportTable, TableColumn, write_report_pdf
-from fupin_desktop.documents.package import sha256, write_safely
+from fupin_desktop.documents.package import manifest_bytes, sha256, write_safely
 from fupin_desktop.documents.seal_key import cert_bureau, cert_division, cert_fingerprint, load_certificate
 from fupin_desktop.domain.division_code import parse_division_code
 from fupin_desktop.domain.monthly_checks import FIGURES
@@ -128,7 +128,7 @@ def receive(ctx: ServiceContext, paths: list[Path]) -> list[Received]:
 def _store(ctx: ServiceContext, v: Verification) -> Received:
     assert v.manifest is not None and v.data is not None
     m = v.manifest
-    manifest_hash = sha256(json.dumps(m, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8"))
+    manifest_hash = sha256(manifest_bytes(m))  # the same bytes the county signed and chained
     with ctx.db.transaction() as s:
         if s.scalar(select(ReceivedPackage.id).where(ReceivedPackage.package_sha256 == v.sha256)):
             return Received(v.file, False, "这个报送包已经接收过。", v)
