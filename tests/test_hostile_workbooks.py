@@ -70,11 +70,15 @@ def _make(kind: str, folder: Path) -> Path:
     return _with_sheet(folder / "million.xlsx", _million_rows)
 
 
+# VmHWM, not ru_maxrss: on Linux ru_maxrss of a child started from a big pytest process
+# carries the parent's peak over the exec.
 PROBE = """
-import resource, sys
+import sys
 from fupin_desktop.cli import main
 code = main(sys.argv[1:])
-print(f"RSS_MB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}", file=sys.stderr)
+with open("/proc/self/status") as status:
+    peak_kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(f"RSS_MB={peak_kb / 1024:.0f}", file=sys.stderr)
 sys.exit(code)
 """
 

@@ -15,7 +15,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fupin_desktop.cli import admin, monthly, register, sealed
+    from fupin_desktop.cli import admin, inspections, monthly, register, sealed, year
 
     def common_options(default: object) -> argparse.ArgumentParser:
         common = argparse.ArgumentParser(add_help=False)
@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit_sub = admin.register(sub, common)
     register.register(sub, common)
     monthly.register(sub, common)
+    inspections.register(sub, common)
     sealed.register(sub, common, audit_sub)
+    year.register(sub, common)
     return parser
 
 

@@ -10,10 +10,18 @@ from fupin_desktop.cli.common import context, err, print_json, print_table
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period, parse_loose_date
 from fupin_desktop.errors import KnownError, NotFound, ValidationFailed
-from fupin_desktop.services import monthly, monthly_documents, monthly_import, monthly_status, places
+from fupin_desktop.services import (
+    monthly,
+    monthly_documents,
+    monthly_import,
+    monthly_status,
+    places,
+    year_reports,
+)
 from fupin_desktop.services.context import ServiceContext
 
-REPORT_KINDS = {"monthly": "month", "quarter": "quarter", "half-year": "half", "year": "year"}
+REPORT_KINDS = {"monthly": "month", "quarter": "quarter", "half-year": "half", "year": "year",
+                **dict.fromkeys(year_reports.YEAR_KINDS, "year")}
 
 
 def _period(text: str, kind: str = "month") -> Period:
@@ -130,6 +138,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     period = _period(args.period, REPORT_KINDS[args.kind])
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
+    if args.kind in year_reports.YEAR_KINDS:  # the year's reports: unsealed PDF and workbook
+        for path in year_reports.write_draft(ctx, args.kind, period, out):
+            print(path)
+        return 0
     print(monthly_documents.write_summary_report(ctx, period, out))
     return 0
 
@@ -166,8 +178,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("report", parents=[common], help="导出汇总表（Excel 草稿）：月报、季度、半年、年度")
-    p.add_argument("kind", choices=list(REPORT_KINDS), help="monthly | quarter | half-year | year")
+    p = sub.add_parser("report", parents=[common], help="导出汇总表（Excel 草稿）：月报、季度、半年、年度；年度报表另有 PDF 草稿")
+    p.add_argument("kind", choices=list(REPORT_KINDS), help=" | ".join(REPORT_KINDS))
     p.add_argument("--period", required=True, help="2020-06 | 2020-Q2 | 2020-H1 | 2020")
     p.add_argument("-o", "--output", required=True, help="输出文件夹")
     p.set_defaults(func=cmd_report)

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import fupin_desktop.services.year_reports  # noqa: F401  (registers the year's report kinds)
 from fupin_desktop.cli.common import context, err, open_db, print_json, print_table
 from fupin_desktop.domain.periods import Period, parse_loose_date
 from fupin_desktop.errors import KnownError

@@ -22,23 +22,25 @@ class Permission(Enum):
     SET_SEAL_IMAGE = "载入本单位印章图样"
     MANAGE_TRUST = "登记和停用下级单位的印章证书"
     RECEIVE = "接收、验证和汇总下级报送"
+    EVALUATE = "年终评估"
+    EDIT_INSPECTIONS = "登记年检年报"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.CLERK: frozenset({
         Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
-        Permission.SET_VILLAGE_FLAGS, Permission.ENTER_MONTHLY, Permission.RECEIVE,
+        Permission.SET_VILLAGE_FLAGS, Permission.ENTER_MONTHLY, Permission.RECEIVE, Permission.EDIT_INSPECTIONS,
     }),
     Role.REVIEWER: frozenset({
         Permission.EDIT_REGISTER, Permission.EDIT_HOUSEHOLDS, Permission.VIEW_PERSONAL_DATA,
         Permission.SET_VILLAGE_FLAGS, Permission.VIEW_AUDIT, Permission.ENTER_MONTHLY, Permission.REVIEW_MONTHLY,
-        Permission.HOLD_SEAL, Permission.RECEIVE,
+        Permission.HOLD_SEAL, Permission.RECEIVE, Permission.EDIT_INSPECTIONS, Permission.EVALUATE,
     }),
     # The administrator keeps the system, not the case files: no household data in full.
     Role.ADMIN: frozenset({
         Permission.EDIT_REGISTER, Permission.SET_VILLAGE_FLAGS, Permission.LOAD_DIVISION_TABLE,
         Permission.MANAGE_USERS, Permission.VIEW_AUDIT, Permission.SET_SEAL_IMAGE, Permission.MANAGE_TRUST,
-        Permission.RECEIVE,
+        Permission.RECEIVE, Permission.EDIT_INSPECTIONS,
     }),
 }
 

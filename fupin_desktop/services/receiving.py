@@ -174,6 +174,8 @@ def aggregate(ctx: ServiceContext, report: str, period: Period, out_dir: Path, *
             ReceivedPackage.report == kind.name, ReceivedPackage.period == str(period),
             ReceivedPackage.superseded.is_(False)).order_by(ReceivedPackage.division)))
         expected = {t.division: t.bureau for t in s.scalars(select(TrustEntry).where(TrustEntry.retired_from.is_(None)))}
+    if any(not all(k in (p.data.get("totals") or {}) for k in FIGURES) for p in packages):
+        raise KnownError(f"{kind.label}没有可按县相加的统计数字（它是名单或公开版），不做汇总；请逐份查看。")
     counties = [{"seq": n, "division": p.division, "bureau": p.bureau, "version": p.version,
                  **{k: int(p.data["totals"][k]) for k in FIGURES}} for n, p in enumerate(packages, start=1)]
     totals = {k: sum(c[k] for c in counties) for k in FIGURES}

@@ -147,3 +147,7 @@ register(ReportKind("monthly", "月报", "month", build_monthly))
 register(ReportKind("quarter", "季度汇总", "quarter", _build_summary("quarter", "季度汇总")))
 register(ReportKind("half-year", "半年通报", "half", _build_summary("half-year", "半年通报")))
 register(ReportKind("year", "年终汇总", "year", _build_summary("year", "年终汇总")))
+
+# The year's reports (issue of annual work) register themselves; importing them here makes the
+# registry complete wherever it is used.
+from fupin_desktop.services import year_reports  # noqa: E402,F401

@@ -1,7 +1,11 @@
-"""首页: the bureau, how big the register is, how far each 专项行动 is against its targets, and
-who has sent the monthly statistics (月报报送情况)."""
+"""首页: the bureau, how big the register is, who has sent the monthly statistics (月报报送情况),
+the year's deadlines (年度工作日历), and how far each 专项行动 is against its targets (with its
+year's figures, 年终评估 grades and the organizations to commend a click away)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -12,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QProgressBar,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -25,7 +30,10 @@ from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.places import list_villages
 from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.ui.calendar_panel import CalendarPanel
+from fupin_desktop.ui.campaign_dialog import CampaignDialog
 from fupin_desktop.ui.monthly_dashboard import MonthlyDashboard
+from fupin_desktop.ui.monthly_review import open_dialog
 
 
 def progress_bar(done: int, target: int) -> QProgressBar:
@@ -71,7 +79,8 @@ class Figure(QFrame):
 class HomePage(QWidget):
     open_month = Signal(int, str)  # a township-month to show on 月度统计 (township id, "YYYY-MM")
 
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None, *,
+                 today: Callable[[], date] = date.today) -> None:
         super().__init__(parent)
         self.ctx = ctx
         content = QWidget()
@@ -101,6 +110,9 @@ class HomePage(QWidget):
         self.monthly.open_month.connect(self.open_month)
         layout.addSpacing(8)
         layout.addWidget(self.monthly, 1)
+        self.calendar = CalendarPanel(ctx, today)
+        layout.addSpacing(8)
+        layout.addWidget(self.calendar)
         self.campaign_box = QGroupBox("专项行动进度（执行中的结对）")
         self.campaign_grid = QGridLayout(self.campaign_box)
         self.campaign_grid.setHorizontalSpacing(18)
@@ -130,6 +142,7 @@ class HomePage(QWidget):
         self.households.set(len(households), f"{sum(int(h.values.get('size') or 0) for h in households)} 人")
         self.show_campaigns(list_campaigns(self.ctx))
         self.monthly.refresh()
+        self.calendar.refresh()
 
     def show_campaigns(self, campaigns: list[RecordView]) -> None:
         grid = self.campaign_grid
@@ -137,7 +150,7 @@ class HomePage(QWidget):
             item = grid.takeAt(0)
             if item.widget() is not None:
                 item.widget().deleteLater()
-        headers = ("专项行动", "起始年度", "参与社会组织", "结对村（社区）", "结对数")
+        headers = ("专项行动", "起始年度", "参与社会组织", "结对村（社区）", "结对数", "")
         for column, text in enumerate(headers):
             label = QLabel(text)
             label.setStyleSheet("font-weight: bold;")
@@ -153,8 +166,18 @@ class HomePage(QWidget):
                      (c.extra.get("villages", 0), c.values.get("target_villages") or 0)), start=2):
                 grid.addWidget(progress_bar(done, target) if target else QLabel(f"{done}（未定目标）"), row, column)
             grid.addWidget(QLabel(str(c.extra.get("pairings", 0))), row, 4)
+            more = QPushButton("年度情况…")
+            more.setAutoDefault(False)
+            more.setToolTip("该专项行动本年度的结对、月报合计、年终评估和拟表扬的社会组织")
+            more.clicked.connect(lambda _checked=False, cid=c.id, name=c.values["name"]: self.open_campaign(cid, name))
+            grid.addWidget(more, row, 5)
         grid.setColumnStretch(2, 1)
         grid.setColumnStretch(3, 1)
+
+    def open_campaign(self, campaign_id: int, name: str) -> CampaignDialog:
+        dialog = CampaignDialog(self.ctx, campaign_id, name, self)
+        open_dialog(dialog)
+        return dialog
 
     def campaign_progress(self) -> dict[str, list[str]]:
         """The text of each campaign's progress bars (for tests and screen readers)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,6 +27,7 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.inspections_page import InspectionsPage
 from fupin_desktop.ui.monthly_page import MonthlyPage, spreadsheet_paths
 from fupin_desktop.ui.organizations_page import OrganizationsPage
 from fupin_desktop.ui.pairings_page import PairingsPage
@@ -40,17 +41,6 @@ APP_TITLE = "社会组织参与脱贫攻坚工作管理"
 SP = QStyle.StandardPixmap
 
 
-class PlaceholderPage(QLabel):
-    def __init__(self, title: str) -> None:
-        super().__init__(f"{title}\n\n将在后续版本提供")
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setStyleSheet("color: #777; font-size: 14pt;")
-
-
-def _placeholder(title: str) -> Callable[[ServiceContext], QWidget]:
-    return lambda _ctx: PlaceholderPage(title)
-
-
 # (navigation text, icon, how to build the page)
 PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget]]] = [
     ("首页", SP.SP_DirHomeIcon, HomePage),
@@ -59,7 +49,7 @@ PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget
     ("结对帮扶", SP.SP_FileDialogContentsView, PairingsPage),
     ("月度统计", SP.SP_FileDialogInfoView, MonthlyPage),
     ("汇总分析", SP.SP_FileDialogListView, SummaryPage),
-    ("年检年报", SP.SP_DialogApplyButton, _placeholder("年检年报")),
+    ("年检年报", SP.SP_DialogApplyButton, InspectionsPage),
     ("报送", SP.SP_ArrowUp, SubmissionPage),
     ("接收", SP.SP_ArrowDown, ReceivingPage),
     ("系统", SP.SP_ComputerIcon, SystemPage),

@@ -12,6 +12,7 @@ from fupin_desktop.services.pairings import editable_values, get_pairing, list_p
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import list_townships
 from fupin_desktop.services.records import RecordView, SaveResult
+from fupin_desktop.ui.evaluation_dialog import open_evaluation
 from fupin_desktop.ui.operations import run_op
 from fupin_desktop.ui.pairing_dialog import PairingDialog
 from fupin_desktop.ui.record_model import Column
@@ -48,7 +49,10 @@ class PairingsPage(TablePage):
         self.edit_button = button("编辑", self.edit_selected, "修改选中的协议（也可双击）")
         self.import_button = button("导入 Excel", self.import_excel, "从结对帮扶名单 Excel 文件导入或更新")
         self.template_button = button("下载模板", lambda: save_template(self, self.ctx, FORM))
-        for b in (self.add_button, self.edit_button, self.import_button, self.template_button):
+        self.evaluate_button = button("年终评估", lambda: open_evaluation(self, self.ctx, self.selected()),
+                                      "对所选结对按考核标准评定年度等次（审核人）")
+        self.evaluate_button.setVisible(ctx.can(Permission.EVALUATE))
+        for b in (self.add_button, self.edit_button, self.evaluate_button, self.import_button, self.template_button):
             self.tools.addWidget(b)
         for b in (self.add_button, self.import_button):
             b.setEnabled(self.editable)

@@ -33,10 +33,11 @@ from fupin_desktop.ui.table_page import button
 
 AUDIT_LIMIT = 500
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
-           "demo": "演示数据", "approve": "审核", "submit": "报送", "seal": "盖章"}
+           "demo": "演示数据", "approve": "审核", "submit": "报送", "seal": "盖章", "attach": "添加附件",
+           "detach": "移除附件"}
 ENTITIES = {"organization": "社会组织", "pairing": "结对帮扶", "household": "帮扶对象", "village": "村（社区）",
             "township": "镇（街道）", "institution": "福利机构", "campaign": "专项行动", "user": "用户",
-            "setting": "设置", "monthly_report": "月报"}
+            "setting": "设置", "monthly_report": "月报", "inspection": "年检年报", "evaluation": "年终评估"}
 
 
 def read_only_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> QTableWidget:

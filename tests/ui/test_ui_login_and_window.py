@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.inspections_page import InspectionsPage
 from fupin_desktop.ui.login_dialog import DEMO_HINT, LoginDialog
-from fupin_desktop.ui.main_window import PAGES, MainWindow, PlaceholderPage
+from fupin_desktop.ui.main_window import PAGES, MainWindow
 from fupin_desktop.ui.monthly_page import MonthlyPage
 from fupin_desktop.ui.receiving_page import ReceivingPage
 from fupin_desktop.ui.submission_page import SubmissionPage
@@ -42,7 +43,7 @@ def test_the_window_title_names_bureau_and_user(qtbot, clerk_ctx) -> None:
     assert [window.nav.item(n).text() for n in range(window.nav.count())] == [p[0] for p in PAGES]
 
 
-def test_every_page_opens_and_placeholders_say_later(qtbot, clerk_ctx) -> None:
+def test_every_page_opens(qtbot, clerk_ctx) -> None:
     window = MainWindow(clerk_ctx)
     qtbot.addWidget(window)
     window.show()
@@ -52,8 +53,7 @@ def test_every_page_opens_and_placeholders_say_later(qtbot, clerk_ctx) -> None:
         assert window.stack.currentWidget() is page
     assert isinstance(window.pages["月度统计"], MonthlyPage)
     assert isinstance(window.pages["汇总分析"], SummaryPage)
-    assert isinstance(window.pages["年检年报"], PlaceholderPage)
-    assert "将在后续版本提供" in window.pages["年检年报"].text()
+    assert isinstance(window.pages["年检年报"], InspectionsPage)
     assert isinstance(window.pages["报送"], SubmissionPage)
     assert isinstance(window.pages["接收"], ReceivingPage)
     again = window.show_page("社会组织")  # shown again: same page, data re-read
