@@ -194,12 +194,16 @@ def _snapshot(insp: Inspection) -> dict[str, Any]:
     return {"year": insp.year, "received_on": insp.received_on, "result": insp.result, "remarks": insp.remarks}
 
 
-def _check_fields(year: int, result: InspectionResult | str, received_on: date | None) -> InspectionResult:
+def _check_fields(year: int, result: InspectionResult | str | None,
+                  received_on: date | None) -> InspectionResult | None:
+    """None result: materials received, conclusion not decided yet (the usual order in spring)."""
     problems, today = [], date.today()
     if not MIN_YEAR <= year <= today.year:
         problems.append(FieldProblem("year", "年度", f"应在 {MIN_YEAR}–{today.year} 之间，现为 {year}"))
-    parsed = result if isinstance(result, InspectionResult) else InspectionResult.from_text(clean_text(result))
-    if not isinstance(parsed, InspectionResult):
+    undecided = result is None or (isinstance(result, str) and not clean_text(result))
+    parsed = result if isinstance(result, InspectionResult) else (
+        None if undecided else InspectionResult.from_text(clean_text(str(result))))
+    if not undecided and not isinstance(parsed, InspectionResult):
         problems.append(FieldProblem("result", "年检结论", f"应为 合格、基本合格 或 不合格，而不是“{result}”"))
     if received_on is not None and received_on > today:
         problems.append(FieldProblem("received_on", "收到日期", f"{received_on} 还没到"))
@@ -207,12 +211,11 @@ def _check_fields(year: int, result: InspectionResult | str, received_on: date |
         problems.append(FieldProblem("received_on", "收到日期", f"{year} 年度的年检材料不会在 {received_on} 收到"))
     if problems:
         raise ValidationFailed(problems, "年检记录未保存。")
-    assert isinstance(parsed, InspectionResult)
-    return parsed
+    return parsed if isinstance(parsed, InspectionResult) else None
 
 
 def save_inspection(ctx: ServiceContext, credit_code_or_org_id: int | str, year: int, *,
-                    result: InspectionResult | str, received_on: date | None = None,
+                    result: InspectionResult | str | None, received_on: date | None = None,
                     remarks: str | None = None) -> InspectionView:
     """Create or update the organization's inspection of ``year``.
 
@@ -234,7 +237,7 @@ def save_inspection(ctx: ServiceContext, credit_code_or_org_id: int | str, year:
             before = _snapshot(insp)
             if received_on is not None:
                 insp.received_on = received_on
-        insp.result = parsed.value
+        insp.result = parsed.value if parsed is not None else None
         if remarks is not None:
             insp.remarks = clean_text(remarks) or None
         s.flush()
@@ -242,7 +245,7 @@ def save_inspection(ctx: ServiceContext, credit_code_or_org_id: int | str, year:
         changed = {k for k in after if before.get(k) != after[k]}
         if changed:
             audit.append(s, username=ctx.user.username, action="create" if created else "update", entity=_ENTITY,
-                         entity_id=insp.id, summary=f"{'登记' if created else '修改'}{org.name} {year} 年度年检（{parsed.label}）",
+                         entity_id=insp.id, summary=f"{'登记' if created else '修改'}{org.name} {year} 年度年检（{parsed.label if parsed else '结论未定'}）",
                          before={k: before[k] for k in changed if k in before} or None,
                          after={k: after[k] for k in changed})
         return _view(insp, org.id in _participants(s, year))

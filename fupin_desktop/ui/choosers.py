@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtCore import QDir, QSettings, QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
-import fupin_desktop.services.year_reports  # noqa: F401  (registers the year's report kinds)
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.report_kinds import REPORT_KINDS

@@ -244,3 +244,13 @@ def test_bad_values_are_refused_with_field_problems(clerk) -> None:
     with pytest.raises(ValidationFailed, match="年度"):
         inspections.save_inspection(clerk, org.id, YEAR + 1, result="合格")
     assert inspections.list_inspections(clerk, YEAR) == []
+
+
+def test_materials_can_arrive_before_the_conclusion(clerk) -> None:
+    from fupin_desktop.services import inspections, organizations
+
+    org = organizations.list_organizations(clerk)[0]
+    view = inspections.save_inspection(clerk, org.values["credit_code"], date.today().year - 1, result=None)
+    assert view.result is None
+    view = inspections.save_inspection(clerk, org.values["credit_code"], date.today().year - 1, result="合格")
+    assert view.result == "qualified"
