@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.id_number import mask_id_number
 from fupin_desktop.domain.records import CheckedRecord, Issue
@@ -65,9 +63,3 @@ def apply_values(obj: Any, spec: FormSpec, values: dict[str, Any]) -> None:
 def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after[k] for k in keys}
-
-
-def flush_new(session: Session, obj: Any) -> int:
-    session.add(obj)
-    session.flush()
-    return int(obj.id)

@@ -158,8 +158,3 @@ def iter_check(data_dir: Path, items: Iterable[tuple[str, str]]) -> Iterator[tup
     todo = list(items)
     for done, (relative, sha256) in enumerate(todo, start=1):
         yield done, len(todo), check_one(data_dir, relative, sha256)
-
-
-def check_all(data_dir: Path, items: Iterable[tuple[str, str]]) -> list[BlobProblem]:
-    """Every stored file that is missing or changed."""
-    return [problem for _, _, problem in iter_check(data_dir, items) if problem is not None]
