@@ -237,7 +237,7 @@ def _hole_is_exact(pdf: bytes, signature) -> bool:  # type: ignore[no-untyped-de
     return pdf[hole_start:hole_end] == b"<" + binascii.hexlify(signature.pkcs7_content).upper() + b">"
 
 
-def _trust_problem(cert: x509.Certificate) -> str:
+def untrusted_certificate_problem(cert: x509.Certificate) -> str:
     return (
         f"签章证书（{cert_bureau(cert)}，指纹 {cert_fingerprint(cert)}）不在本单位登记的可信证书中，"
         "或已过有效期。"
@@ -283,7 +283,7 @@ def _verify_pdf(pdf: bytes, trusted: list[x509.Certificate], verdict: PdfVerdict
     if not verdict.intact:
         verdict.problems.append("盖章后文件内容被改动过，签章校验不符。")
     if not verdict.trusted:
-        verdict.problems.append(_trust_problem(cert))
+        verdict.problems.append(untrusted_certificate_problem(cert))
     if not verdict.covers_whole_file:
         verdict.problems.append("盖章之后文件又被追加或修改过（签章没有覆盖整个文件），不能作为原件受理。")
     verdict.ok = verdict.intact and verdict.trusted and verdict.covers_whole_file and status.bottom_line
@@ -336,7 +336,7 @@ def _verify_detached(
     if not verdict.intact:
         verdict.problems.append("文件内容与签名不符：签名之后文件被改动过。")
     if not verdict.trusted:
-        verdict.problems.append(_trust_problem(cert))
+        verdict.problems.append(untrusted_certificate_problem(cert))
     verdict.ok = verdict.intact and verdict.trusted and status.bottom_line
     if not verdict.ok and not verdict.problems:
         verdict.problems.append("签名未通过校验。")

@@ -151,7 +151,7 @@ def verify_package(path: Path, trusted_for: Callable[[str], list[TrustedCert]]) 
 
 def _verify(path: Path, trusted_for: Callable[[str], list[TrustedCert]], result: Verification) -> None:
     from fupin_desktop.documents.seal_key import cert_fingerprint, load_certificate
-    from fupin_desktop.documents.signing import verify_detached, verify_pdf
+    from fupin_desktop.documents.signing import untrusted_certificate_problem, verify_detached, verify_pdf
 
     package = open_package(path)
     m = package.manifest
@@ -182,11 +182,13 @@ def _verify(path: Path, trusted_for: Callable[[str], list[TrustedCert]], result:
     match = next((t for t in candidates if t.certificate == signer), None)
     certs = [match.certificate] if match else []
     detached = verify_detached(package.files[MANIFEST], package.files[SIGNATURE], certs)
-    result.problems += [p for p in detached.problems if p not in result.problems]
+    # An unknown signer is reported once, below, not also as the signature's untrusted certificate.
+    untrusted = untrusted_certificate_problem(detached.signer_cert) if match is None and detached.signer_cert is not None else None
+    result.problems += [p for p in detached.problems if p not in result.problems and p != untrusted]
     manifest_ok = detached.intact
     if match is None:
         result.problems.append(f"签章证书（指纹 {cert_fingerprint(signer)}）不在本单位信任的 {result.division or '?'} "
-                               "证书中：未知的签发单位，请先核对纸质登记单后用 fupin trust add 登记")
+                               "证书中：未知的签发单位，请先核对纸质登记单上的指纹，再登记该单位的证书")
     elif match.retired_from is not None:
         signed = _signed_on(m)
         if signed is None or signed >= match.retired_from:

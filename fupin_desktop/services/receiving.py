@@ -23,9 +23,10 @@ from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
-from fupin_desktop.services.report_kinds import report_kind
+from fupin_desktop.services.report_kinds import REPORT_KINDS, report_kind
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
+from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import ReceivedPackage, TrustEntry
 
 
@@ -46,6 +47,22 @@ class Received:
     verification: Verification
 
 
+@dataclass(frozen=True)
+class ReceivedView:
+    id: int
+    division: str
+    bureau: str
+    report: str
+    report_label: str
+    period: str
+    version: int
+    file_name: str
+    received_at: datetime
+    received_by: str  # the receiver's display name (the username if the account is gone)
+    superseded: bool
+    sha256: str
+
+
 def certificate_fingerprint(cert_path: Path) -> tuple[str, str, str | None]:
     """(fingerprint, bureau, division) of a certificate file, to compare with the paper register."""
     cert = load_certificate(Path(cert_path).read_bytes())
@@ -61,7 +78,7 @@ def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_
     if confirmed_fingerprint.replace(" ", "").upper() != fingerprint.replace(" ", ""):
         raise KnownError(f"证书指纹与登记单上的不一致，未登记。文件里的指纹是：{fingerprint}")
     if cert_division(cert) not in (None, code.code):
-        raise KnownError(f"证书写明的区划代码是 {cert_division(cert)}，与 --division {code.code} 不符，未登记。")
+        raise KnownError(f"证书写明的区划代码是 {cert_division(cert)}，与所填的 {code.code} 不符，未登记。")
     with ctx.db.transaction() as s:
         if s.scalar(select(TrustEntry.id).where(TrustEntry.fingerprint == fingerprint)):
             raise KnownError("这张证书已经登记过了。")
@@ -123,6 +140,19 @@ def receive(ctx: ServiceContext, paths: list[Path]) -> list[Received]:
             continue
         results.append(_store(ctx, v))
     return results
+
+
+def list_received(ctx: ServiceContext) -> list[ReceivedView]:
+    """Every package received so far, newest first; a replaced version stays listed as superseded."""
+    with ctx.db.reading() as s:
+        rows = s.execute(select(ReceivedPackage, User.display_name)
+                         .outerjoin(User, User.username == ReceivedPackage.received_by)
+                         .order_by(ReceivedPackage.received_at.desc(), ReceivedPackage.id.desc()))
+        return [ReceivedView(p.id, p.division, p.bureau, p.report,
+                             REPORT_KINDS[p.report].label if p.report in REPORT_KINDS else p.report, p.period,
+                             p.version, p.file_name, p.received_at, name or p.received_by, p.superseded,
+                             p.package_sha256)
+                for p, name in rows]
 
 
 def _store(ctx: ServiceContext, v: Verification) -> Received:

@@ -23,6 +23,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
+from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import SealCertificate
 
 SEAL_FOLDER = "seal"
@@ -35,6 +36,14 @@ class SealInfo:
     fingerprint: str
     created_at: datetime
     key_file: Path
+
+
+@dataclass(frozen=True)
+class BureauSeal:
+    holder_username: str
+    holder_name: str
+    fingerprint: str
+    created_at: datetime
 
 
 def _folder(ctx: ServiceContext) -> Path:
@@ -54,6 +63,15 @@ def current_seal(ctx: ServiceContext) -> SealInfo | None:
         if row is None:
             return None
         return SealInfo(row.holder, row.fingerprint, row.created_at, _folder(ctx) / Path(row.key_file).name)
+
+
+def bureau_seals(ctx: ServiceContext) -> list[BureauSeal]:
+    """Who in this bureau holds a seal now (certificates not retired), for every user to see."""
+    with ctx.db.reading() as s:
+        rows = s.execute(select(SealCertificate, User.display_name)
+                         .outerjoin(User, User.username == SealCertificate.holder)
+                         .where(SealCertificate.retired_at.is_(None)).order_by(SealCertificate.id))
+        return [BureauSeal(c.holder, name or c.holder, c.fingerprint, c.created_at) for c, name in rows]
 
 
 def init_seal(ctx: ServiceContext, passphrase: str) -> SealInfo:

@@ -4,7 +4,8 @@ add them up (``AggregatePanel``) and keep the list of trusted certificates (``Tr
 Each package is checked with ``verify`` in a worker and listed with 通过 (green) or 未通过
 (red); the selected one's details — for a refused one every reason in plain words — are
 shown below the list. 接收 stores the passed ones with ``receive`` and shows what became
-of each.
+of each. 已接收的报送 lists every package kept so far (``list_received``), earlier sessions
+included; a version replaced by a correction is shown in grey as 已被更正.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
+    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
-from fupin_desktop.services.receiving import Received, Verification, receive, verify
+from fupin_desktop.services.receiving import Received, Verification, list_received, receive, verify
 from fupin_desktop.ui.aggregate_panel import AggregatePanel
 from fupin_desktop.ui.choosers import period_label, report_label
 from fupin_desktop.ui.form_panel import ERROR_COLOR
@@ -47,6 +49,9 @@ PASSED, FAILED = "通过", "未通过"
 PASS_COLOR = "#2e7d32"
 DROP_TEXT = "把报送包拖到这里，或点“选择报送包”"
 PACKAGE_SUFFIXES = (".zip",)
+RECEIVED_HEADERS = ("单位", "区划", "报表", "期间", "版本", "接收时间", "接收人", "状态")
+SUPERSEDED, CURRENT = "已被更正", "在用"
+SUPERSEDED_COLOR = "#9e9e9e"
 
 
 def package_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
@@ -98,6 +103,34 @@ def detail_html(v: Verification, received: Received | None) -> str:
     return "".join(parts)
 
 
+class ReceivedPanel(QGroupBox):
+    """已接收的报送: what this bureau has kept, newest first."""
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+        super().__init__("已接收的报送", parent)
+        self.ctx = ctx
+        self.table = read_only_table(RECEIVED_HEADERS, [])
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = list_received(self.ctx)
+        self.table.setRowCount(len(rows))
+        for r, p in enumerate(rows):
+            cells = (p.bureau, p.division, p.report_label, period_label(p.period), f"第 {p.version} 版",
+                     f"{p.received_at:%Y-%m-%d %H:%M}", p.received_by, SUPERSEDED if p.superseded else CURRENT)
+            for c, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(f"{p.file_name}\nSHA-256：{p.sha256}")
+                if p.superseded:
+                    item.setForeground(QBrush(QColor(SUPERSEDED_COLOR)))
+                self.table.setItem(r, c, item)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
+
+
 class PackagesPanel(QWidget):
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,7 +164,9 @@ class PackagesPanel(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.detail)
-        splitter.setSizes([220, 280])
+        self.history = ReceivedPanel(ctx)
+        splitter.addWidget(self.history)
+        splitter.setSizes([200, 220, 200])
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
@@ -224,6 +259,7 @@ class PackagesPanel(QWidget):
         for path, got in zip(waiting, results, strict=False):
             self.received[path] = got
         if results:
+            self.history.refresh()
             selected = self.table.currentRow()
             self.fill()
             self.table.selectRow(max(selected, 0))
@@ -258,6 +294,7 @@ class ReceivingPage(QTabWidget):
 
     def refresh(self) -> None:
         self.trust.refresh()
+        self.packages.history.refresh()
 
     def add_paths(self, paths: list[Path]) -> JobHandle | None:
         """Packages dropped on the main window: list and verify them here."""

@@ -1,5 +1,6 @@
 """The 电子印章 box of the 报送 page: who holds the seal and its certificate's fingerprint,
-生成印章 and 导出证书 for the reviewer, the visible seal image (载入印章图样 for the admin)."""
+生成印章 and 导出证书 for the reviewer, the visible seal image (载入印章图样 for the admin).
+A user without a seal of their own (clerk, admin) sees the bureau's holders and fingerprints."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QVBox
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.seal import (
+    BureauSeal,
     SealInfo,
+    bureau_seals,
     current_seal,
     export_certificate,
     init_seal,
@@ -35,6 +38,16 @@ def fingerprint_lines(fingerprint: str, per_line: int = 8) -> str:
     """“7AA4 B4A0 …” in two lines of eight groups, as on the paper register."""
     groups = fingerprint.split()
     return "\n".join(" ".join(groups[n:n + per_line]) for n in range(0, len(groups), per_line))
+
+
+def holders_text(seals: list[BureauSeal]) -> tuple[str, str]:
+    """(who holds the bureau's seal, their fingerprints) for a user without a seal of their own."""
+    if not seals:
+        return "本单位尚未生成电子印章。", ""
+    who = "、".join(f"{s.holder_name}（生成于 {s.created_at:%Y-%m-%d}）" for s in seals)
+    prints = (fingerprint_lines(seals[0].fingerprint) if len(seals) == 1
+              else "\n".join(f"{s.holder_name}：\n{fingerprint_lines(s.fingerprint)}" for s in seals))
+    return f"本单位持章人：{who}\n证书指纹：", prints
 
 
 def mono_font(base: QFont) -> QFont:
@@ -100,11 +113,12 @@ class SealPanel(QGroupBox):
         if self.seal is not None:
             self.status.setText(f"持章人：{self.ctx.user.display_name}　生成于 {self.seal.created_at:%Y-%m-%d}\n证书指纹：")
             self.fingerprint.setText(fingerprint_lines(self.seal.fingerprint))
-        elif self.can_hold:
-            self.status.setText("尚未生成电子印章。生成后才能盖章报送。")
         else:
-            self.status.setText(NOT_HOLDER)
-        self.fingerprint.setVisible(self.seal is not None)
+            who, fingerprints = holders_text(bureau_seals(self.ctx))
+            lead = "尚未生成电子印章。生成后才能盖章报送。" if self.can_hold else NOT_HOLDER
+            self.status.setText(f"{lead}\n{who}")
+            self.fingerprint.setText(fingerprints)
+        self.fingerprint.setVisible(bool(self.fingerprint.text()))
         self.create_button.setVisible(self.can_hold and self.seal is None)
         self.export_button.setVisible(self.can_hold)
         self.export_button.setEnabled(self.seal is not None)

@@ -266,3 +266,35 @@ def test_audit_export_check_catches_a_rewritten_history(clerk, city, tmp_path: P
     records[5]["summary"] = "改过的历史"
     export.write_text(json.dumps({"division": "350582", "records": records}, ensure_ascii=False, default=str))
     assert receiving.check_audit_export(city, export)[2]
+
+
+def test_list_received_shows_every_version_newest_first(clerk, city, tmp_path: Path) -> None:
+    v1, v2 = _submit(clerk, tmp_path / "usb"), _submit(clerk, tmp_path / "usb")
+    _trust(city, clerk, tmp_path)
+    assert receiving.list_received(city) == []
+    assert all(r.accepted for r in receiving.receive(city, [v1, v2]))
+    rows = receiving.list_received(city)
+    assert [(r.version, r.superseded) for r in rows] == [(2, False), (1, True)]
+    assert [r.file_name for r in rows] == [v2.name, v1.name]
+    assert rows[0].report_label == "月报" and rows[0].period == str(_month()) and rows[0].division == "350582"
+    assert rows[0].bureau == "晋江市民政局" and rows[0].received_by == city.user.display_name
+    assert len(rows[0].sha256) == 64
+
+
+def test_an_unknown_signer_is_one_problem_in_neutral_words(clerk, city, tmp_path: Path) -> None:
+    verdict = receiving.verify(city, _submit(clerk, tmp_path / "usb"))
+    assert not verdict.ok and len(verdict.problems) == 1, verdict.problems
+    assert "核对纸质登记单上的指纹" in verdict.problems[0] and "fupin" not in verdict.problems[0]
+
+
+def test_a_certificate_for_another_division_is_refused_in_neutral_words(clerk, city, tmp_path: Path) -> None:
+    pem, _, fingerprint = seal.export_certificate(_as(clerk, "reviewer"), tmp_path / "jj.pem")
+    with pytest.raises(KnownError, match="证书写明的区划代码是 350582，与所填的 350583 不符") as caught:
+        receiving.trust_add(city, pem, "350583", confirmed_fingerprint=fingerprint)
+    assert "--" not in str(caught.value)
+
+
+def test_a_clerk_sees_who_holds_the_bureau_seal(clerk) -> None:
+    info = seal.current_seal(_as(clerk, "reviewer"))
+    assert info is not None and seal.current_seal(clerk) is None
+    assert seal.bureau_seals(clerk) == [seal.BureauSeal("reviewer", "陈志明", info.fingerprint, info.created_at)]

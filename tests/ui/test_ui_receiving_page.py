@@ -26,6 +26,7 @@ from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
 from fupin_desktop.ui.main_window import MainWindow
 from fupin_desktop.ui.receiving_page import (
+    CURRENT,
     FAILED,
     PASS_COLOR,
     PASSED,
@@ -134,6 +135,17 @@ def test_a_good_and_a_tampered_package_are_verified_and_explained(qtbot, page, s
     wait_for(qtbot, page.packages.add_paths([package(stick)]))  # listed again: replaced, not added
     assert table.rowCount() == 2
     assert page.packages.receive_passed()[0].message == "这个报送包已经接收过。"
+
+
+def test_a_page_opened_later_lists_the_packages_received_before(qtbot, city, stick) -> None:
+    page = ReceivingPage(city)  # a new session: the verification list is empty, the received ones are not
+    qtbot.addWidget(page)
+    assert page.packages.table.rowCount() == 0
+    table = page.packages.history.table
+    assert table.rowCount() == 1
+    assert [table.item(0, c).text() for c in (0, 1, 2, 3, 4, 6)] == [
+        "晋江市民政局", "350582", "月报", APPROVED_MONTH.label_zh, "第 1 版", city.user.display_name]
+    assert table.item(0, 7).text() == CURRENT and package(stick).name in table.item(0, 0).toolTip()
 
 
 def test_a_package_dropped_on_the_main_window_goes_to_the_receiving_page(qtbot, city, stick) -> None:

@@ -193,6 +193,14 @@ def test_a_clerk_reads_the_history_but_cannot_seal(qtbot, clerk_ctx) -> None:
     assert visible(QMessageBox) == []
 
 
+def test_a_clerk_sees_who_holds_the_seal_and_its_fingerprint(qtbot, clerk_ctx, reviewer_ctx) -> None:
+    seal = current_seal(reviewer_ctx)
+    assert seal is not None
+    panel = make_page(qtbot, clerk_ctx).seal_panel
+    assert panel.seal is None and reviewer_ctx.user.display_name in panel.status.text()
+    assert panel.fingerprint.isVisibleTo(panel) and panel.fingerprint.text().replace("\n", " ") == seal.fingerprint
+
+
 def test_the_admin_loads_the_seal_image_and_the_sample_mark_goes(qtbot, admin_ctx, tmp_path: Path) -> None:
     page = make_page(qtbot, admin_ctx)
     panel = page.seal_panel
