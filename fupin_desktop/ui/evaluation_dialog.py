@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -29,7 +28,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.evaluations import EvaluationView, evaluate, list_evaluations
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView
-from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
+from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, save_close_row, show_message
 from fupin_desktop.ui.monthly_review import open_dialog
 
 NO_STANDARD = "（协议未写考核标准）"
@@ -91,16 +90,7 @@ class EvaluationDialog(QDialog):
         self.previous = QLabel()
         self.previous.setStyleSheet("color: #555;")
         self.message = message_label()
-        self.save_button = QPushButton("保存评估")
-        self.close_button = QPushButton("取消")
-        for b in (self.save_button, self.close_button):
-            b.setAutoDefault(False)
-        self.save_button.clicked.connect(lambda _checked=False: self.save())
-        self.close_button.clicked.connect(lambda _checked=False: self.reject())
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.close_button)
+        self.save_button, self.close_button, buttons = save_close_row("保存评估", "取消", self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form, 1)
         layout.addWidget(self.previous)

@@ -6,12 +6,21 @@ such as ``project1.``); the panel only shows them, it decides nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.ui.fields import FieldEditor, editor_for
@@ -37,6 +46,21 @@ def message_label(color: str = ERROR_COLOR) -> QLabel:
     label.setStyleSheet(f"color: {color};")
     label.setVisible(False)
     return label
+
+
+def save_close_row(save_text: str, close_text: str, on_save: Callable[[], object],
+                   on_close: Callable[[], object]) -> tuple[QPushButton, QPushButton, QHBoxLayout]:
+    """A dialog's 保存 / 关闭 buttons, right-aligned; Enter never presses them by accident."""
+    save, close = QPushButton(save_text), QPushButton(close_text)
+    for button in (save, close):
+        button.setAutoDefault(False)
+    save.clicked.connect(lambda _checked=False: on_save())
+    close.clicked.connect(lambda _checked=False: on_close())
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(save)
+    row.addWidget(close)
+    return save, close, row
 
 
 def show_message(label: QLabel, text: str, color: str) -> None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -47,7 +46,13 @@ from fupin_desktop.services.inspections import (
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.ui.attachment_table import AttachmentTable, role_from_name, viewing_copy
 from fupin_desktop.ui.fields import RefEditor
-from fupin_desktop.ui.form_panel import ERROR_COLOR, WARNING_COLOR, message_label, show_message
+from fupin_desktop.ui.form_panel import (
+    ERROR_COLOR,
+    WARNING_COLOR,
+    message_label,
+    save_close_row,
+    show_message,
+)
 from fupin_desktop.ui.lookups import organization_choices
 from fupin_desktop.ui.table_page import button
 
@@ -149,17 +154,8 @@ class InspectionDialog(QDialog):
         column.addWidget(self.file_message)
 
         self.summary = message_label()
-        self.save_button = QPushButton("保存 (Ctrl+S)")
+        self.save_button, self.close_button, buttons = save_close_row("保存 (Ctrl+S)", "关闭", self.save, self.reject)
         self.save_button.setShortcut("Ctrl+S")
-        self.close_button = QPushButton("关闭")
-        for b in (self.save_button, self.close_button):
-            b.setAutoDefault(False)
-        self.save_button.clicked.connect(lambda _checked=False: self.save())
-        self.close_button.clicked.connect(lambda _checked=False: self.reject())
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(box, 1)
