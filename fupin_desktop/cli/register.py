@@ -135,6 +135,16 @@ def _template(kind: str):  # type: ignore[no-untyped-def]
     return run
 
 
+def _add_excel_commands(group: argparse._SubParsersAction, common: argparse.ArgumentParser, kind: str,
+                        what: str) -> None:
+    p = group.add_parser("import", parents=[common], help=f"从 Excel 导入{what}（有错则整表不导入）")
+    p.add_argument("file")
+    p.set_defaults(func=_import(kind))
+    p = group.add_parser("template", parents=[common], help=f"下载空白的{what}模板")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=_template(kind))
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     forms = load_forms(forms_dir())
     org = sub.add_parser("org", help="社会组织名册").add_subparsers(dest="action", required=True, metavar="操作")
@@ -145,12 +155,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = org.add_parser("add", parents=[common], help="登记一个社会组织")
     _add_form_options(p, forms["organization"])
     p.set_defaults(func=cmd_org_add)
-    p = org.add_parser("import", parents=[common], help="从 Excel 导入社会组织名册（有错则整表不导入）")
-    p.add_argument("file")
-    p.set_defaults(func=_import("organization"))
-    p = org.add_parser("template", parents=[common], help="下载空白的社会组织名册模板")
-    p.add_argument("-o", "--output", required=True)
-    p.set_defaults(func=_template("organization"))
+    _add_excel_commands(org, common, "organization", "社会组织名册")
 
     pairing = sub.add_parser("pairing", help="结对帮扶协议").add_subparsers(dest="action", required=True, metavar="操作")
     p = pairing.add_parser("list", parents=[common], help="列出结对协议（含镇街、结对对象、社会组织）")
@@ -162,12 +167,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--project", action="append", metavar="名称|领域|方式|预算万元|目标指标",
                    help="合作项目，1–2 个，每个用一次 --project")
     p.set_defaults(func=cmd_pairing_add)
-    p = pairing.add_parser("import", parents=[common], help="从 Excel 导入结对名单（有错则整表不导入）")
-    p.add_argument("file")
-    p.set_defaults(func=_import("pairing"))
-    p = pairing.add_parser("template", parents=[common], help="下载空白的结对名单模板")
-    p.add_argument("-o", "--output", required=True)
-    p.set_defaults(func=_template("pairing"))
+    _add_excel_commands(pairing, common, "pairing", "结对名单")
 
     household = sub.add_parser("household", help="帮扶对象").add_subparsers(dest="action", required=True, metavar="操作")
     p = household.add_parser("list", parents=[common], help="列出帮扶对象（身份证号脱敏）")
