@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 qt_libs=(libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 libx11-xcb1 libxcb-cursor0
   libxcb-glx0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-render0
   libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0)
-# The tests render PDFs (poppler) and print workbooks with LibreOffice, which needs a CJK font.
-test_tools=(xvfb xauth poppler-utils fonts-noto-cjk)
+# The tests render PDFs (poppler), print workbooks with LibreOffice (which needs a CJK font)
+# and move the machine date with libfaketime (faketime) to test the real clock.
+test_tools=(xvfb xauth poppler-utils fonts-noto-cjk faketime)
 command -v soffice >/dev/null 2>&1 || test_tools+=(libreoffice-calc-nogui)
 
 wanted=("${qt_libs[@]}")

@@ -1,4 +1,5 @@
-"""Shared test set-up: Qt offscreen before any Qt import; a demo county built once per run."""
+"""Shared test set-up: Qt offscreen before any Qt import; one fixed clock; a demo county built
+once per run, each test working on its own copy of it."""
 
 from __future__ import annotations
 
@@ -8,7 +9,21 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+# One fixed day for the whole run: the demo, every test period and every subprocess the
+# tests start read it through ``domain.clock``. FUPIN_TEST_TODAY runs the suite on another
+# day (CI runs a second one across a year end); tests of the real clock unset it on purpose.
+os.environ["FUPIN_TODAY"] = os.environ.get("FUPIN_TEST_TODAY") or "2026-11-18"
+
+from datetime import date  # noqa: E402
+
 import pytest  # noqa: E402
+
+from fupin_desktop.domain import clock  # noqa: E402
+
+
+@pytest.fixture
+def today() -> date:
+    return clock.today()
 
 
 @pytest.fixture(scope="session")

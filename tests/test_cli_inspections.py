@@ -14,11 +14,12 @@ from sqlalchemy import select
 
 from fupin_desktop.cli import main
 from fupin_desktop.cli.inspections import attachments_with_roles
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole
 from fupin_desktop.services import inspections
 from fupin_desktop.store.models import Organization, Pairing, Township
 
-YEAR = date.today().year
+YEAR = clock.today().year
 
 
 @pytest.fixture

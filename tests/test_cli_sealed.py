@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from fupin_desktop.cli import main
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 
 
@@ -21,7 +21,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 def test_submit_trust_verify_receive(demo_dir: Path, tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("FUPIN_PASSWORD", "demo")
     monkeypatch.setenv("FUPIN_SEAL_PASSPHRASE", "demo")
-    month = str(Period.of_date(date.today()).previous().previous())
+    month = str(Period.of_date(clock.today()).previous().previous())
     county = ["--data-dir", str(demo_dir)]
     code, _, err = run(capsys, *county, "--user", "clerk", "submit", "monthly", "--period", month, "-o", str(tmp_path))
     assert code == 1 and "没有" in err and "权限" in err  # a clerk does not hold the seal

@@ -9,6 +9,7 @@ import argparse
 from datetime import date
 
 from fupin_desktop.cli.common import context, print_json, print_table
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import parse_loose_date
 from fupin_desktop.errors import KnownError
@@ -77,7 +78,7 @@ def _target(n: int | None, have: int) -> str:
 
 def cmd_calendar(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=False)
-    today = parse_loose_date(args.today) if args.today else date.today()
+    today = parse_loose_date(args.today) if args.today else clock.today()
     if not isinstance(today, date):
         raise KnownError("--today 应写到日，如 2026-06-10")
     views = calendar.year_calendar(ctx, args.year, today)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from . import clock
 from .errors import CodeError
 from .text import clean_text, to_halfwidth_digits
 
@@ -70,7 +71,7 @@ def parse_id_number(s: str | None, *, today: dt.date | None = None) -> IdNumber:
         birth = dt.date(int(raw_birth[:4]), int(raw_birth[4:6]), int(raw_birth[6:]))
     except ValueError:
         raise CodeError(f"{_NAME}第7–14位的出生日期“{raw_birth}”不是有效日期：{_shown(value)}") from None
-    today = today or dt.date.today()
+    today = today or clock.today()
     if birth > today:
         raise CodeError(f"{_NAME}中的出生日期{birth:%Y年%m月%d日}晚于今天：{_shown(value)}")
     if birth < _EARLIEST_BIRTH:

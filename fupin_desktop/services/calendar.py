@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.deadlines import (
     DeadlineFileError,
     DeadlineSpec,
@@ -111,7 +112,7 @@ def _view(o: Occurrence, today: date, done: bool, missing: list[str]) -> Deadlin
 
 def year_calendar(ctx: ServiceContext, year: int, today: date | None = None) -> list[DeadlineView]:
     """Every deadline of ``year``'s work, in date order, as of ``today``."""
-    today = today or date.today()
+    today = today or clock.today()
     Period.annual(year)  # refuses a year out of range
     submitted = _submitted(ctx)
     out = []

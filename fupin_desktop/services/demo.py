@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.domain.id_number import make_id_number
 from fupin_desktop.domain.periods import Period
@@ -145,7 +146,7 @@ def build_demo(db: Database, table: DivisionTable, *, seed: int = 20200428, orga
     ago, and (with ``monthly``) the twelve months up to last month of monthly statistics.
     """
     forms = forms or Forms()
-    today = today or date.today()
+    today = today or clock.today()
     start = Period.of_date(today)
     for _ in range(14):
         start = start.previous()

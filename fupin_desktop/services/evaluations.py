@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import EvaluationGrade
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
@@ -125,7 +126,7 @@ def evaluate(ctx: ServiceContext, pairing: int | str, year: int, grade: str, rem
             e = Evaluation(pairing_id=p.id, year=year)
             s.add(e)
         e.grade, e.remarks = parsed.value, remarks or None
-        e.evaluated_at, e.evaluated_by = datetime.now().replace(microsecond=0), ctx.user.username
+        e.evaluated_at, e.evaluated_by = clock.now().replace(microsecond=0), ctx.user.username
         s.flush()
         after = {"grade": e.grade, "remarks": e.remarks or ""}
         if before != after:

@@ -26,6 +26,7 @@ from fupin_desktop.documents.inspection_documents import (
     write_draft_pdf,
     write_draft_xlsx,
 )
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole, InspectionResult
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
@@ -197,7 +198,7 @@ def _snapshot(insp: Inspection) -> dict[str, Any]:
 def _check_fields(year: int, result: InspectionResult | str | None,
                   received_on: date | None) -> InspectionResult | None:
     """None result: materials received, conclusion not decided yet (the usual order in spring)."""
-    problems, today = [], date.today()
+    problems, today = [], clock.today()
     if not MIN_YEAR <= year <= today.year:
         problems.append(FieldProblem("year", "年度", f"应在 {MIN_YEAR}–{today.year} 之间，现为 {year}"))
     undecided = result is None or (isinstance(result, str) and not clean_text(result))
@@ -229,8 +230,8 @@ def save_inspection(ctx: ServiceContext, credit_code_or_org_id: int | str, year:
         insp = s.scalar(select(Inspection).where(Inspection.organization_id == org.id, Inspection.year == year))
         created = insp is None
         if insp is None:
-            insp = Inspection(organization=org, year=year, received_on=received_on or date.today(),
-                              created_at=datetime.now().replace(microsecond=0), created_by=ctx.user.username)
+            insp = Inspection(organization=org, year=year, received_on=received_on or clock.today(),
+                              created_at=clock.now().replace(microsecond=0), created_by=ctx.user.username)
             s.add(insp)
             before: dict[str, Any] = {}
         else:
@@ -264,7 +265,7 @@ def add_attachment(ctx: ServiceContext, inspection_id: int, path: Path, role: At
     # Stored before the transaction: a file left over by a failed commit is harmless (same content, same place).
     with _writing(data_dir / blobs.ATTACHMENTS):
         sha, relative, size = blobs.put(data_dir, path, max_bytes=MAX_ATTACHMENT_BYTES)
-    now = datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     with ctx.db.transaction() as s:
         insp = s.get(Inspection, inspection_id)
         if insp is None:
@@ -443,7 +444,7 @@ def write_checklist_xlsx(ctx: ServiceContext, rows: list[ChecklistRow], path: Pa
     title, path = f"{bureau(ctx.db).name}{year}年检年报材料缺漏清单", Path(path)
     with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
-        return write_checklist_workbook(path, title, f"共 {len(rows)} 个社会组织　生成日期：{date.today():%Y年%m月%d日}",
+        return write_checklist_workbook(path, title, f"共 {len(rows)} 个社会组织　生成日期：{clock.today():%Y年%m月%d日}",
                                         headers, table)
 
 

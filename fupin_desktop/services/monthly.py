@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_errors, row_flags
@@ -223,7 +224,7 @@ def new_revision(session: Session, ctx: ServiceContext, township: Township, peri
     report = MonthlyReport(
         township_id=township.id, period=str(period), revision=(last.revision + 1) if last else 1, status="draft",
         source=source, file_name=file_name, file_sha256=file_sha256, filled_on=filled_on,
-        received_on=first_received or received_on or date.today(), created_at=datetime.now(),
+        received_on=first_received or received_on or clock.today(), created_at=clock.now(),
         created_by=ctx.user.username)
     session.add(report)
     session.flush()
@@ -285,9 +286,9 @@ def _transition(ctx: ServiceContext, township_id: int, period: Period, *, allowe
         before = report.status
         report.status = to
         if to == "submitted":
-            report.submitted_at, report.submitted_by = datetime.now(), ctx.user.username
+            report.submitted_at, report.submitted_by = clock.now(), ctx.user.username
         else:
-            report.reviewed_at, report.reviewed_by, report.review_note = datetime.now(), ctx.user.username, note
+            report.reviewed_at, report.reviewed_by, report.review_note = clock.now(), ctx.user.username, note
         if to == "approved":
             for row in report.rows:
                 row.flags_confirmed = True  # the reviewer saw the flags listed before approving

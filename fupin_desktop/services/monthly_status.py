@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period, monthly_deadline
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.monthly import STATUS_LABELS
@@ -50,7 +51,7 @@ def _timeliness(received: date | None, deadline: date, today: date) -> str:
 
 def status_board(ctx: ServiceContext, period: Period, today: date | None = None) -> list[TownshipMonth]:
     """Every township with pairings in term that month; townships with none are not expected to report."""
-    today = today or date.today()
+    today = today or clock.today()
     deadline = monthly_deadline(period)
     with ctx.db.reading() as s:
         expected = dict(s.execute(
@@ -85,7 +86,7 @@ def counts(board: list[TownshipMonth]) -> dict[str, int]:
 
 def recent_periods(today: date | None = None, months: int = 12) -> list[Period]:
     """The current month and the ``months - 1`` before it, newest first."""
-    current = Period.of_date(today or date.today())
+    current = Period.of_date(today or clock.today())
     periods = [current]
     while len(periods) < months:
         periods.append(periods[-1].previous())

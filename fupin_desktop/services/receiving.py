@@ -16,6 +16,7 @@ from fupin_desktop.documents.bureau_excel import workbook_bytes
 from fupin_desktop.documents.gongwen import CoverLetter, ReportTable, TableColumn, write_report_pdf
 from fupin_desktop.documents.package import manifest_bytes, sha256, write_safely
 from fupin_desktop.documents.seal_key import cert_bureau, cert_division, cert_fingerprint, load_certificate
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.division_code import parse_division_code
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
@@ -83,7 +84,7 @@ def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_
         if s.scalar(select(TrustEntry.id).where(TrustEntry.fingerprint == fingerprint)):
             raise KnownError("这张证书已经登记过了。")
         entry = TrustEntry(division=code.code, bureau=cert_bureau(cert), fingerprint=fingerprint,
-                           cert_pem=Path(cert_path).read_bytes(), added_at=datetime.now(), added_by=ctx.user.username,
+                           cert_pem=Path(cert_path).read_bytes(), added_at=clock.now(), added_by=ctx.user.username,
                            note=note or None)
         s.add(entry)
         audit.append(s, username=ctx.user.username, action="create", entity="trust", entity_id=fingerprint[:20],
@@ -178,7 +179,7 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
         s.add(ReceivedPackage(
             division=v.division, bureau=v.bureau, report=v.report, period=v.period, version=v.version, file_name=v.file,
             package_sha256=v.sha256, manifest_sha256=manifest_hash, corrects=m.get("corrects"), manifest=m,
-            data=v.data, audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=datetime.now(),
+            data=v.data, audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=clock.now(),
             received_by=ctx.user.username))
         audit.append(s, username=ctx.user.username, action="receive", entity="received_package", entity_id=v.sha256[:20],
                      summary=f"接收 {v.bureau} {v.report} {v.period} 第 {v.version} 版{note}",
@@ -215,7 +216,7 @@ def aggregate(ctx: ServiceContext, report: str, period: Period, out_dir: Path, *
                TableColumn("bureau", "报送单位", weight=1.6), TableColumn("version", "版本", kind="count", weight=0.5),
                *[TableColumn(k, f"{spec.field(k).label}（{spec.field(k).unit}）",
                              kind="money" if k.endswith("_fen") else "count", weight=0.9) for k in FIGURES]]
-    day = today or date.today()
+    day = today or clock.today()
     title = f"社会组织结对帮扶工作{kind.label}汇总表（{period.label_zh}）"
     notes = ["金额单位：万元；数据取自各县（市、区）盖章报送并验证通过的报送包。"]
     if missing:

@@ -18,6 +18,7 @@ from fupin_desktop.documents.seal_key import (
     load_certificate,
     load_seal_key,
 )
+from fupin_desktop.domain import clock
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
@@ -87,9 +88,9 @@ def init_seal(ctx: ServiceContext, passphrase: str) -> SealInfo:
     with ctx.db.transaction() as s:
         for old in s.scalars(select(SealCertificate).where(SealCertificate.holder == ctx.user.username,
                                                            SealCertificate.retired_at.is_(None))):
-            old.retired_at = datetime.now()
+            old.retired_at = clock.now()
         s.add(SealCertificate(holder=ctx.user.username, fingerprint=fingerprint, cert_pem=made.cert_pem,
-                              key_file=f"{SEAL_FOLDER}/{name}", created_at=datetime.now()))
+                              key_file=f"{SEAL_FOLDER}/{name}", created_at=clock.now()))
         audit.append(s, username=ctx.user.username, action="create", entity="seal", entity_id=fingerprint[:20],
                      summary=f"生成电子印章密钥（证书指纹 {fingerprint}）", after={"fingerprint": fingerprint})
     info = current_seal(ctx)

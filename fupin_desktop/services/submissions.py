@@ -25,6 +25,7 @@ from fupin_desktop.documents.package import (
     write_safely,
 )
 from fupin_desktop.documents.signing import sign_detached, sign_pdf
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, verify_package
@@ -85,7 +86,7 @@ def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pass
         raise KnownError(f"{kind.label}的报送期应为{ {'month': '月份', 'quarter': '季度', 'half': '半年', 'year': '年度'}[kind.period_kind]}，"
                          f"而不是 {period}。")
     key = unlock_seal(ctx, passphrase)  # a wrong passphrase stops here, before any work
-    content = kind.build(ctx, period, today or date.today())
+    content = kind.build(ctx, period, today or clock.today())
     if content.incomplete and not allow_incomplete:
         raise IncompleteMonths(content.incomplete)
     b = bureau(ctx.db)
@@ -107,7 +108,7 @@ def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pass
         manifest = build_manifest(
             files, bureau=b.name, division=b.division_code, report=kind.name, report_label=kind.label,
             period=str(period), period_label=period.label_zh, version=version,
-            created_at=datetime.now().replace(microsecond=0).isoformat(), program=f"fupin-desktop {__version__}",
+            created_at=clock.now().replace(microsecond=0).isoformat(), program=f"fupin-desktop {__version__}",
             corrects=previous.manifest_sha256 if previous else None, audit_head={"seq": seq, "hash": head_hash},
             incomplete=[{"township": t, "month": m} for t, m in content.incomplete], seal_image_placeholder=placeholder,
             signer_fingerprint=key.fingerprint, recipient=get_setting(ctx.db, "recipient") or "")
@@ -117,9 +118,9 @@ def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pass
         path = _write_checked(out_dir, name, package, key)
         row = Submission(report=kind.name, period=str(period), version=version, file_name=name,
                          package_sha256=sha256(package), manifest_sha256=sha256(signed), corrects=manifest["corrects"],
-                         manifest=manifest, package=package, created_at=datetime.now(), created_by=ctx.user.username,
+                         manifest=manifest, package=package, created_at=clock.now(), created_by=ctx.user.username,
                          recipient=manifest["recipient"], incomplete=manifest["incomplete"],
-                         sent_to=[{"path": str(path), "at": datetime.now().isoformat(timespec="seconds")}])
+                         sent_to=[{"path": str(path), "at": clock.now().isoformat(timespec="seconds")}])
         s.add(row)
         s.flush()
         audit.append(s, username=ctx.user.username, action="submit", entity="submission", entity_id=row.id,
@@ -158,7 +159,7 @@ def resend(ctx: ServiceContext, submission_id: int, out_dir: Path) -> Path:
         if row is None:
             raise NotFound("找不到这次报送。")
         path = write_safely(Path(out_dir), row.file_name, row.package)
-        row.sent_to = [*row.sent_to, {"path": str(path), "at": datetime.now().isoformat(timespec="seconds")}]
+        row.sent_to = [*row.sent_to, {"path": str(path), "at": clock.now().isoformat(timespec="seconds")}]
         audit.append(s, username=ctx.user.username, action="resend", entity="submission", entity_id=row.id,
                      summary=f"重新写出「{row.file_name}」到 {path.parent}")
         return path

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Literal
 
 from sqlalchemy import func, select
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AidDomain
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
@@ -135,7 +135,7 @@ def _unapproved(session, months: list[Period]) -> list[tuple[str, str]]:  # type
     """Township-months with pairings in term but no approved revision, among the months that
     have ended (a year summary in November does not list December as missing)."""
     out = []
-    today = date.today()
+    today = clock.today()
     for m in months:
         if m.last_day >= today:
             continue

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import AuthError, KnownError
@@ -38,7 +37,7 @@ def add_user_unchecked(session: Session, actor: str, username: str, password: st
     if session.scalar(select(User.id).where(User.username == username)):
         raise KnownError(f"用户名“{username}”已存在。")
     user = User(username=username, display_name=display_name or username, role=role,
-                password_hash=_hasher.hash(password), active=True, created_at=datetime.now())
+                password_hash=_hasher.hash(password), active=True, created_at=clock.now())
     session.add(user)
     session.flush()
     audit.append(session, username=actor, action="create", entity="user", entity_id=user.id,

@@ -18,6 +18,7 @@ from pathlib import Path
 from fupin_desktop.documents.bureau_excel import workbook_bytes
 from fupin_desktop.documents.gongwen import ReportTable, TableColumn, write_report_pdf
 from fupin_desktop.documents.package import write_safely
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
@@ -162,8 +163,8 @@ def write_draft(ctx: ServiceContext, name: str, period: Period, folder: Path,
         raise KnownError(f"{name} 不是年度报表；可选：{'、'.join(YEAR_KINDS)}")
     kind = report_kind(name)
     if period.kind != "year":
-        raise KnownError(f"{kind.label}的期间应为年份，如 {date.today().year}，而不是 {period}。")
-    content = kind.build(ctx, period, today or date.today())
+        raise KnownError(f"{kind.label}的期间应为年份，如 {clock.today().year}，而不是 {period}。")
+    content = kind.build(ctx, period, today or clock.today())
     b = bureau(ctx.db)
     base = f"{b.division_code}_{b.name}_{kind.label}_{period}_草稿"
     folder = Path(folder)

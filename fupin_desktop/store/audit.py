@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fupin_desktop.domain import clock
 from fupin_desktop.store.models import AuditRecord
 
 GENESIS = "0" * 64
@@ -44,7 +45,7 @@ def append(session: Session, *, username: str, action: str, entity: str, entity_
            after: dict[str, Any] | None = None) -> AuditRecord:
     last = session.execute(select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    at = datetime.now().replace(microsecond=0)
+    at = clock.now().replace(microsecond=0)
     before_j, after_j = _jsonable(before), _jsonable(after)
     digest = record_hash(prev, seq, at.isoformat(), username, action, entity, str(entity_id), summary,
                          before_j, after_j)

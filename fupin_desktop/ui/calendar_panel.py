@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.calendar import DeadlineView, year_calendar
 from fupin_desktop.services.context import ServiceContext
@@ -73,7 +74,7 @@ def missing_tooltip(d: DeadlineView) -> str:
 class CalendarPanel(QGroupBox):
     """The deadlines of ``today``'s year; ``today`` is asked each refresh (tests give a fixed day)."""
 
-    def __init__(self, ctx: ServiceContext, today: Callable[[], date] = date.today,
+    def __init__(self, ctx: ServiceContext, today: Callable[[], date] = clock.today,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.today = ctx, today

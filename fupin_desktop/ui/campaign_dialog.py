@@ -3,8 +3,6 @@ monthly figures, the 年终评估 grades, and the organizations to commend (评�
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -17,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.errors import KnownError
@@ -44,7 +43,7 @@ class CampaignDialog(QDialog):
         self.progress: CampaignProgress | None = None
         self.setWindowTitle(f"专项行动年度情况 — {name}")
         self.year = QSpinBox()
-        this_year = date.today().year
+        this_year = clock.today().year
         self.year.setRange(FIRST_YEAR, this_year + 1)
         self.year.setSuffix(" 年")
         self.year.setValue(year or this_year)

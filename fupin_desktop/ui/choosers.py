@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import QDir, QSettings, QSignalBlocker, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.report_kinds import REPORT_KINDS
@@ -51,7 +52,7 @@ class ReportPeriodPicker(QWidget):
 
     def __init__(self, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.kind = QComboBox()
         for kind in REPORT_KINDS.values():
             self.kind.addItem(kind.label, kind.name)

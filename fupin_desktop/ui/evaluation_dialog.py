@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import EvaluationGrade
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
@@ -49,7 +50,7 @@ class EvaluationDialog(QDialog):
                  today: date | None = None) -> None:
         super().__init__(parent)
         self.ctx, self.pairing = ctx, pairing
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.result_value: EvaluationView | None = None
         v = pairing.values
         self.setWindowTitle(f"年终评估 — {v.get('agreement_no') or ''}")

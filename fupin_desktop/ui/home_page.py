@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import list_households
@@ -80,7 +81,7 @@ class HomePage(QWidget):
     open_month = Signal(int, str)  # a township-month to show on 月度统计 (township id, "YYYY-MM")
 
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None, *,
-                 today: Callable[[], date] = date.today) -> None:
+                 today: Callable[[], date] = clock.today) -> None:
         super().__init__(parent)
         self.ctx = ctx
         content = QWidget()

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole, InspectionResult
 from fupin_desktop.errors import KnownError, ValidationFailed
 from fupin_desktop.services.context import ServiceContext
@@ -72,7 +73,7 @@ class InspectionDialog(QDialog):
                  organization: tuple[int, str] | None = None, today: date | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.editable = ctx.can(Permission.EDIT_INSPECTIONS)
         self.org_id = organization[0] if organization else None
         self.inspection: InspectionView | None = None

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.inspections import (
@@ -103,7 +104,7 @@ class InspectionsPage(QWidget):
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.today = today or date.today()
+        self.today = today or clock.today()
         self.editable = ctx.can(Permission.EDIT_INSPECTIONS)
         self.rows: list[OrgRow] = []
         self.shown: list[OrgRow] = []

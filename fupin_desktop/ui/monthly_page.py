@@ -9,7 +9,6 @@ Township workbooks come in by 导入 Excel (several files at once) or by droppin
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, ValidationFailed
 from fupin_desktop.services import monthly
@@ -74,9 +74,9 @@ class MonthlyPage(QWidget):
         self.townships = QListWidget()
         self.townships.setItemDelegate(TagDelegate(self.townships))
         self.townships.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        last = Period.of_date(date.today()).previous()
+        last = Period.of_date(clock.today()).previous()
         self.year = QSpinBox()
-        self.year.setRange(FIRST_YEAR, date.today().year + 2)
+        self.year.setRange(FIRST_YEAR, clock.today().year + 2)
         self.year.setSuffix(" 年")
         self.year.setValue(last.year)
         self.month = QComboBox()

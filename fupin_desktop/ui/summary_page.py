@@ -3,7 +3,6 @@ by township, campaign, domain or organization; a bar chart of 投入资金; 导�
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QSignalBlocker, Qt
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
@@ -54,12 +54,12 @@ class SummaryPage(QWidget):
         self.ctx = ctx
         self.spec = ctx.forms[monthly.FORM]
         self.summary: Summary | None = None
-        last = Period.of_date(date.today()).previous()
+        last = Period.of_date(clock.today()).previous()
         self.kind = QComboBox()
         for value, text in KINDS:
             self.kind.addItem(text, value)
         self.year = QSpinBox()
-        self.year.setRange(2015, date.today().year + 2)
+        self.year.setRange(2015, clock.today().year + 2)
         self.year.setSuffix(" 年")
         self.year.setValue(last.year)
         self.index = QComboBox()

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.domain import clock
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import (
@@ -163,7 +164,7 @@ class TrustPanel(QWidget):
 
     def show_entries(self, entries: list[TrustView]) -> None:
         self.entries = entries
-        today = date.today()
+        today = clock.today()
         fill_table(self.table, [
             (e.division, e.bureau, e.fingerprint, f"{e.added_at:%Y-%m-%d %H:%M}",
              "在用" if e.retired_from is None else

@@ -6,12 +6,12 @@ import re
 import shutil
 import subprocess
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import submissions
 from fupin_desktop.services.users import login
@@ -22,7 +22,7 @@ needs_poppler = pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pop
 @pytest.fixture
 def package(clerk, tmp_path: Path) -> dict[str, bytes]:
     reviewer = clerk.as_user(login(clerk.db, "reviewer", "demo"))
-    month = Period.of_date(date.today()).previous().previous()
+    month = Period.of_date(clock.today()).previous().previous()
     _, path = submissions.submit(reviewer, "monthly", month, tmp_path / "usb", "demo")
     with zipfile.ZipFile(path) as zf:
         return {n: zf.read(n) for n in zf.namelist()}

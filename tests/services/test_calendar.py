@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from fupin_desktop.cli import main
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.deadlines import DeadlineFileError, occurrences, parse_deadlines
 from fupin_desktop.domain.periods import Period, monthly_deadline
 from fupin_desktop.paths import forms_dir
 from fupin_desktop.services import calendar, inspections, monthly, monthly_status, submissions
 from fupin_desktop.services.calendar import DeadlinesInvalid, year_calendar
 
-TODAY = date.today()
+TODAY = clock.today()
 M1 = Period.of_date(TODAY).previous()  # the demo's last month: still coming in
 M2 = M1.previous()  # approved everywhere
 M4 = M2.previous().previous()  # one township's table was returned

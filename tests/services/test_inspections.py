@@ -14,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import ValidationFailed
@@ -26,7 +27,7 @@ from fupin_desktop.store.blobs import BlobCorrupted, BlobMissing
 from fupin_desktop.store.models import AuditRecord, Organization, Pairing, Township
 from fupin_desktop.store.models_annual import Attachment
 
-YEAR = date.today().year  # the demo pairings run from ~14 months ago to the end of next year
+YEAR = clock.today().year  # the demo pairings run from ~14 months ago to the end of next year
 
 
 def pdf(folder: Path, name: str, text: str = "") -> Path:
@@ -221,7 +222,7 @@ def test_draft_shows_the_organization_and_the_years_funds(clerk, tmp_path: Path)
 def test_every_change_is_audited(clerk, tmp_path: Path) -> None:
     org = participants(clerk)[0]
     v = inspections.save_inspection(clerk, org.credit_code, YEAR, result="合格",
-                                    received_on=date.today() - timedelta(days=1))
+                                    received_on=clock.today() - timedelta(days=1))
     inspections.save_inspection(clerk, org.credit_code, YEAR, result="基本合格", remarks="照片不清晰")
     inspections.save_inspection(clerk, org.credit_code, YEAR, result="基本合格")  # no change: no record
     link = inspections.add_attachment(clerk, v.id, pdf(tmp_path, "情况.pdf"), "work_report")
@@ -232,14 +233,14 @@ def test_every_change_is_audited(clerk, tmp_path: Path) -> None:
         assert audit.verify_chain(s) == []
     view = inspections.get_inspection(clerk, org.id, YEAR)
     assert (view.result_label, view.remarks, view.attachments) == ("基本合格", "照片不清晰", [])
-    assert view.received_on == date.today() - timedelta(days=1)  # kept when not given
+    assert view.received_on == clock.today() - timedelta(days=1)  # kept when not given
     assert len(stored_files(clerk.data_dir)) == 1  # detaching keeps the stored content
 
 
 def test_bad_values_are_refused_with_field_problems(clerk) -> None:
     org = participants(clerk)[0]
     with pytest.raises(ValidationFailed) as caught:
-        inspections.save_inspection(clerk, org.id, YEAR, result="优秀", received_on=date.today() + timedelta(days=3))
+        inspections.save_inspection(clerk, org.id, YEAR, result="优秀", received_on=clock.today() + timedelta(days=3))
     assert {p.field for p in caught.value.problems} == {"result", "received_on"}
     with pytest.raises(ValidationFailed, match="年度"):
         inspections.save_inspection(clerk, org.id, YEAR + 1, result="合格")
@@ -250,7 +251,7 @@ def test_materials_can_arrive_before_the_conclusion(clerk) -> None:
     from fupin_desktop.services import inspections, organizations
 
     org = organizations.list_organizations(clerk)[0]
-    view = inspections.save_inspection(clerk, org.values["credit_code"], date.today().year - 1, result=None)
+    view = inspections.save_inspection(clerk, org.values["credit_code"], clock.today().year - 1, result=None)
     assert view.result is None
-    view = inspections.save_inspection(clerk, org.values["credit_code"], date.today().year - 1, result="合格")
+    view = inspections.save_inspection(clerk, org.values["credit_code"], clock.today().year - 1, result="合格")
     assert view.result == "qualified"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, ValidationFailed
 from fupin_desktop.services import monthly, monthly_documents, monthly_import, places, summaries
@@ -17,7 +17,7 @@ FIGURE_VALUES = {"投入资金": "1.5", "物资折款": "0.25", "帮扶贫困户
 
 
 def _month() -> Period:
-    return Period.month(date.today().year + 1, 3)  # in every demo pairing's term, no demo data
+    return Period.month(clock.today().year + 1, 3)  # in every demo pairing's term, no demo data
 
 
 def _tid(ctx, name: str = "青阳街道") -> int:  # type: ignore[no-untyped-def]

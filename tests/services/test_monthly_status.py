@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import monthly, monthly_status, places
 
@@ -22,7 +23,7 @@ def _report(ctx, tid: int, period: Period, received: date) -> None:  # type: ign
 
 
 def test_december_is_due_on_5_january_of_the_next_year(clerk) -> None:
-    december = Period.month(date.today().year + 1, 12)  # inside the demo pairings' term, no demo data yet
+    december = Period.month(clock.today().year + 1, 12)  # inside the demo pairings' term, no demo data yet
     on_time, late, _ = _ids(clerk, "青阳街道", "梅岭街道", "西园街道")
     _report(clerk, on_time, december, date(december.year + 1, 1, 5))
     _report(clerk, late, december, date(december.year + 1, 1, 6))
@@ -37,7 +38,7 @@ def test_december_is_due_on_5_january_of_the_next_year(clerk) -> None:
 
 
 def test_month_boundary_and_counts(clerk) -> None:
-    june = Period.month(date.today().year + 1, 6)
+    june = Period.month(clock.today().year + 1, 6)
     (tid,) = _ids(clerk, "青阳街道")
     _report(clerk, tid, june, date(june.year, 7, 5))
     board = monthly_status.status_board(clerk, june, today=date(june.year, 7, 6))
@@ -48,7 +49,7 @@ def test_month_boundary_and_counts(clerk) -> None:
 
 
 def test_demo_dashboard_is_alive(clerk) -> None:
-    last_month = Period.of_date(date.today()).previous()
+    last_month = Period.of_date(clock.today()).previous()
     board = monthly_status.status_board(clerk, last_month)
     statuses = {b.status for b in board}
     assert {"submitted", "missing"} <= statuses

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, PermissionDenied, ValidationFailed
 from fupin_desktop.services import monthly, places, summaries
 
-# A month before the demo's pairings start: nothing there yet, so each test starts empty.
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _fresh_month() -> Period:
@@ -107,7 +105,8 @@ def test_empty_and_copied_texts_and_outliers_are_flagged_not_refused(clerk, revi
         monthly.approve(reviewer, tid, m)
     view = monthly.get_month(clerk, tid, months[2])
     rows = _rows(view, content=f"{months[2]} 入户走访")
-    rows[0].update(funds_fen="10", progress="无")  # 8 × the median of 1.25 万元
+    # 100 万元: above 3 × the median of any earlier month, this test's (1.25) or the demo's (0–5, six-fold spikes)
+    rows[0].update(funds_fen="100", progress="无")
     rows[1].update(content=f"{months[1]} 入户走访")  # copied from last month
     saved = monthly.save_entry(clerk, tid, months[2], rows)
     codes = {(r.seq, f["code"]) for r in saved.rows for f in r.flags}

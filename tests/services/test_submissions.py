@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import zipfile
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy import text
 from fupin_desktop.documents.package import manifest_bytes, package_bytes
 from fupin_desktop.documents.seal_key import create_seal_key, load_seal_key
 from fupin_desktop.documents.signing import sign_detached
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, PermissionDenied
 from fupin_desktop.services import receiving, seal, submissions, summaries
@@ -25,7 +26,7 @@ from fupin_desktop.store.db import Database
 
 
 def _month() -> Period:
-    return Period.of_date(date.today()).previous().previous()  # approved in the demo county
+    return Period.of_date(clock.today()).previous().previous()  # approved in the demo county
 
 
 def _as(ctx: ServiceContext, username: str) -> ServiceContext:
@@ -76,7 +77,7 @@ def test_the_seal_key_file_cannot_be_read_without_the_passphrase(clerk) -> None:
 
 
 def test_incomplete_months_are_refused_unless_confirmed(clerk, tmp_path: Path) -> None:
-    last = Period.of_date(date.today()).previous()  # the demo's last month is still coming in
+    last = Period.of_date(clock.today()).previous()  # the demo's last month is still coming in
     reviewer = _as(clerk, "reviewer")
     with pytest.raises(submissions.IncompleteMonths) as caught:
         submissions.submit(reviewer, "monthly", last, tmp_path, "demo")
@@ -163,9 +164,9 @@ def test_a_retired_certificate_is_refused_from_its_date(clerk, city, tmp_path: P
     path = _submit(clerk, tmp_path / "usb")
     _trust(city, clerk, tmp_path)
     fingerprint = receiving.trust_list(city)[0].fingerprint
-    receiving.trust_retire(city, fingerprint[:9], date.today() + timedelta(days=1))
+    receiving.trust_retire(city, fingerprint[:9], clock.today() + timedelta(days=1))
     assert receiving.verify(city, path).ok  # signed before the retirement date
-    receiving.trust_retire(city, fingerprint[:9], date.today())
+    receiving.trust_retire(city, fingerprint[:9], clock.today())
     verdict = receiving.verify(city, path)
     assert not verdict.ok and any("停用" in p for p in verdict.problems)
 

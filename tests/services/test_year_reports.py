@@ -7,13 +7,13 @@ import io
 import json
 import subprocess
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
 
 from fupin_desktop.cli import main
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound, PermissionDenied
 from fupin_desktop.services import (
@@ -34,7 +34,7 @@ from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import list_users, login
 from fupin_desktop.store.db import Database
 
-YEAR = Period.of_date(date.today()).previous().previous().year  # the year of the demo's approved months
+YEAR = Period.of_date(clock.today()).previous().previous().year  # the year of the demo's approved months
 PERIOD = Period.annual(YEAR)
 
 
@@ -87,7 +87,7 @@ def test_each_year_report_is_sealed_and_accepted_by_the_city(reviewer, city, tmp
 def test_the_reports_add_up_to_the_approved_monthly_data(reviewer) -> None:
     total = summaries.summarize(reviewer, PERIOD, "township").total.figures
     assert total["funds_fen"] > 0
-    progress = year_reports.build_progress(reviewer, PERIOD, date.today())
+    progress = year_reports.build_progress(reviewer, PERIOD, clock.today())
     assert progress.data["totals"] == total
     summed = {k: sum(p["figures"][k] for p in progress.data["pairings"]) for k in total}
     assert summed == total
@@ -96,19 +96,19 @@ def test_the_reports_add_up_to_the_approved_monthly_data(reviewer) -> None:
     assert months and all(m.startswith(str(YEAR)) for m in months)
     assert progress.incomplete == summaries.summarize(reviewer, PERIOD, "township").unapproved
 
-    full = participation.build_participation(reviewer, PERIOD, date.today()).data
+    full = participation.build_participation(reviewer, PERIOD, clock.today()).data
     assert full["totals"] == total
     assert {k: full["how_much"][k] for k in ("funds_fen", "materials_fen", "jobs", "trainees")} == \
         {k: total[k] for k in ("funds_fen", "materials_fen", "jobs", "trainees")}
     assert full["who"]["monthly_beneficiaries"] == total["beneficiaries"]
-    public = participation.build_public(reviewer, PERIOD, date.today()).data
+    public = participation.build_public(reviewer, PERIOD, clock.today()).data
     assert public["how_much"]["funds_fen"] == total["funds_fen"]  # money is published exactly
 
 
 def test_the_pairing_plan_lists_every_pairing_in_term_with_projects_and_budgets(reviewer) -> None:
     listed = [v for v in pairings.list_pairings(reviewer)
               if v.values["term_start"] <= PERIOD.last_day and v.values["term_end"] >= PERIOD.first_day]
-    plan = year_reports.build_pairing_plan(reviewer, PERIOD, date.today())
+    plan = year_reports.build_pairing_plan(reviewer, PERIOD, clock.today())
     assert len(plan.table.rows) == len(plan.data["pairings"]) == len(listed) > 100
     assert plan.data["totals"]["budget_fen"] == sum(v.extra["budget_fen"] for v in listed)
     assert plan.table.totals == {"seq": "合计", "budget_fen": plan.data["totals"]["budget_fen"]}
@@ -149,7 +149,7 @@ def test_the_public_edition_has_no_personal_data_and_hides_small_counts(reviewer
     assert set(data["where"]) == {"townships", "flags"} and isinstance(data["pairings"], int)  # counts, no lists
     assert not any("households" in t for t in data["where"]["townships"])  # would difference out of the total
     assert "commended" not in data["effect"] and "commended_organizations" not in data["effect"]
-    full = participation.build_participation(reviewer, PERIOD, date.today()).data
+    full = participation.build_participation(reviewer, PERIOD, clock.today()).data
     hidden = 0
     for mine, shown in zip(full["who"]["groups"], data["who"]["groups"], strict=True):
         if 0 < mine["households"] < participation.THRESHOLD:
@@ -199,7 +199,7 @@ def test_evaluations_reviewer_only_upserted_and_audited(clerk, reviewer) -> None
     evaluations.evaluate(reviewer, first, YEAR, "优秀", "成效显著")  # unchanged: no new record
     assert len(audit_log.list_records(reviewer, entity="evaluation", entity_id=v.id)) == 2
 
-    effect = participation.build_participation(reviewer, PERIOD, date.today()).data["effect"]
+    effect = participation.build_participation(reviewer, PERIOD, clock.today()).data["effect"]
     assert effect["grades"] == {"优秀": 1, "良好": 0, "合格": 0, "不合格": 1}
     assert (effect["evaluated"], effect["met"]) == (2, 1)
     assert effect["commended_organizations"] == [v.organization]

@@ -1,9 +1,9 @@
-"""GUI test set-up: one copy of the demo county per test module, logged in as the clerk."""
+"""GUI test set-up: each test its own copy of the demo county (copying the file is cheap), so
+no test sees another's changes and any order gives the same result."""
 
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,21 +25,19 @@ def _pyside_refcount_guard() -> None:
     guard_singleton_refcounts()
 
 
-@pytest.fixture(scope="module")
-def ui_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("ui") / "data"
-    shutil.copytree(demo_template, target)
-    return target
+@pytest.fixture
+def ui_dir(demo_dir: Path) -> Path:
+    return demo_dir
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def ui_db(ui_dir: Path) -> Iterator[Database]:
     db = Database.open(ui_dir, create=False)
     yield db
     db.dispose()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def ui_forms() -> Forms:
     return Forms()
 
@@ -48,17 +46,17 @@ def context_for(db: Database, forms: Forms, data_dir: Path, username: str) -> Se
     return ServiceContext(db, forms, login(db, username, "demo"), data_dir)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def clerk_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceContext:
     return context_for(ui_db, ui_forms, ui_dir, "clerk")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def admin_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceContext:
     return context_for(ui_db, ui_forms, ui_dir, "admin")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def reviewer_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceContext:
     return context_for(ui_db, ui_forms, ui_dir, "reviewer")
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.places import list_townships
 from fupin_desktop.ui.monthly_grid import MonthGrid
@@ -16,7 +16,7 @@ from fupin_desktop.ui.monthly_grid import MonthGrid
 
 def future_month(month: int) -> Period:
     """Inside every demo pairing's term, with no demo data."""
-    return Period.month(date.today().year + 1, month)
+    return Period.month(clock.today().year + 1, month)
 
 
 def township_id(ctx, name: str) -> int:  # type: ignore[no-untyped-def]

@@ -15,6 +15,7 @@ from pathlib import Path
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QScrollArea
 
+from fupin_desktop.domain import clock
 from fupin_desktop.intake.division_table import load_division_table
 from fupin_desktop.services import evaluations, inspections
 from fupin_desktop.services.campaigns import list_campaigns
@@ -63,13 +64,13 @@ def main(out: Path) -> int:
         return ServiceContext(db, forms, login(db, username, "demo"), data)
 
     clerk = ctx_for("clerk")
-    year = date.today().year - 1
+    year = clock.today().year - 1
     made = files(data.parent / f"{data.name}-in")
     # A few inspections already in, so the table shows every state.
     rows = inspections.checklist(clerk, year)
     for n, row in enumerate(rows[:6]):
         view = inspections.save_inspection(clerk, row.organization_id, year, result="合格" if n % 3 else "基本合格",
-                                           received_on=date(date.today().year, 3, 10 + n))
+                                           received_on=date(clock.today().year, 3, 10 + n))
         inspections.add_attachment(clerk, view.id, made["2025年度参与脱贫攻坚工作情况.pdf"], "上一年度参与脱贫攻坚工作情况")
         if n % 2 == 0:
             inspections.add_attachment(clerk, view.id, made["2026年度工作计划.pdf"], "年度工作计划")
@@ -129,7 +130,7 @@ def main(out: Path) -> int:
     campaign = next(c for c in list_campaigns(reviewer) if c.values["name"] == "百社解千难")
     for p in pairings.shown_rows()[1:4]:
         if p.values.get("campaign") == "百社解千难":
-            evaluations.evaluate(reviewer, p.id, date.today().year, "优秀", "")
+            evaluations.evaluate(reviewer, p.id, clock.today().year, "优秀", "")
     rhome = rwindow.show_page("首页")
     assert isinstance(rhome, HomePage)
     campaign_dialog = rhome.open_campaign(campaign.id, campaign.values["name"])

@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -22,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from screenshot import SIZE, settle, shoot  # noqa: E402
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period  # noqa: E402
 from fupin_desktop.intake.division_table import load_division_table  # noqa: E402
 from fupin_desktop.services import monthly_status  # noqa: E402
@@ -77,7 +77,7 @@ def main(out: Path) -> int:
         return ServiceContext(db, forms, login(db, username, "demo"), data)
 
     clerk, reviewer = ctx_for("clerk"), ctx_for("reviewer")
-    last = Period.of_date(date.today()).previous()
+    last = Period.of_date(clock.today()).previous()
     board = monthly_status.status_board(clerk, last)
 
     window = MainWindow(clerk)
@@ -122,7 +122,7 @@ def main(out: Path) -> int:
     review.show_month(approved.township_id, last.previous())
     shoot(app, review_window, out, "monthly-08-approved-read-only")
 
-    future = Period.month(date.today().year + 1, 6)
+    future = Period.month(clock.today().year + 1, 6)
     tid = next(b.township_id for b in board if b.pairings >= 6)
     path = write_township_template(clerk, tid, future, data / "templates")
     fill(path, rename_village_of_row=2)

@@ -14,7 +14,6 @@ import sys
 import tempfile
 import time
 import zipfile
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -24,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from screenshot import SIZE, settle, shoot  # noqa: E402
 
 from fupin_desktop.documents.seal_key import cert_fingerprint, create_seal_key, load_certificate  # noqa: E402
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period  # noqa: E402
 from fupin_desktop.intake.division_table import load_division_table  # noqa: E402
 from fupin_desktop.services.context import Forms, ServiceContext  # noqa: E402
@@ -82,7 +82,7 @@ def main(out: Path) -> int:
     give_demo_seal(db, data)
     forms = Forms()
     reviewer = ServiceContext(db, forms, login(db, "reviewer", "demo"), data)
-    approved = Period.of_date(date.today()).previous().previous()
+    approved = Period.of_date(clock.today()).previous().previous()
 
     window = MainWindow(reviewer)
     window.setGeometry(0, 0, *SIZE)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QColor
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import inspections
 from fupin_desktop.services.calendar import year_calendar
@@ -25,7 +26,7 @@ from fupin_desktop.ui.calendar_panel import (
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.submission_page import SubmissionPage
 
-Y = date.today().year
+Y = clock.today().year
 PLAN = f"社会组织扶贫协作结对情况和预期效益（{Y}年）"
 PROGRESS = f"帮扶进展情况（{Y}年）"
 SEASON = f"年检年报（附参与脱贫攻坚工作情况和年度工作计划）（{Y - 1}年度）"

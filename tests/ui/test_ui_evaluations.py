@@ -3,10 +3,9 @@ the organizations to commend."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Qt
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import EvaluationGrade
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.evaluations import list_evaluations
@@ -14,7 +13,7 @@ from fupin_desktop.ui.evaluation_dialog import NO_STANDARD, EvaluationDialog, op
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.pairings_page import PairingsPage
 
-Y = date.today().year  # every demo pairing runs through this year
+Y = clock.today().year  # every demo pairing runs through this year
 
 
 def make_page(qtbot, ctx) -> PairingsPage:  # type: ignore[no-untyped-def]

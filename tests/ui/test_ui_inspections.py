@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QImage
 from PySide6.QtWidgets import QApplication
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole
 from fupin_desktop.services import inspections
 from fupin_desktop.services.organizations import list_organizations
@@ -33,7 +33,7 @@ from fupin_desktop.ui.inspections_page import (
     InspectionsPage,
 )
 
-YEAR = date.today().year - 1  # this spring's 年检 concerns last year's work; the demo pairings ran then
+YEAR = clock.today().year - 1  # this spring's 年检 concerns last year's work; the demo pairings ran then
 
 
 @pytest.fixture(autouse=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtGui import QColor
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.monthly_status import counts, recent_periods, status_board
 from fupin_desktop.ui.home_page import HomePage
@@ -14,7 +13,7 @@ from fupin_desktop.ui.monthly_dashboard import MonthlyDashboard
 from fupin_desktop.ui.monthly_page import MonthlyPage
 from fupin_desktop.ui.monthly_tags import LATE_COLOR
 
-LAST_MONTH = Period.of_date(date.today()).previous()
+LAST_MONTH = Period.of_date(clock.today()).previous()
 
 
 def number(dashboard: MonthlyDashboard, caption: str) -> int:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from monthly_helpers import fill_texts, future_month, paste, township_id, type_into
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.monthly import get_month
 from fupin_desktop.services.monthly_status import status_board
@@ -112,7 +111,7 @@ def test_a_negative_figure_is_marked_and_listed_and_nothing_is_saved(qtbot, page
 
 
 def test_flags_of_an_approved_demo_month_are_marked_and_the_grid_is_read_only(qtbot, page, clerk_ctx) -> None:
-    month = Period.of_date(date.today()).previous().previous()  # approved in the demo
+    month = Period.of_date(clock.today()).previous().previous()  # approved in the demo
     views = [get_month(clerk_ctx, b.township_id, month) for b in status_board(clerk_ctx, month)]
     view = next(v for v in views if any(r.flags for r in v.rows))
     page.show_month(view.township_id, month)

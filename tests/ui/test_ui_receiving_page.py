@@ -3,9 +3,10 @@ fingerprint, verify a good and a tampered package (chosen or dropped), receive, 
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,11 +16,12 @@ from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
 from fupin_desktop.documents.seal_key import cert_fingerprint, create_seal_key, load_certificate
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import seal, submissions
 from fupin_desktop.services.context import Forms, ServiceContext
-from fupin_desktop.services.receiving import trust_add, trust_list
+from fupin_desktop.services.receiving import certificate_fingerprint, receive, trust_add, trust_list
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.summaries import summarize
 from fupin_desktop.services.users import login
@@ -36,13 +38,13 @@ from fupin_desktop.ui.receiving_page import (
 )
 from fupin_desktop.ui.trust_panel import CHECKED_TEXT
 
-APPROVED_MONTH = Period.of_date(date.today()).previous().previous()
+APPROVED_MONTH = Period.of_date(clock.today()).previous().previous()
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceContext]:
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[ServiceContext]:
     """A receiving bureau (泉州市民政局) with nothing but its administrator."""
-    folder = tmp_path_factory.mktemp("city") / "data"
+    folder = tmp_path / "city"
     db = Database.open(folder)
     initialize(db, bureau="泉州市民政局", division="350500", admin="admin", password="demo")
     yield ServiceContext(db, Forms(), login(db, "admin", "demo"), folder)
@@ -50,11 +52,17 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServiceContext]:
 
 
 @pytest.fixture(scope="module")
-def stick(tmp_path_factory: pytest.TempPathFactory, reviewer_ctx: ServiceContext) -> Path:
-    """The demo county's certificate and its sealed report on a USB stick, plus a tampered copy."""
+def stick(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Path:
+    """The demo county's certificate and its sealed report on a USB stick, plus a tampered copy.
+    Sealed once per module from a copy of its own; the tests only read the stick."""
+    county = tmp_path_factory.mktemp("county") / "data"
+    shutil.copytree(demo_template, county)
+    db = Database.open(county, create=False)
+    reviewer_ctx = ServiceContext(db, Forms(), login(db, "reviewer", "demo"), county)
     folder = tmp_path_factory.mktemp("usb")
     seal.export_certificate(reviewer_ctx, folder / "晋江市民政局印章证书.pem")
     _view, path = submissions.submit(reviewer_ctx, "monthly", APPROVED_MONTH, folder, "demo")
+    db.dispose()
     with zipfile.ZipFile(path) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
     data = bytearray(files["report.xlsx"])
@@ -64,6 +72,19 @@ def stick(tmp_path_factory: pytest.TempPathFactory, reviewer_ctx: ServiceContext
         for name, content in files.items():
             zf.writestr(name, content)
     return folder
+
+
+def trust_county(city: ServiceContext, stick: Path) -> None:
+    pem = stick / "晋江市民政局印章证书.pem"
+    trust_add(city, pem, "350582", confirmed_fingerprint=certificate_fingerprint(pem)[0])
+
+
+@pytest.fixture
+def received(city: ServiceContext, stick: Path) -> ServiceContext:
+    """The city with the county's certificate registered and its package received."""
+    trust_county(city, stick)
+    assert [r.accepted for r in receive(city, [package(stick)])] == [True]
+    return city
 
 
 @pytest.fixture
@@ -112,6 +133,7 @@ def test_the_certificate_is_registered_only_with_its_fingerprint_confirmed(qtbot
 
 
 def test_a_good_and_a_tampered_package_are_verified_and_explained(qtbot, page, stick) -> None:
+    trust_county(page.ctx, stick)
     wait_for(qtbot, page.packages.add_paths([package(stick), stick / "tampered.zip"]))
     table = page.packages.table
     assert table.rowCount() == 2
@@ -137,7 +159,8 @@ def test_a_good_and_a_tampered_package_are_verified_and_explained(qtbot, page, s
     assert page.packages.receive_passed()[0].message == "这个报送包已经接收过。"
 
 
-def test_a_page_opened_later_lists_the_packages_received_before(qtbot, city, stick) -> None:
+def test_a_page_opened_later_lists_the_packages_received_before(qtbot, received, stick) -> None:
+    city = received
     page = ReceivingPage(city)  # a new session: the verification list is empty, the received ones are not
     qtbot.addWidget(page)
     assert page.packages.table.rowCount() == 0
@@ -164,7 +187,10 @@ def test_a_package_dropped_on_the_main_window_goes_to_the_receiving_page(qtbot, 
     QApplication.processEvents()
 
 
-def test_aggregate_shows_the_counties_and_who_has_not_sent(qtbot, page, city, reviewer_ctx, tmp_path) -> None:
+def test_aggregate_shows_the_counties_and_who_has_not_sent(qtbot, received, reviewer_ctx, tmp_path) -> None:
+    city = received
+    page = ReceivingPage(city)
+    qtbot.addWidget(page)
     absent = create_seal_key("南安市民政局", "350583", "某人", "secret")
     (tmp_path / "nanan.pem").write_bytes(absent.cert_pem)
     trust_add(city, tmp_path / "nanan.pem", "350583",
@@ -186,13 +212,19 @@ def test_aggregate_shows_the_counties_and_who_has_not_sent(qtbot, page, city, re
     assert opened == [QUrl.fromLocalFile(str(tmp_path / "out"))]
 
 
-def test_the_admin_retires_a_certificate_from_a_date(qtbot, page) -> None:
+def test_the_admin_retires_a_certificate_from_a_date(qtbot, city, tmp_path) -> None:
+    absent = create_seal_key("南安市民政局", "350583", "某人", "secret")
+    (tmp_path / "nanan.pem").write_bytes(absent.cert_pem)
+    trust_add(city, tmp_path / "nanan.pem", "350583",
+              confirmed_fingerprint=cert_fingerprint(load_certificate(absent.cert_pem)))
+    page = ReceivingPage(city)
+    qtbot.addWidget(page)
     trust = page.trust
     row = next(r for r in range(trust.table.rowCount()) if trust.table.item(r, 1).text() == "南安市民政局")
     trust.table.selectRow(row)
     dialog = trust.retire_selected()
     assert dialog is not None
-    day = date.today() + timedelta(days=3)
+    day = clock.today() + timedelta(days=3)
     dialog.day.setDate(day)
     dialog.accept()
     assert trust.table.item(row, 4).text() == f"将自 {day} 起停用"

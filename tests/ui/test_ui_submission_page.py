@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 
+from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.seal import current_seal
 from fupin_desktop.services.summaries import summarize
@@ -21,7 +22,7 @@ from fupin_desktop.ui.seal_dialogs import NewSealDialog
 from fupin_desktop.ui.seal_panel import PLACEHOLDER_TEXT
 from fupin_desktop.ui.submission_page import FILE_COLUMN, INCOMPLETE_COLUMN, SubmissionPage
 
-LAST_MONTH = Period.of_date(date.today()).previous()  # still coming in: incomplete
+LAST_MONTH = Period.of_date(clock.today()).previous()  # still coming in: incomplete
 APPROVED_MONTH = LAST_MONTH.previous()  # approved in the demo
 
 
@@ -51,9 +52,9 @@ def test_the_period_follows_the_report_kind_and_starts_at_the_last_finished_one(
     page = make_page(qtbot, reviewer_ctx)
     assert page.picker.report() == "monthly" and page.picker.period() == LAST_MONTH
     page.picker.kind.setCurrentIndex(page.picker.kind.findData("quarter"))
-    assert page.picker.period() == last_period("quarter", date.today()) and page.picker.index.count() == 4
+    assert page.picker.period() == last_period("quarter", clock.today()) and page.picker.index.count() == 4
     page.picker.kind.setCurrentIndex(page.picker.kind.findData("year"))
-    assert page.picker.period() == Period.annual(date.today().year - 1) and page.picker.index.isHidden()
+    assert page.picker.period() == Period.annual(clock.today().year - 1) and page.picker.index.isHidden()
     assert last_period("half", date(2026, 3, 10)) == Period.half(2025, 2)
 
 
