@@ -48,8 +48,9 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, division_table) -> P
 
 
 @pytest.fixture
-def demo_dir(demo_template: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "data"
+def demo_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This test's own copy of the demo county, outside ``tmp_path`` (which stays the test's)."""
+    target = tmp_path_factory.mktemp("demo") / "data"
     shutil.copytree(demo_template, target)
     return target
 

@@ -7,6 +7,7 @@ exists once: here.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class LabeledEnum(StrEnum):
@@ -21,6 +22,14 @@ class LabeledEnum(StrEnum):
         member.label = label
         member.aliases = aliases
         return member
+
+    @classmethod
+    def of(cls, value: str) -> Self:
+        """The member stored as ``value`` (ValueError otherwise); ``cls(value)`` in the type checker's terms."""
+        for member in cls:
+            if member.value == value:
+                return member
+        raise ValueError(f"{value!r} is not a {cls.__name__}")
 
     @classmethod
     def from_text(cls, text: str) -> LabeledEnum | None:

@@ -7,6 +7,7 @@ unknown key, a missing label or an unknown choice list is an error at load time.
 
 from __future__ import annotations
 
+import builtins
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ class FieldSpec:
     max_length: int | None = None
     min: int | None = None
     max: int | None = None
-    choices: type[LabeledEnum] | None = None
+    choices: builtins.type[LabeledEnum] | None = None  # builtins: the field ``type`` shadows it here
     aliases: tuple[str, ...] = ()
     list: bool = False
     width: int = 14
@@ -63,7 +64,7 @@ class FieldSpec:
         """Every column title an imported sheet may use for this field."""
         return (self.label, *self.aliases)
 
-    def choice_labels(self) -> list[str]:
+    def choice_labels(self) -> builtins.list[str]:
         return [m.label for m in self.choices] if self.choices else []
 
     def coerce(self, raw: Any) -> Any:

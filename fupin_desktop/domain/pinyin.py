@@ -26,7 +26,8 @@ def initials(s: str) -> str:
         return ""
     # NFKC turns full-width letters and compatibility ideographs into the ordinary ones.
     text = unicodedata.normalize("NFKC", s)
-    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=_keep_ascii)
+    # pypinyin's annotation says str, but it documents (and calls) a callable returning a list.
+    letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=_keep_ascii)  # type: ignore[arg-type]
     return "".join(item.lower() for item in letters if item.isascii() and item.isalnum())
 
 

@@ -27,7 +27,7 @@ def credit_code_matches_kind(values: dict[str, Any]) -> RuleResult:
     if not kind:
         return problems
     digit = civil_affairs_type_digit(code)
-    expected = OrganizationKind(kind).credit_type_digit
+    expected = OrganizationKind.of(kind).credit_type_digit
     if digit is None:
         problems.append(("credit_code", "代码第 1 位不是 5，不是民政部门登记的代码，请核对", False))
     elif digit != expected:
@@ -35,7 +35,7 @@ def credit_code_matches_kind(values: dict[str, Any]) -> RuleResult:
         actual = by_digit.get(digit, "其他类型")
         problems.append((
             "kind",
-            f"信用代码前两位是 5{digit}（{actual}），与组织类型“{OrganizationKind(kind).label}”"
+            f"信用代码前两位是 5{digit}（{actual}），与组织类型“{OrganizationKind.of(kind).label}”"
             f"（应为 5{expected}）不一致，请核对",
             False,
         ))

@@ -7,6 +7,7 @@ newest *approved* revision of each township-month; older ones stay as history.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -85,7 +86,7 @@ class MonthlyRow(Base):
     volunteers: Mapped[int] = mapped_column(Integer, default=0)
     projects_landed: Mapped[int] = mapped_column(Integer, default=0)
     # Check findings the reviewer must look at (outliers, empty or copied text): list of dicts.
-    flags: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     flags_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     report: Mapped[MonthlyReport] = relationship(back_populates="rows")
     pairing: Mapped[Pairing] = relationship()

@@ -6,6 +6,7 @@ The seal's private key is not here: it is a passphrase-encrypted file in the dat
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -39,13 +40,13 @@ class Submission(Base):
     package_sha256: Mapped[str] = mapped_column(String(64))
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     corrects: Mapped[str | None] = mapped_column(String(64))  # manifest hash of the version replaced
-    manifest: Mapped[dict] = mapped_column(JSON)
+    manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
     package: Mapped[bytes] = mapped_column(LargeBinary)  # kept, so it can be sent again unchanged
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(40))
     recipient: Mapped[str] = mapped_column(String(100), default="")
-    incomplete: Mapped[list] = mapped_column(JSON, default=list)  # township-months missing or not approved
-    sent_to: Mapped[list] = mapped_column(JSON, default=list)  # [{"path": …, "at": …}] each time written
+    incomplete: Mapped[list[Any]] = mapped_column(JSON, default=list)  # township-months missing or not approved
+    sent_to: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"path": …, "at": …}] each time written
 
 
 class TrustEntry(Base):
@@ -78,8 +79,8 @@ class ReceivedPackage(Base):
     package_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     manifest_sha256: Mapped[str] = mapped_column(String(64))
     corrects: Mapped[str | None] = mapped_column(String(64))
-    manifest: Mapped[dict] = mapped_column(JSON)
-    data: Mapped[dict] = mapped_column(JSON)
+    manifest: Mapped[dict[str, Any]] = mapped_column(JSON)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
     audit_seq: Mapped[int | None] = mapped_column(Integer)  # the county's audit-log head it carried
     audit_hash: Mapped[str | None] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(DateTime)

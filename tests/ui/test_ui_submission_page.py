@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
+from fupin_desktop.services import submissions
 from fupin_desktop.services.seal import current_seal
 from fupin_desktop.services.summaries import summarize
 from fupin_desktop.ui.choosers import last_period
@@ -115,6 +116,7 @@ def test_incomplete_months_are_listed_and_sent_only_when_confirmed(qtbot, review
 
 
 def test_a_correction_is_the_next_version_naming_the_one_it_corrects(qtbot, reviewer_ctx, tmp_path: Path) -> None:
+    submissions.submit(reviewer_ctx, "monthly", APPROVED_MONTH, tmp_path / "first", "demo")  # v1, sent earlier
     page = make_page(qtbot, reviewer_ctx)
     page.out.set_folder(tmp_path)
     row = next(r for r in range(page.table.rowCount()) if cell(page, r, 1) == APPROVED_MONTH.label_zh)
@@ -182,9 +184,11 @@ def test_a_new_seal_asks_the_passphrase_twice(qtbot) -> None:
     assert given == ["secret1"] and not dialog.isVisible()
 
 
-def test_a_clerk_reads_the_history_but_cannot_seal(qtbot, clerk_ctx) -> None:
+def test_a_clerk_reads_the_history_but_cannot_seal(qtbot, clerk_ctx, reviewer_ctx, tmp_path: Path) -> None:
+    submissions.submit(reviewer_ctx, "monthly", APPROVED_MONTH, tmp_path, "demo")
+    submissions.submit(reviewer_ctx, "monthly", APPROVED_MONTH, tmp_path, "demo")  # a correction: v2
     page = make_page(qtbot, clerk_ctx)
-    assert page.table.rowCount() >= 3
+    assert page.table.rowCount() == 2
     assert not page.submit_button.isEnabled() and not page.out.choose_button.isEnabled()
     page.table.selectRow(0)
     assert not page.resend_button.isEnabled() and not page.correct_button.isEnabled()
