@@ -10,12 +10,13 @@ from pathlib import Path
 from fupin_desktop.cli.common import (
     PASSWORD_ENV,
     context,
+    err,
     folder,
     open_db,
     password_from_env_or_prompt,
     print_table,
 )
-from fupin_desktop.errors import KnownError
+from fupin_desktop.errors import AuthError, KnownError
 from fupin_desktop.services import audit_log, places, users
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.store.db import DB_FILE, Database
@@ -112,16 +113,44 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from fupin_desktop.store.db import backup_sqlite
+    from fupin_desktop.services.backup import make_backup
 
-    db = open_db(args)
-    if db.path is None:
-        raise KnownError("只有本机 SQLite 数据库可以这样备份。")
-    copy = backup_sqlite(db.path, "manual")
-    if args.output:
-        shutil.move(copy, args.output)
-        copy = Path(args.output)
-    print(f"已备份并校验：{copy}")
+    ctx = context(args, signed_in=True)
+    result = make_backup(ctx, Path(args.output))
+    size = result.path.stat().st_size
+    print(f"已备份并逐项校验：{result.path}")
+    print(f"  {result.info.files} 个文件，原始 {result.info.size / 2**20:.1f} MB，备份文件 {size / 2**20:.1f} MB，"
+          f"用时 {result.seconds:.1f} 秒")
+    for warning in result.warnings:
+        err(f"  注意：{warning}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    import sys
+
+    from fupin_desktop.services.backup import restore, safety_folder
+
+    target = folder(args)
+    if not getattr(args, "user", None):
+        raise AuthError("恢复需要 --user 管理员用户名（按备份中的用户核对密码；密码取自环境变量 FUPIN_PASSWORD 或提示输入）。")
+    if args.replace and (target / DB_FILE).exists() and not args.yes:
+        if not sys.stdin.isatty():
+            raise KnownError(f"「{target}」里已有数据，覆盖前需要确认：请在终端里运行，或加 --yes。")
+        answer = input(f"将用备份替换「{target}」中的全部数据（当前数据会先备份到 {safety_folder(target)}）。\n"
+                       "确认覆盖当前数据？输入 是 继续：")
+        if answer.strip() != "是":
+            print("已取消，没有改动任何数据。")
+            return 1
+    password = password_from_env_or_prompt(f"{args.user} 的密码：")
+    result = restore(Path(args.file), target, username=args.user, password=password, replace=args.replace)
+    info = result.info
+    print(f"已从备份恢复到 {result.data_dir}：{info.bureau}，备份于 {info.created:%Y-%m-%d %H:%M}，{info.files} 个文件，"
+          "每个文件的哈希值都已核对。")
+    if result.schema_before != result.schema_after:
+        print(f"  数据库已从版本 {result.schema_before} 升级到 {result.schema_after}。")
+    if result.safety_backup is not None:
+        print(f"  原有数据已先备份到 {result.safety_backup}")
     return 0
 
 
@@ -160,7 +189,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = au.add_parser("verify", parents=[common], help="核对操作日志的哈希链")
     p.set_defaults(func=cmd_audit_verify)
 
-    p = sub.add_parser("backup", parents=[common], help="备份数据库（在线备份并校验）")
-    p.add_argument("-o", "--output")
+    p = sub.add_parser("backup", parents=[common],
+                       help="备份全部数据：数据库、附件、印章、设置，写成一个 .fupinbak 文件并逐项校验（管理员）")
+    p.add_argument("-o", "--output", required=True, help="备份文件名，或放备份的文件夹（自动起名）")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common],
+                       help="从 .fupinbak 备份恢复到 --data-dir（空文件夹；已有数据时需 --replace）")
+    p.add_argument("file", help="备份文件（.fupinbak）")
+    p.add_argument("--replace", action="store_true", help="替换已有数据（先把当前数据另做一份备份）")
+    p.add_argument("--yes", action="store_true", help="不再询问确认（用于脚本）")
+    p.set_defaults(func=cmd_restore)
     return au

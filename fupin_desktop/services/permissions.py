@@ -24,6 +24,7 @@ class Permission(Enum):
     RECEIVE = "接收、验证和汇总下级报送"
     EVALUATE = "年终评估"
     EDIT_INSPECTIONS = "登记年检年报"
+    BACKUP = "备份和恢复全部数据"
 
 
 _GRANTS: dict[Role, frozenset[Permission]] = {
@@ -40,7 +41,7 @@ _GRANTS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset({
         Permission.EDIT_REGISTER, Permission.SET_VILLAGE_FLAGS, Permission.LOAD_DIVISION_TABLE,
         Permission.MANAGE_USERS, Permission.VIEW_AUDIT, Permission.SET_SEAL_IMAGE, Permission.MANAGE_TRUST,
-        Permission.RECEIVE, Permission.EDIT_INSPECTIONS,
+        Permission.RECEIVE, Permission.EDIT_INSPECTIONS, Permission.BACKUP,
     }),
 }
 

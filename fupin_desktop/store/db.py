@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+import stat
+import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import datetime
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from alembic import command
@@ -16,11 +18,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from fupin_desktop.domain import clock
 from fupin_desktop.errors import DatabaseError
 
 DB_FILE = "fupin.sqlite3"
 DATABASE_URL_ENV = "FUPIN_DATABASE_URL"  # e.g. postgresql+psycopg://… for a bureau LAN
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_SECONDS = 15  # a second program or a backup holding a lock: wait this long before failing
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -29,7 +33,7 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
 
 
@@ -54,25 +58,109 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    script = ScriptDirectory.from_config(alembic_config(create_engine("sqlite://")))
+    return {rev.revision for rev in script.walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def backup_sqlite(db_path: Path, reason: str) -> Path:
-    """Copy a live SQLite file safely (online backup API) and check the copy."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = db_path.with_name(f"{db_path.stem}.{reason}-{stamp}.bak.sqlite3")
-    src = sqlite3.connect(db_path)
-    dst = sqlite3.connect(target)
+def _fsync_dir(folder: Path) -> None:
+    # Makes a rename durable on POSIX; Windows cannot open a folder for this.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        src.backup(dst)
-        if dst.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
-            raise DatabaseError(f"数据库备份「{target}」校验失败，已停止升级，原数据库未改动。")
+        os.fsync(fd)
     finally:
-        dst.close()
-        src.close()
+        os.close(fd)
+
+
+def backup_sqlite(db_path: Path, reason: str) -> Path:
+    """Copy a live SQLite file safely (online backup API) and check the copy.
+
+    The copy is written under a temporary name (``.….partial``), fsynced and checked, and only
+    then renamed: a file named ``*.bak.sqlite3`` is always a complete, checked copy.
+    """
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
+    target = db_path.with_name(f"{db_path.stem}.{reason}-{stamp}.bak.sqlite3")
+    n = 2
+    while target.exists():
+        target = db_path.with_name(f"{db_path.stem}.{reason}-{stamp}-{n}.bak.sqlite3")
+        n += 1
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    try:
+        src = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_SECONDS)
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            dst.close()
+            src.close()
+        if not ok:
+            raise DatabaseError(f"数据库备份「{target}」校验失败，已停止升级，原数据库未改动。")
+        with open(tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+        _fsync_dir(target.parent)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return target
+
+
+# A restore over existing data is unpacked and checked in a sibling folder first; this name says it
+# is complete and waits to take the data folder's place (``finish_pending_restore``).
+def pending_restore_path(data_dir: Path) -> Path:
+    return data_dir.parent / f".{data_dir.name}.restore-pending"
+
+
+def finish_pending_restore(data_dir: Path) -> bool:
+    """Put a completed restore in place of the data folder (two renames); True if one was waiting.
+
+    A kill between the two renames leaves the pending folder and no data folder: the next call
+    finishes the job. The replaced data was backed up before the restore was prepared.
+    """
+    pending = pending_restore_path(data_dir)
+    if not pending.is_dir():
+        return False
+    parent = data_dir.parent
+    old: Path | None = None
+    try:
+        if data_dir.exists():
+            old = parent / f".{data_dir.name}.replaced-{clock.now():%Y%m%d-%H%M%S}-{os.getpid()}.partial"
+            os.rename(data_dir, old)
+        os.rename(pending, data_dir)
+        _fsync_dir(parent)
+    except OSError as exc:
+        raise DatabaseError(
+            f"从备份恢复的数据已准备好（{pending}），但无法替换数据文件夹「{data_dir}」："
+            f"{exc.strerror or exc}。请关闭所有正在运行的本程序后再启动。") from None
+    if old is not None:
+        logs = old / "logs"
+        if logs.is_dir() and not (data_dir / "logs").exists():
+            with suppress(OSError):
+                os.rename(logs, data_dir / "logs")
+        remove_tree(old)
+    return True
+
+
+def remove_tree(folder: Path) -> None:
+    """Delete a folder, including read-only files (stored attachments are read-only)."""
+    def writable_then_retry(func, path, _exc):  # type: ignore[no-untyped-def]
+        with suppress(OSError):
+            os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
+            func(path)
+
+    if sys.version_info >= (3, 12):
+        shutil.rmtree(folder, onexc=writable_then_retry)
+    else:
+        shutil.rmtree(folder, onerror=writable_then_retry)
 
 
 def migrate(engine: Engine, db_path: Path | None = None, to: str = "head") -> Path | None:
@@ -108,6 +196,7 @@ class Database:
         if url:
             db = cls(make_engine(url))
         else:
+            finish_pending_restore(data_dir)  # a restore prepared in the window takes effect now
             path = data_dir / DB_FILE
             if not path.exists() and not create:
                 raise DatabaseError(f"数据文件夹「{data_dir}」里没有数据库。请先运行 fupin init 或 fupin demo。")
