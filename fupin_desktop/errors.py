@@ -1,11 +1,15 @@
 """Expected failures: each carries a Chinese message that becomes a dialog or a CLI line.
 
 Anything else that escapes is a bug and goes to the crash dialog / traceback log.
+This module imports nothing from the program (the pure ``domain`` layer builds on it).
 """
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+BUSY_MESSAGE = "数据库正忙（另一个程序或用户正在写入），请稍后重试。"
 
 
 class KnownError(Exception):
@@ -59,3 +63,30 @@ class ValidationFailed(KnownError):
         self.problems = problems
         self.summary = summary or f"有 {len(problems)} 处问题，未保存任何数据。"
         super().__init__(self.summary + "\n" + "\n".join(str(p) for p in problems))
+
+
+def os_error_message(exc: OSError) -> str:
+    """One Chinese sentence for a failed file operation, naming the path (never ``strerror``,
+    which is English or in the system's language)."""
+    path = exc.filename2 if isinstance(exc, FileExistsError) and exc.filename2 else exc.filename
+    where = f"「{path}」" if path else ""
+    code = exc.errno
+    if code in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return f"磁盘已满，未能写入{where}。请腾出空间或换一个位置后重试。"
+    if code == errno.EROFS:
+        return f"{where or '目标位置'}所在的磁盘是只读的（U 盘是否打开了写保护？）。"
+    if isinstance(exc, FileNotFoundError):
+        return f"找不到文件或文件夹{where}。"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where or '所给路径'}是文件夹，这里需要一个文件。"
+    if isinstance(exc, NotADirectoryError):
+        return f"{where or '所给路径'}不是文件夹（路径中有一部分是文件）。"
+    if isinstance(exc, FileExistsError):
+        return f"{where or '所给路径'}已经存在，且不是这里需要的文件夹或文件。"
+    if isinstance(exc, PermissionError):
+        return f"没有权限读写{where}（请检查文件夹的权限，或文件是否正被其他程序打开）。"
+    if code == errno.ENAMETOOLONG:
+        return f"文件名或路径太长：{where}。"
+    if code == errno.EIO:
+        return f"读写{where}时磁盘出错（U 盘是否已被拔出？）。"
+    return f"无法读写{where}（系统错误代码 {code}）。" if code else f"无法读写{where}。"

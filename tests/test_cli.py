@@ -48,8 +48,8 @@ def test_pairing_add_with_zero_or_three_projects_is_refused(demo_dir: Path, caps
     assert code == 0
 
 
-def test_pairing_list_json_names_township_target_and_organization(demo_dir: Path, capsys) -> None:
-    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "pairing", "list", "--json")
+def test_pairing_list_json_names_township_target_and_organization(demo_dir: Path, capsys, as_clerk) -> None:
+    code, out, _ = run(capsys, "--data-dir", str(demo_dir), "pairing", "list", "--json", "--user", "clerk")
     rows = json.loads(out)
     assert code == 0 and len(rows) >= 100
     assert all(r["township"] and r["target"] and r["organization"] and r["projects"] for r in rows)

@@ -77,7 +77,8 @@ def test_add_list_checklist_draft_and_check(demo_dir: Path, clerk, capsys, as_cl
     assert code == 0 and "还缺 年度工作计划" in err
 
     xlsx = tmp_path / "清单.xlsx"
-    code, out, err = run(capsys, *base, "inspection", "checklist", "--year", str(YEAR), "--json", "-o", str(xlsx))
+    code, out, err = run(capsys, *base, "inspection", "checklist", "--user", "clerk", "--year", str(YEAR), "--json",
+                         "-o", str(xlsx))
     rows = json.loads(out)
     assert code == 0 and str(xlsx) in err
     codes = {r["credit_code"]: r["missing_text"] for r in rows}
@@ -86,11 +87,12 @@ def test_add_list_checklist_draft_and_check(demo_dir: Path, clerk, capsys, as_cl
     assert load_workbook(xlsx).active.max_row == 3 + len(rows)
     with clerk.db.reading() as s:
         town = s.scalar(select(Township.name).join(Pairing).where(Pairing.organization_id == second.id))
-    code, out, _ = run(capsys, *base, "inspection", "checklist", "--year", str(YEAR), "--township", town)
+    code, out, _ = run(capsys, *base, "inspection", "checklist", "--user", "clerk", "--year", str(YEAR),
+                       "--township", town)
     assert code == 0 and second.name in out and "个参与结对帮扶的社会组织" in out
 
-    code, out, _ = run(capsys, *base, "inspection", "draft", "--org", org.credit_code, "--year", str(YEAR),
-                       "-o", str(tmp_path / "draft"))
+    code, out, _ = run(capsys, *base, "inspection", "draft", "--user", "clerk", "--org", org.credit_code,
+                       "--year", str(YEAR), "-o", str(tmp_path / "draft"))
     pdf_path, xlsx_path = (Path(line) for line in out.split())
     assert code == 0 and pdf_path.read_bytes().startswith(b"%PDF") and load_workbook(xlsx_path)
 
@@ -123,6 +125,6 @@ def test_bad_result_and_date_are_refused(demo_dir: Path, clerk, capsys, as_clerk
     assert code == 1 and "年检结论" in err
     code, _, err = run(capsys, *base, "--result", "合格", "--received", "2026年13月1日")
     assert code == 1 and "--received" in err
-    code, _, err = run(capsys, "--data-dir", str(demo_dir), "inspection", "draft", "--org", "不存在的组织",
+    code, _, err = run(capsys, "--data-dir", str(demo_dir), "inspection", "draft", "--user", "clerk", "--org", "不存在的组织",
                        "--year", str(YEAR), "-o", "x")
     assert code == 1 and "名册里没有" in err

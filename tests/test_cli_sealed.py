@@ -54,6 +54,6 @@ def test_submit_trust_verify_receive(demo_dir: Path, tmp_path: Path, capsys, mon
     assert code == 0 and len(list((tmp_path / "agg").iterdir())) == 2
 
     export = tmp_path / "audit.json"
-    assert run(capsys, *county, "audit", "export", "-o", str(export))[0] == 0
+    assert run(capsys, *county, "--user", "reviewer", "audit", "export", "-o", str(export))[0] == 0
     code, out, _ = run(capsys, *city, "audit", "check", str(export))
     assert code == 0 and "完整" in out

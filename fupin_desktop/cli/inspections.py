@@ -6,14 +6,23 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from fupin_desktop.cli.common import context, err, print_json, print_table
+from fupin_desktop.cli.common import (
+    context,
+    err,
+    input_file,
+    output_dir,
+    output_file,
+    print_json,
+    print_table,
+)
 from fupin_desktop.domain.enums import AttachmentRole
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.periods import parse_loose_date
 from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import KnownError
-from fupin_desktop.intake.attachment_type import MAX_ATTACHMENT_BYTES, AttachmentRefused, check_file
+from fupin_desktop.intake.attachment_type import MAX_ATTACHMENT_BYTES, check_file
 from fupin_desktop.services import inspections
+from fupin_desktop.services.permissions import Permission
 
 # Without ":用途", files take these roles in the order given; the rest are 其他.
 DEFAULT_ROLES = (AttachmentRole.WORK_REPORT, AttachmentRole.WORK_PLAN)
@@ -55,8 +64,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     refused = []
     for path, _ in files:  # every file checked before anything is saved
         try:
-            check_file(path)
-        except AttachmentRefused as exc:
+            check_file(input_file(path))
+        except KnownError as exc:  # AttachmentRefused, or the file is missing, a folder, unreadable
             refused.append(str(exc))
     if refused:
         err(f"有 {len(refused)} 个附件不能接收，未保存任何内容：")
@@ -92,10 +101,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_checklist(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    # Contact persons and their telephone numbers, and optionally a file: signed in.
+    ctx = context(args, signed_in=True, permission=Permission.EDIT_INSPECTIONS)
+    target = output_file(args.output) if args.output else None
     rows = inspections.checklist(ctx, args.year, township=args.township, supervising_unit=args.supervising_unit)
-    if args.output:
-        path = inspections.write_checklist_xlsx(ctx, rows, Path(args.output))
+    if target is not None:
+        path = inspections.write_checklist_xlsx(ctx, rows, target)
         err(f"已写出：{path}")
     if args.json:
         print_json([{**vars(r), "missing_text": r.missing_text} for r in rows])
@@ -108,8 +119,8 @@ def cmd_checklist(args: argparse.Namespace) -> int:
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
-    pdf, xlsx = inspections.write_work_report_draft(ctx, args.org, args.year, Path(args.output))
+    ctx = context(args, signed_in=True, permission=Permission.EDIT_INSPECTIONS)
+    pdf, xlsx = inspections.write_work_report_draft(ctx, args.org, args.year, output_dir(args.output))
     print(pdf)
     print(xlsx)
     return 0

@@ -6,7 +6,8 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from fupin_desktop.cli.common import context, err, print_json, print_table
+from fupin_desktop.cli.common import context, err, input_file, output_dir, print_json, print_table
+from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period, parse_loose_date
 from fupin_desktop.errors import KnownError, NotFound, ValidationFailed
@@ -19,13 +20,17 @@ from fupin_desktop.services import (
     year_reports,
 )
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
 
 REPORT_KINDS = {"monthly": "month", "quarter": "quarter", "half-year": "half", "year": "year",
                 **dict.fromkeys(year_reports.YEAR_KINDS, "year")}
 
 
 def _period(text: str, kind: str = "month") -> Period:
-    p = Period.parse(text)
+    try:
+        p = Period.parse(text)
+    except CodeError as exc:
+        raise KnownError(f"--period：{exc}") from None
     if p.kind != kind:
         raise KnownError(f"--period 应为{ {'month': '月份，如 2020-06', 'quarter': '季度，如 2020-Q2', 'half': '半年，如 2020-H1', 'year': '年份，如 2020'}[kind]}，而不是 {text}")
     return p
@@ -41,10 +46,9 @@ def _township_id(ctx: ServiceContext, name: str) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
     period = _period(args.period)
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    ctx = context(args, signed_in=True, permission=Permission.ENTER_MONTHLY)
+    out = output_dir(args.output)
     ids = [_township_id(ctx, args.township)] if args.township else [
         b.township_id for b in monthly_status.status_board(ctx, period)]
     for tid in ids:
@@ -53,13 +57,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=True)
     period = _period(args.period) if args.period else None
     received = args.received and parse_loose_date(args.received)
+    ctx = context(args, signed_in=True)
     failed = 0
     for file in args.files:
         try:
-            view = monthly_import.import_monthly(ctx, Path(file), township=args.township, period=period,
+            view = monthly_import.import_monthly(ctx, input_file(file), township=args.township, period=period,
                                                  received_on=received if isinstance(received, date) else None)
         except ValidationFailed as exc:
             failed += 1
@@ -88,15 +92,18 @@ def _show(view: monthly.MonthView, as_json: bool) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
-    _show(monthly.get_month(ctx, _township_id(ctx, args.township), _period(args.period)), args.json)
+    period = _period(args.period)
+    # The rows name the pairings' targets, households among them: the monthly roles, signed in.
+    ctx = context(args, signed_in=True, permission=Permission.ENTER_MONTHLY)
+    _show(monthly.get_month(ctx, _township_id(ctx, args.township), period), args.json)
     return 0
 
 
 def _transition(action: str):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
+        period = _period(args.period)
         ctx = context(args, signed_in=True)
-        tid, period = _township_id(ctx, args.township), _period(args.period)
+        tid = _township_id(ctx, args.township)
         if action == "submit":
             view = monthly.submit(ctx, tid, period)
         elif action == "approve":
@@ -111,8 +118,8 @@ def _transition(action: str):  # type: ignore[no-untyped-def]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
     period = _period(args.period)
+    ctx = context(args, signed_in=False)  # per township: states and dates, no personal data
     today = parse_loose_date(args.today) if args.today else None
     board = monthly_status.status_board(ctx, period, today if isinstance(today, date) else None)
     if args.json:
@@ -134,10 +141,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
     period = _period(args.period, REPORT_KINDS[args.kind])
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    # A file leaves the program, with the signed-in user named on it as the one who made it.
+    ctx = context(args, signed_in=True, permission=Permission.ENTER_MONTHLY)
+    out = output_dir(args.output)
     if args.kind in year_reports.YEAR_KINDS:  # the year's reports: unsealed PDF and workbook
         for path in year_reports.write_draft(ctx, args.kind, period, out):
             print(path)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
-from fupin_desktop.cli.common import context, err, print_json, print_table
+from fupin_desktop.cli.common import context, err, input_file, output_file, print_json, print_table
 from fupin_desktop.domain.formspec import FormSpec, load_forms
 from fupin_desktop.paths import forms_dir
 from fupin_desktop.services import campaigns, households, organizations, pairings
+from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView, SaveResult
 
 
@@ -74,7 +74,8 @@ def cmd_pairing_add(args: argparse.Namespace) -> int:
 
 
 def cmd_pairing_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    # Targets include households (names masked): a login, like every list beyond the public register.
+    ctx = context(args, signed_in=True)
     views = pairings.list_pairings(ctx, args.search or "")
     if args.json:
         print_json([{"id": v.id, **v.values, "credit_code": v.extra["credit_code"], "target_code": v.extra["target_code"],
@@ -88,7 +89,8 @@ def cmd_pairing_list(args: argparse.Namespace) -> int:
 
 
 def cmd_household_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    # Personal data: only roles that may see it, signed in (--search matches ID-number endings).
+    ctx = context(args, signed_in=True, permission=Permission.VIEW_PERSONAL_DATA)
     views = households.list_households(ctx, args.search or "")
     if args.json:
         print_json([{"id": v.id, **v.values} for v in views])
@@ -116,7 +118,7 @@ def _import(kind: str):  # type: ignore[no-untyped-def]
         from fupin_desktop.services.register_import import import_register, run_import
 
         ctx = context(args, signed_in=True)
-        result = run_import(import_register(ctx, kind, Path(args.file)))
+        result = run_import(import_register(ctx, kind, input_file(args.file)))
         for w in result.warnings:
             err(f"提醒：{w}")
         print(f"导入完成：新增 {result.created}，更新 {result.updated}，未变 {result.unchanged}")
@@ -128,8 +130,8 @@ def _template(kind: str):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
         from fupin_desktop.services.register_import import template_for
 
-        ctx = context(args, signed_in=False)
-        template_for(ctx, kind, Path(args.output))
+        ctx = context(args, signed_in=True, permission=Permission.EDIT_REGISTER)
+        template_for(ctx, kind, output_file(args.output))
         print(f"已生成空白模板：{args.output}")
         return 0
     return run

@@ -7,13 +7,21 @@ import json
 import os
 import sys
 from datetime import date
-from pathlib import Path
 
 import fupin_desktop.services.year_reports  # noqa: F401  (registers the year's report kinds)
-from fupin_desktop.cli.common import context, err, open_db, print_json, print_table
+from fupin_desktop.cli.common import (
+    context,
+    err,
+    input_file,
+    output_dir,
+    output_file,
+    print_json,
+    print_table,
+)
 from fupin_desktop.domain.periods import Period, parse_loose_date
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services import receiving, seal, submissions
+from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.report_kinds import REPORT_KINDS
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
@@ -41,23 +49,23 @@ def cmd_seal_init(args: argparse.Namespace) -> int:
 
 def cmd_seal_export(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
-    pem, sheet, fingerprint = seal.export_certificate(ctx, Path(args.output))
+    pem, sheet, fingerprint = seal.export_certificate(ctx, output_file(args.output))
     print(f"证书：{pem}\n指纹登记单（打印后交上级存档）：{sheet}\nSHA-256 指纹：{fingerprint}")
     return 0
 
 
 def cmd_seal_image(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
-    note = seal.set_seal_image(ctx, Path(args.file))
+    note = seal.set_seal_image(ctx, input_file(args.file))
     print("已载入本单位印章图样。" + (f"（{note}）" if note else ""))
     return 0
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=True)
     kind = REPORT_KINDS[args.report]
     period = Period.parse(args.period)
-    view, path = submissions.submit(ctx, kind.name, period, Path(args.output), _passphrase(),
+    ctx = context(args, signed_in=True)
+    view, path = submissions.submit(ctx, kind.name, period, output_dir(args.output), _passphrase(),
                                     allow_incomplete=args.allow_incomplete)
     print(f"已盖章报送：{path}（第 {view.version} 版" + ("，更正前一版" if view.corrects else "") + "）")
     if view.incomplete:
@@ -67,7 +75,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_submissions(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=True)  # who sealed what and when: like the audit list
     rows = [[str(v.id), REPORT_KINDS[v.report].label if v.report in REPORT_KINDS else v.report, v.period, str(v.version),
              v.created_at.strftime("%Y-%m-%d %H:%M"), v.created_by, v.file_name] for v in submissions.list_submissions(ctx)]
     print_table(["编号", "报表", "期间", "版本", "时间", "报送人", "文件"], rows)
@@ -76,13 +84,14 @@ def cmd_submissions(args: argparse.Namespace) -> int:
 
 def cmd_resend(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
-    print(f"已重新写出：{submissions.resend(ctx, args.id, Path(args.output))}")
+    print(f"已重新写出：{submissions.resend(ctx, args.id, output_dir(args.output))}")
     return 0
 
 
 def cmd_trust_add(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
-    fingerprint, name, division = receiving.certificate_fingerprint(Path(args.cert))
+    cert = input_file(args.cert)
+    fingerprint, name, division = receiving.certificate_fingerprint(cert)
     confirmed = args.fingerprint
     if not confirmed:
         print(f"证书单位：{name}（{division or '未写明区划'}）\nSHA-256 指纹：{fingerprint}")
@@ -92,7 +101,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             raise KnownError("未确认，未登记。")
         confirmed = fingerprint
-    entry = receiving.trust_add(ctx, Path(args.cert), args.division, confirmed_fingerprint=confirmed, note=args.note or "")
+    entry = receiving.trust_add(ctx, cert, args.division, confirmed_fingerprint=confirmed, note=args.note or "")
     print(f"已登记 {entry.bureau}（{entry.division}）的印章证书：{entry.fingerprint}")
     return 0
 
@@ -116,8 +125,9 @@ def cmd_trust_retire(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
-    v = receiving.verify(ctx, Path(args.package))
+    package = input_file(args.package)
+    ctx = context(args, signed_in=False)  # verifying reveals nothing the package does not hold
+    v = receiving.verify(ctx, package)
     if args.json:
         print_json(v.as_json())
     else:
@@ -130,8 +140,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_receive(args: argparse.Namespace) -> int:
+    packages = [input_file(p) for p in args.packages]
     ctx = context(args, signed_in=True)
-    results = receiving.receive(ctx, [Path(p) for p in args.packages])
+    results = receiving.receive(ctx, packages)
     for r in results:
         print(f"{r.file}：{r.message}")
     return 0 if all(r.accepted for r in results) else 1
@@ -139,7 +150,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
 
 def cmd_aggregate(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
-    result = receiving.aggregate(ctx, args.report, Period.parse(args.period), Path(args.output))
+    result = receiving.aggregate(ctx, args.report, Period.parse(args.period), output_dir(args.output))
     print(f"汇总：{len(result.counties)} 个县（市、区）\n{result.pdf}\n{result.xlsx}")
     if result.missing:
         print("未报送：" + "、".join(f"{b}（{d}）" for d, b in result.missing))
@@ -147,19 +158,22 @@ def cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_export(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    b = bureau(db)
-    with db.reading() as s:
+    # Every change ever made, households' before/after values included: the audit roles, signed in.
+    ctx = context(args, signed_in=True, permission=Permission.VIEW_AUDIT)
+    target = output_file(args.output)
+    b = bureau(ctx.db)
+    with ctx.db.reading() as s:
         records = audit.export_records(s)
-    Path(args.output).write_text(json.dumps({"format": "fupin-audit/1", "division": b.division_code, "bureau": b.name,
+    target.write_text(json.dumps({"format": "fupin-audit/1", "division": b.division_code, "bureau": b.name,
                                              "records": records}, ensure_ascii=False, default=str), encoding="utf-8")
     print(f"已导出 {len(records)} 条操作日志到 {args.output}")
     return 0
 
 
 def cmd_audit_check(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
-    division, heads, problems = receiving.check_audit_export(ctx, Path(args.file))
+    export = input_file(args.file)
+    ctx = context(args, signed_in=False)  # compares a file with this database's records: no personal data shown
+    division, heads, problems = receiving.check_audit_export(ctx, export)
     if problems:
         print(f"{division} 的操作日志与报送时的记录不符：")
         for p in problems:

@@ -21,7 +21,8 @@ SHOWN_MISSING = 5
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.action == "list":
-        return _list(context(args, signed_in=False), args.year, args.json)
+        # Grades with the evaluator's remarks and name per pairing: signed in, like the other lists.
+        return _list(context(args, signed_in=True), args.year, args.json)
     if not args.pairing or not args.grade:
         raise KnownError("请写明 --pairing 协议编号 和 --grade 优秀|良好|合格|不合格（查看已有评估用 fupin evaluate list --year 年份）。")
     ctx = context(args, signed_in=True)

@@ -51,7 +51,7 @@ __all__ = [
 
 
 class DivisionTableError(CodeError):
-    """A division table file or package is malformed (message in Chinese)."""
+    """A division table file or package is malformed (message in Chinese; a ``KnownError`` through ``CodeError``)."""
 
 
 LEVEL_BY_LENGTH: dict[int, DivisionLevel] = {

@@ -10,12 +10,12 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
+from fupin_desktop import logs
 from fupin_desktop.errors import AuthError, KnownError
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
 from fupin_desktop.services.settings import bureau
@@ -30,18 +30,12 @@ log = logging.getLogger("fupin_desktop")
 
 
 def log_file(data_dir: Path) -> Path:
-    return data_dir / "logs" / "fupin.log"
+    return logs.log_file(data_dir, logs.GUI_LOG)
 
 
 def setup_logging(data_dir: Path) -> Path:
-    path = log_file(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    """The window's log file (shared set-up with the CLI in ``fupin_desktop.logs``)."""
+    return logs.setup_logging(data_dir, logs.GUI_LOG).path
 
 
 class CrashHandler:
