@@ -96,6 +96,15 @@ class Manifest:
         return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
 
 
+def label(name: str) -> str:
+    """A part's name as a user reads it: what it is, then where it sits in the data folder."""
+    name = name[len(PREFIX):] if name.startswith(PREFIX) else name
+    if name == DB_FILE:
+        return f"数据库（{name}）"
+    what = {ATTACHMENTS: "附件", "seal": "印章文件"}.get(name.split("/", 1)[0], "文件")
+    return f"{what}「{name[:80]}」"
+
+
 def refused(path: Path, reason: str) -> BackupRefused:
     return BackupRefused(f"备份文件「{path}」不能使用：{reason}。没有改动任何数据。")
 
@@ -309,10 +318,10 @@ def _members(path: Path, archive: zipfile.ZipFile) -> tuple[Manifest, dict[str, 
         if name not in declared:
             raise refused(path, f"备份中有清单未列出的文件「{name[:80]}」")
         if info.is_dir() or info.file_size != declared[name].size:
-            raise refused(path, f"「{name[len(PREFIX):][:80]}」的大小与清单不符")
+            raise refused(path, f"{label(name)}的大小与清单不符")
     for name in declared:
         if name not in infos:
-            raise refused(path, f"备份中缺少「{name[len(PREFIX):][:80]}」")
+            raise refused(path, f"备份中缺少{label(name)}")
     return manifest, infos
 
 
@@ -325,9 +334,9 @@ def verify_archive(path: Path) -> Manifest:
             try:
                 digest, size = _hash_member(archive, infos[PREFIX + part.name])
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError, NotImplementedError):
-                raise refused(path, f"「{part.name[:80]}」已损坏（读取时校验失败）") from None
+                raise refused(path, f"{label(part.name)}已损坏（读取时校验失败）") from None
             if (digest, size) != (part.sha256, part.size):
-                raise refused(path, f"「{part.name[:80]}」的内容与清单中的哈希值不符（文件被改动或损坏）")
+                raise refused(path, f"{label(part.name)}的内容与清单中的哈希值不符（被改动或损坏）")
     return manifest
 
 
@@ -358,9 +367,9 @@ def extract_archive(path: Path, manifest: Manifest, target: Path) -> None:
                     out.flush()
                     os.fsync(out.fileno())
             except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, KeyError):
-                raise refused(path, f"「{part.name[:80]}」在解压时损坏") from None
+                raise refused(path, f"{label(part.name)}在解压时损坏") from None
             if (digest, size) != (part.sha256, part.size):
-                raise refused(path, f"「{part.name[:80]}」在解压时与清单不符")
+                raise refused(path, f"{label(part.name)}在解压时与清单不符")
             if part.name.startswith(ATTACHMENTS + "/"):
                 os.chmod(dest, stat.S_IREAD)  # stored attachments are read-only (store/blobs.py)
 
