@@ -12,7 +12,10 @@ from fupin_desktop.cli.common import (
     context,
     err,
     folder,
+    input_file,
     open_db,
+    output_dir,
+    output_file,
     password_from_env_or_prompt,
     print_table,
 )
@@ -114,9 +117,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     from fupin_desktop.services.backup import make_backup
+    from fupin_desktop.services.backup_archive import SUFFIX
+    from fupin_desktop.services.permissions import Permission
 
-    ctx = context(args, signed_in=True)
-    result = make_backup(ctx, Path(args.output))
+    ctx = context(args, signed_in=True, permission=Permission.BACKUP)
+    # A name ending in .fupinbak is the file; anything else is the folder to put a dated file in.
+    target = output_file(args.output) if args.output.endswith(SUFFIX) else output_dir(args.output)
+    result = make_backup(ctx, target)
     size = result.path.stat().st_size
     print(f"已备份并逐项校验：{result.path}")
     print(f"  {result.info.files} 个文件，原始 {result.info.size / 2**20:.1f} MB，备份文件 {size / 2**20:.1f} MB，"
@@ -143,7 +150,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             print("已取消，没有改动任何数据。")
             return 1
     password = password_from_env_or_prompt(f"{args.user} 的密码：")
-    result = restore(Path(args.file), target, username=args.user, password=password, replace=args.replace)
+    result = restore(input_file(args.file), target, username=args.user, password=password, replace=args.replace)
     info = result.info
     print(f"已从备份恢复到 {result.data_dir}：{info.bureau}，备份于 {info.created:%Y-%m-%d %H:%M}，{info.files} 个文件，"
           "每个文件的哈希值都已核对。")

@@ -32,7 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from fupin_desktop.domain import clock
-from fupin_desktop.errors import AuthError, KnownError, PermissionDenied
+from fupin_desktop.errors import AuthError, KnownError, PermissionDenied, os_error_message
 from fupin_desktop.services.backup_archive import (
     SUFFIX,
     BackupRefused,
@@ -186,7 +186,7 @@ def _write(db: Database, data_dir: Path, db_path: Path, target: Path, *, kind: s
     except BackupRefused as exc:  # the file just written did not read back correctly
         raise KnownError(f"备份「{final}」写入后校验失败，已删除这个不完整的文件：{exc}") from None
     except OSError as exc:
-        raise KnownError(f"无法写入备份「{final}」：{exc.strerror or exc}。请检查磁盘或 U 盘是否已满、是否可写。") from None
+        raise KnownError(f"无法写入备份「{final}」：{os_error_message(exc)}") from None
     seconds = time.monotonic() - started
     with db.transaction() as s:
         put_settings(s, {LAST_GOOD: when.isoformat(), **({LAST_AUTO: when.date().isoformat()}
@@ -327,7 +327,7 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
             finish_pending_restore(data_dir)
             pending = False
     except OSError as exc:
-        raise KnownError(f"恢复到「{data_dir}」时出错：{exc.strerror or exc}。原有数据未被替换。") from None
+        raise KnownError(f"恢复到「{data_dir}」时出错：{os_error_message(exc)}原有数据未被替换。") from None
     finally:
         if current is not None and signed_in is None:
             current.dispose()

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from fupin_desktop import __version__
-from fupin_desktop.errors import KnownError
+from fupin_desktop.errors import KnownError, os_error_message
 from fupin_desktop.store.blobs import ATTACHMENTS
 from fupin_desktop.store.db import DB_FILE
 
@@ -278,7 +278,7 @@ def _open_zip(path: Path) -> zipfile.ZipFile:
             raise refused(path, "文件不完整或已损坏（可能在复制或写入时被截断）") from None
         raise refused(path, "不是备份文件（不是 zip 格式）") from None
     except OSError as exc:
-        raise refused(path, f"无法读取（{exc.strerror or exc}）") from None
+        raise refused(path, os_error_message(exc).rstrip("。")) from None
 
 
 def _hash_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, out: Any = None) -> tuple[str, int]:

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from fupin_desktop.domain import clock
-from fupin_desktop.errors import DatabaseError
+from fupin_desktop.errors import DatabaseError, os_error_message
 
 DB_FILE = "fupin.sqlite3"
 DATABASE_URL_ENV = "FUPIN_DATABASE_URL"  # e.g. postgresql+psycopg://… for a bureau LAN
@@ -140,7 +140,7 @@ def finish_pending_restore(data_dir: Path) -> bool:
     except OSError as exc:
         raise DatabaseError(
             f"从备份恢复的数据已准备好（{pending}），但无法替换数据文件夹「{data_dir}」："
-            f"{exc.strerror or exc}。请关闭所有正在运行的本程序后再启动。") from None
+            f"{os_error_message(exc)}请关闭所有正在运行的本程序后再启动。") from None
     if old is not None:
         logs = old / "logs"
         if logs.is_dir() and not (data_dir / "logs").exists():
