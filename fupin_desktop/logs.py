@@ -44,6 +44,7 @@ class LogFileHandler(RotatingFileHandler):
     def __init__(self, path: Path) -> None:
         super().__init__(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
         self.wanted = Path(path)
+        self.previous_level = logging.NOTSET  # the root logger's level before setup_logging
         self.setFormatter(logging.Formatter(FORMAT))
 
     @property
@@ -71,6 +72,7 @@ def setup_logging(data_dir: Path, name: str = GUI_LOG, level: int = logging.INFO
     """Send every logger (the program's and the libraries') to the log file in ``data_dir``."""
     handler = LogFileHandler(log_file(data_dir, name))
     root = logging.getLogger()
+    handler.previous_level = root.level
     root.addHandler(handler)
     root.setLevel(level)
     logging.captureWarnings(True)
@@ -79,7 +81,9 @@ def setup_logging(data_dir: Path, name: str = GUI_LOG, level: int = logging.INFO
 
 def stop_logging(handler: logging.Handler) -> None:
     """Undo ``setup_logging`` (the CLI's ``main`` runs more than once in one test process)."""
-    logging.getLogger().removeHandler(handler)
+    root = logging.getLogger()
+    root.removeHandler(handler)
     handler.close()
-    if not any(isinstance(h, LogFileHandler) for h in logging.getLogger().handlers):
+    if not any(isinstance(h, LogFileHandler) for h in root.handlers):
         logging.captureWarnings(False)
+        root.setLevel(getattr(handler, "previous_level", root.level))

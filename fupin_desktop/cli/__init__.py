@@ -116,9 +116,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def common_options(default: object) -> argparse.ArgumentParser:
         common = argparse.ArgumentParser(add_help=False)
-        common.add_argument("--data-dir", default=default,
+        common.add_argument("--data-dir", default=default, metavar="文件夹",
                             help="数据文件夹（默认：本用户的数据目录；也可用环境变量 FUPIN_DATA_DIR）")
-        common.add_argument("--user", default=default, help="用户名（密码取自环境变量 FUPIN_PASSWORD 或提示输入）")
+        common.add_argument("--user", default=default, metavar="用户名", help="用户名（密码取自环境变量 FUPIN_PASSWORD 或提示输入）")
         return common
 
     # Accepted before or after the command; SUPPRESS keeps a sub-command from resetting them.
@@ -200,14 +200,12 @@ def _database_message(exc: BaseException, folder: Path, log_path: Path) -> str |
 
 def _handle(exc: BaseException, args: argparse.Namespace, handler: logs.LogFileHandler) -> int:
     """Turn what escaped a command into a Chinese line and an exit code; the details go to the log."""
-    if isinstance(exc, ValidationFailed):
-        log.info("未接受：%s", exc.summary)
+    if isinstance(exc, ValidationFailed):  # expected refusals are not logged: a mistyped
         print(exc.summary, file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_REFUSED
-    if isinstance(exc, KnownError):
-        log.info("未完成：%s", exc)
+    if isinstance(exc, KnownError):  # --data-dir then leaves no logs folder behind
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
     if isinstance(exc, KeyboardInterrupt):

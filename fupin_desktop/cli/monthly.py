@@ -186,7 +186,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_status)
 
     p = sub.add_parser("report", parents=[common], help="导出汇总表（Excel 草稿）：月报、季度、半年、年度；年度报表另有 PDF 草稿")
-    p.add_argument("kind", choices=list(REPORT_KINDS), help=" | ".join(REPORT_KINDS))
+    p.add_argument("kind", choices=list(REPORT_KINDS), metavar="报表", help=" | ".join(REPORT_KINDS))
     p.add_argument("--period", required=True, help="2020-06 | 2020-Q2 | 2020-H1 | 2020")
     p.add_argument("-o", "--output", required=True, help="输出文件夹")
     p.set_defaults(func=cmd_report)

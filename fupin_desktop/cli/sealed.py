@@ -133,7 +133,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     else:
         print(f"{v.file}：{'验证通过' if v.ok else '验证未通过'}")
         if v.bureau:
-            print(f"  报送单位 {v.bureau}（{v.division}），{v.report} {v.period} 第 {v.version} 版")
+            label = REPORT_KINDS[v.report].label if v.report in REPORT_KINDS else v.report
+            print(f"  报送单位 {v.bureau}（{v.division}），{label} {v.period} 第 {v.version} 版")
         for problem in v.problems:
             print(f"  · {problem}")
     return 0 if v.ok else 1
@@ -164,8 +165,12 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     b = bureau(ctx.db)
     with ctx.db.reading() as s:
         records = audit.export_records(s)
-    target.write_text(json.dumps({"format": "fupin-audit/1", "division": b.division_code, "bureau": b.name,
-                                             "records": records}, ensure_ascii=False, default=str), encoding="utf-8")
+    try:
+        target.write_text(json.dumps({"format": "fupin-audit/1", "division": b.division_code, "bureau": b.name,
+                                      "records": records}, ensure_ascii=False, default=str), encoding="utf-8")
+    except OSError as exc:  # a full disk fails at close, where Python does not name the file
+        exc.filename = exc.filename or str(target)
+        raise
     print(f"已导出 {len(records)} 条操作日志到 {args.output}")
     return 0
 
@@ -196,7 +201,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
 
     kinds = list(REPORT_KINDS)
     p = sub.add_parser("submit", parents=[common], help="盖章报送：生成签章的 PDF、Excel 和报送包（审核人）")
-    p.add_argument("report", choices=kinds)
+    p.add_argument("report", choices=kinds, metavar="报表", help=" | ".join(kinds))
     p.add_argument("--period", required=True)
     p.add_argument("-o", "--output", required=True, help="输出文件夹（如 U 盘）")
     p.add_argument("--allow-incomplete", action="store_true", help="有镇（街道）未报或未审核时仍然报送")
@@ -230,7 +235,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
     p.add_argument("packages", nargs="+")
     p.set_defaults(func=cmd_receive)
     p = sub.add_parser("aggregate", parents=[common], help="按县汇总已接收的报送，并列出未报送的")
-    p.add_argument("report", choices=kinds)
+    p.add_argument("report", choices=kinds, metavar="报表", help=" | ".join(kinds))
     p.add_argument("--period", required=True)
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_aggregate)
