@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.domain import clock
+from fupin_desktop.services.backup import backup_status
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import list_households
@@ -84,6 +85,7 @@ class HomePage(QWidget):
                  today: Callable[[], date] = clock.today) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._today = today
         content = QWidget()
         layout = QVBoxLayout(content)
         layout.setContentsMargins(24, 14, 24, 14)
@@ -96,6 +98,17 @@ class HomePage(QWidget):
         heading.addSpacing(16)
         heading.addWidget(self.subtitle, 1, Qt.AlignmentFlag.AlignBottom)
         layout.addLayout(heading)
+        # When the data was last backed up; red after a week without (services.backup decides).
+        self.backup_status = QLabel()
+        self.backup_status.setStyleSheet("color: #555;")
+        self.backup_warning = QLabel()
+        self.backup_warning.setStyleSheet("color: #c62828; font-weight: bold;")
+        backup_row = QHBoxLayout()
+        backup_row.addWidget(self.backup_status)
+        backup_row.addSpacing(12)
+        backup_row.addWidget(self.backup_warning)
+        backup_row.addStretch(1)
+        layout.addLayout(backup_row)
         figures = QHBoxLayout()
         self.organizations = Figure("社会组织")
         self.villages = Figure("村（社区）")
@@ -130,6 +143,7 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         self.title.setText(bureau(self.ctx.db).name)
+        self.show_backup_status()
         organizations = list_organizations(self.ctx)
         active = sum(1 for o in organizations if o.values.get("status") == "active")
         self.organizations.set(active, f"正常 {active} 家，共登记 {len(organizations)} 家")
@@ -144,6 +158,12 @@ class HomePage(QWidget):
         self.show_campaigns(list_campaigns(self.ctx))
         self.monthly.refresh()
         self.calendar.refresh()
+
+    def show_backup_status(self) -> None:
+        status = backup_status(self.ctx, self._today())
+        self.backup_status.setText(status.text if status.last else "")
+        self.backup_warning.setText(status.warning or "")
+        self.backup_warning.setVisible(bool(status.warning))
 
     def show_campaigns(self, campaigns: list[RecordView]) -> None:
         grid = self.campaign_grid

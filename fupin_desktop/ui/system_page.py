@@ -1,4 +1,4 @@
-"""系统: users (管理员), the audit log (审核人、管理员, read-only), and one's own password."""
+"""系统: users (管理员), the audit log (审核人、管理员, read-only), 备份与恢复 (管理员), and one's own password."""
 
 from __future__ import annotations
 
@@ -28,13 +28,14 @@ from fupin_desktop.services.audit_log import list_records
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.users import change_password, create_user, list_users
+from fupin_desktop.ui.backup_panel import BackupPanel
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 from fupin_desktop.ui.table_page import button
 
 AUDIT_LIMIT = 500
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
            "demo": "演示数据", "approve": "审核", "submit": "报送", "seal": "盖章", "attach": "添加附件",
-           "detach": "移除附件"}
+           "detach": "移除附件", "backup": "备份", "restore": "恢复"}
 ENTITIES = {"organization": "社会组织", "pairing": "结对帮扶", "household": "帮扶对象", "village": "村（社区）",
             "township": "镇（街道）", "institution": "福利机构", "campaign": "专项行动", "user": "用户",
             "setting": "设置", "monthly_report": "月报", "inspection": "年检年报", "evaluation": "年终评估"}
@@ -202,15 +203,19 @@ class SystemPage(QTabWidget):
         self.ctx = ctx
         self.users: UsersTab | None = None
         self.audit: AuditTab | None = None
+        self.backup: BackupPanel | None = None
         if ctx.can(Permission.MANAGE_USERS):
             self.users = UsersTab(ctx)
             self.addTab(self.users, "用户管理")
         if ctx.can(Permission.VIEW_AUDIT):
             self.audit = AuditTab(ctx)
             self.addTab(self.audit, "操作日志")
+        if ctx.can(Permission.BACKUP):
+            self.backup = BackupPanel(ctx)
+            self.addTab(self.backup, "备份与恢复")
         self.addTab(PasswordTab(ctx), "修改密码")
 
     def refresh(self) -> None:
-        for tab in (self.users, self.audit):
+        for tab in (self.users, self.audit, self.backup):
             if tab is not None:
                 tab.refresh()
