@@ -91,8 +91,14 @@ def open_package(path: Path) -> PackageContents:
         raise PackageError(f"无法打开「{label}」：{exc.strerror or exc}") from exc
     if size > MAX_PACKAGE_BYTES:
         raise PackageError(f"「{label}」有 {size // 1024 // 1024} MB，超过报送包的上限，已拒绝。")
-    raw = path.read_bytes()
-    if not zipfile.is_zipfile(path):
+    return open_package_bytes(label, path.read_bytes())
+
+
+def open_package_bytes(label: str, raw: bytes) -> PackageContents:
+    """``open_package`` of bytes already in memory (a package about to be written)."""
+    if len(raw) > MAX_PACKAGE_BYTES:
+        raise PackageError(f"「{label}」有 {len(raw) // 1024 // 1024} MB，超过报送包的上限，已拒绝。")
+    if not zipfile.is_zipfile(io.BytesIO(raw)):
         raise PackageError(f"「{label}」不是报送包（不是 zip 文件）。")
     try:
         zf = zipfile.ZipFile(io.BytesIO(raw))
@@ -138,9 +144,19 @@ def open_package(path: Path) -> PackageContents:
 
 def verify_package(path: Path, trusted_for: Callable[[str], list[TrustedCert]]) -> Verification:
     """Every check a receiving bureau makes; ``ok`` only when all hold."""
-    result = Verification(file=Path(path).name)
+    return _checked(Path(path).name, lambda: open_package(path), trusted_for)
+
+
+def verify_package_bytes(name: str, data: bytes, trusted_for: Callable[[str], list[TrustedCert]]) -> Verification:
+    """``verify_package`` of a package still in memory (checked before it is recorded and written)."""
+    return _checked(name, lambda: open_package_bytes(name, data), trusted_for)
+
+
+def _checked(name: str, opener: Callable[[], PackageContents],
+             trusted_for: Callable[[str], list[TrustedCert]]) -> Verification:
+    result = Verification(file=name)
     try:
-        _verify(path, trusted_for, result)
+        _verify(opener(), trusted_for, result)
     except PackageError as exc:
         result.problems.append(str(exc))
     except Exception:  # noqa: BLE001 — fail closed: anything unexpected means "not valid"
@@ -149,11 +165,10 @@ def verify_package(path: Path, trusted_for: Callable[[str], list[TrustedCert]]) 
     return result
 
 
-def _verify(path: Path, trusted_for: Callable[[str], list[TrustedCert]], result: Verification) -> None:
+def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedCert]], result: Verification) -> None:
     from fupin_desktop.documents.seal_key import cert_fingerprint, load_certificate
     from fupin_desktop.documents.signing import untrusted_certificate_problem, verify_detached, verify_pdf
 
-    package = open_package(path)
     m = package.manifest
     result.sha256 = package.sha256
     result.division, result.bureau = str(m.get("division", "")), str(m.get("bureau", ""))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,9 +29,11 @@ from fupin_desktop.documents.signing import sign_detached, sign_pdf
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
-from fupin_desktop.intake.package_reader import TrustedCert, verify_package
+from fupin_desktop.intake.package_reader import TrustedCert, verify_package_bytes
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.register_import import Progress
+from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import ReportContent, report_kind
 from fupin_desktop.services.seal import seal_image, unlock_seal
 from fupin_desktop.services.settings import bureau, get_setting
@@ -77,21 +80,37 @@ def _pdf(content: ReportContent) -> tuple[bytes, int, tuple[float, float, float,
         return path.read_bytes(), box.page, box.box
 
 
-def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
-           allow_incomplete: bool = False, today: date | None = None) -> tuple[SubmissionView, Path]:
-    """Seal and write one submission; a later call for the same report and period is a correction."""
+SEAL_STAGES = 6
+
+
+def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
+            allow_incomplete: bool = False,
+            today: date | None = None) -> Generator[Progress, None, tuple[SubmissionView, Path]]:
+    """Seal one submission, record it, then write it to the stick; yields its stages.
+
+    The package (its bytes) is recorded and committed before anything is written: a kill or a
+    pulled stick after that leaves a recorded submission that ``resend`` writes out unchanged,
+    never a complete-looking package the database does not know. Closing the generator
+    (取消) before the recording stage leaves nothing recorded and nothing written; closing it
+    at the last stage leaves the recorded submission to be written with 重新写出.
+    A later call for the same report and period is a correction of the recorded version.
+    """
     ctx.require(Permission.HOLD_SEAL)
     kind = report_kind(report)
     if period.kind != kind.period_kind:
         raise KnownError(f"{kind.label}的报送期应为{ {'month': '月份', 'quarter': '季度', 'half': '半年', 'year': '年度'}[kind.period_kind]}，"
                          f"而不是 {period}。")
+    yield Progress(0, SEAL_STAGES, "正在核对印章口令……")
     key = unlock_seal(ctx, passphrase)  # a wrong passphrase stops here, before any work
+    yield Progress(1, SEAL_STAGES, f"正在汇总{kind.label}数据……")
     content = kind.build(ctx, period, today or clock.today())
     if content.incomplete and not allow_incomplete:
         raise IncompleteMonths(content.incomplete)
     b = bureau(ctx.db)
+    yield Progress(2, SEAL_STAGES, "正在生成报表 PDF……")
     seal_png, placeholder = seal_image(ctx)
     pdf, page, box = _pdf(content)
+    yield Progress(3, SEAL_STAGES, "正在盖章（PDF、Excel）……")
     files = {
         "report.pdf": sign_pdf(pdf, key, page=page, box=box, seal_png=seal_png, reason=f"{kind.label}盖章报送",
                                location=b.name),
@@ -100,6 +119,8 @@ def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pass
                                  "division": b.division_code, "bureau": b.name, "money": "fen", **content.data},
                                 ensure_ascii=False, sort_keys=True, default=str).encode("utf-8"),
     }
+    yield Progress(4, SEAL_STAGES, "正在打包、复核并记录报送……")
+    trusted = [TrustedCert(key.certificate, key.bureau)]
     with ctx.db.transaction() as s:
         previous = s.scalar(select(Submission).where(Submission.report == kind.name, Submission.period == str(period))
                             .order_by(Submission.version.desc()).limit(1))
@@ -115,19 +136,37 @@ def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pass
         signed = manifest_bytes(manifest)
         package = package_bytes(files, manifest, sign_detached(signed, key), _pem(key))
         name = f"{b.division_code}_{b.name}_{kind.label}_{period}_v{version}.zip"
-        path = _write_checked(out_dir, name, package, key)
+        verdict = verify_package_bytes(name, package, lambda division: trusted)
+        if not verdict.ok:
+            raise KnownError(f"生成的报送包「{name}」复核未通过（{'；'.join(verdict.problems)}），未记录、未写出。")
         row = Submission(report=kind.name, period=str(period), version=version, file_name=name,
                          package_sha256=sha256(package), manifest_sha256=sha256(signed), corrects=manifest["corrects"],
                          manifest=manifest, package=package, created_at=clock.now(), created_by=ctx.user.username,
-                         recipient=manifest["recipient"], incomplete=manifest["incomplete"],
-                         sent_to=[{"path": str(path), "at": clock.now().isoformat(timespec="seconds")}])
+                         recipient=manifest["recipient"], incomplete=manifest["incomplete"], sent_to=[])
         s.add(row)
         s.flush()
         audit.append(s, username=ctx.user.username, action="submit", entity="submission", entity_id=row.id,
                      summary=f"盖章报送 {kind.label} {period.label_zh} 第 {version} 版「{name}」"
                              + ("（更正）" if previous else ""),
                      after={"file": name, "sha256": row.package_sha256, "manifest_sha256": row.manifest_sha256})
-        return _view(row), path
+    # Recorded and committed: from here a cancel or a crash leaves it for 重新写出 (resend).
+    yield Progress(5, SEAL_STAGES, f"已记录第 {version} 版，正在写到 U 盘并复核……")
+    path = _write_out(ctx, row.id, Path(out_dir))
+    with ctx.db.reading() as s:
+        stored = s.get(Submission, row.id)
+        assert stored is not None
+        return _view(stored), path
+
+
+def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
+           allow_incomplete: bool = False, today: date | None = None) -> tuple[SubmissionView, Path]:
+    """Seal and write one submission (``sealing`` to its end); a later call is a correction."""
+    return drain(sealing(ctx, report, period, out_dir, passphrase, allow_incomplete=allow_incomplete, today=today))
+
+
+def not_written_message(view_or_name: str) -> str:
+    return (f"报送已盖章并记录（「{view_or_name}」），但没有写到 U 盘。请在“报送记录”里选中这一次，"
+            "点“重新写出”把它原样写出；不要再次盖章报送，否则会成为更正的下一版。")
 
 
 def _pem(key) -> bytes:  # type: ignore[no-untyped-def]
@@ -136,13 +175,23 @@ def _pem(key) -> bytes:  # type: ignore[no-untyped-def]
     return key.certificate.public_bytes(Encoding.PEM)
 
 
-def _write_checked(folder: Path, name: str, package: bytes, key) -> Path:  # type: ignore[no-untyped-def]
-    """Write to the stick, then verify the file there as the receiver will."""
+def _write_out(ctx: ServiceContext, submission_id: int, folder: Path, *, resent: bool = False) -> Path:
+    """Write a recorded package to the stick (temporary name, fsync, read back, rename), then note where."""
+    with ctx.db.reading() as s:
+        row = s.get(Submission, submission_id)
+        if row is None:
+            raise NotFound("找不到这次报送。")
+        name, package, expected = row.file_name, row.package, row.package_sha256
+    if sha256(package) != expected:
+        raise KnownError(f"数据库里保存的「{name}」已损坏（校验值不符），不能写出。请从备份恢复。")
     path = write_safely(Path(folder), name, package)
-    verdict = verify_package(path, lambda division: [TrustedCert(key.certificate, key.bureau)])
-    if not verdict.ok:
-        path.unlink(missing_ok=True)
-        raise KnownError(f"写出的「{name}」复核未通过（{'；'.join(verdict.problems)}），已删除。请换一个 U 盘重试。")
+    with ctx.db.transaction() as s:
+        row = s.get(Submission, submission_id)
+        assert row is not None
+        row.sent_to = [*row.sent_to, {"path": str(path), "at": clock.now().isoformat(timespec="seconds")}]
+        if resent:
+            audit.append(s, username=ctx.user.username, action="resend", entity="submission", entity_id=row.id,
+                         summary=f"重新写出「{row.file_name}」到 {path.parent}")
     return path
 
 
@@ -152,14 +201,6 @@ def list_submissions(ctx: ServiceContext) -> list[SubmissionView]:
 
 
 def resend(ctx: ServiceContext, submission_id: int, out_dir: Path) -> Path:
-    """Write a stored submission again, byte for byte (a lost or broken stick)."""
+    """Write a stored submission again, byte for byte (a lost or broken stick, or one never written)."""
     ctx.require(Permission.HOLD_SEAL)
-    with ctx.db.transaction() as s:
-        row = s.get(Submission, submission_id)
-        if row is None:
-            raise NotFound("找不到这次报送。")
-        path = write_safely(Path(out_dir), row.file_name, row.package)
-        row.sent_to = [*row.sent_to, {"path": str(path), "at": clock.now().isoformat(timespec="seconds")}]
-        audit.append(s, username=ctx.user.username, action="resend", entity="submission", entity_id=row.id,
-                     summary=f"重新写出「{row.file_name}」到 {path.parent}")
-        return path
+    return _write_out(ctx, submission_id, Path(out_dir), resent=True)
