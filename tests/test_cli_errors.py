@@ -268,3 +268,22 @@ def test_cancel_and_file_system_errors(demo_dir: Path, capsys, monkeypatch, rais
     assert main(["--data-dir", str(demo_dir), "calendar", "--year", "2026"]) == code
     out, err = capsys.readouterr()
     assert out == "" and err.startswith(says) and err.count("\n") == 1
+
+
+NEED_LOGIN = [
+    ["household", "list"], ["pairing", "list"], ["monthly", "show", "--township", "青阳街道", "--period", MONTH],
+    ["monthly", "template", "--period", MONTH, "-o", "out"], ["report", "monthly", "--period", MONTH, "-o", "out"],
+    ["inspection", "checklist", "--year", "2026"], ["inspection", "draft", "--org", "x", "--year", "2026", "-o", "out"],
+    ["submissions"], ["evaluate", "list", "--year", "2026"], ["audit", "export", "-o", "audit.json"],
+    ["org", "template", "-o", "org.xlsx"], ["pairing", "template", "-o", "pairing.xlsx"],
+]
+
+
+@pytest.mark.parametrize("argv", NEED_LOGIN, ids=lambda argv: " ".join(argv[:2]))
+def test_personal_data_and_files_need_a_login(argv: list[str], demo_dir: Path, tmp_path: Path, capsys,
+                                              monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--data-dir", str(demo_dir), *argv]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "需要登录" in err
+    assert list(tmp_path.iterdir()) == []  # nothing written

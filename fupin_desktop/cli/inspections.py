@@ -88,7 +88,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # organizations' inspection results: no personal data
     views = inspections.list_inspections(ctx, args.year)
     if args.json:
         print_json(views)
@@ -127,7 +127,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
 
 
 def cmd_attachment_check(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # file integrity only (names and uses of attachments)
     problems = inspections.check_attachments(ctx)
     if args.json:
         print_json(problems)

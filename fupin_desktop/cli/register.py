@@ -44,7 +44,7 @@ def _rows(views: list[RecordView], spec: FormSpec, extra: list[tuple[str, str]] 
 
 
 def cmd_org_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # the public register of organizations
     views = organizations.list_organizations(ctx, args.search or "")
     if args.json:
         print_json([{"id": v.id, **v.values, "pairings": v.extra["pairings"]} for v in views])
@@ -100,7 +100,7 @@ def cmd_household_list(args: argparse.Namespace) -> int:
 
 
 def cmd_campaign_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # campaigns and their counts
     views = campaigns.list_campaigns(ctx)
     if args.json:
         print_json([{"id": v.id, **v.values, **v.extra} for v in views])

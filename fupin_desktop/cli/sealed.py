@@ -107,7 +107,7 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
 
 
 def cmd_trust_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # lower bureaus' certificates: public
     print_table(["区划代码", "单位", "指纹", "登记时间", "停用自"],
                 [[t.division, t.bureau, t.fingerprint, t.added_at.strftime("%Y-%m-%d"), str(t.retired_from or "")]
                  for t in receiving.trust_list(ctx)])

@@ -44,7 +44,7 @@ def _list(ctx: ServiceContext, year: int, as_json: bool) -> int:
 
 
 def cmd_campaign_progress(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # counts, with household targets masked
     c = evaluations.campaign_view(ctx, args.name, args.year)
     if args.json:
         print_json(c)
@@ -78,7 +78,7 @@ def _target(n: int | None, have: int) -> str:
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)
+    ctx = context(args, signed_in=False)  # deadlines and their state
     today = parse_loose_date(args.today) if args.today else clock.today()
     if not isinstance(today, date):
         raise KnownError("--today 应写到日，如 2026-06-10")
