@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -44,11 +46,13 @@ from fupin_desktop.services.backup_archive import (
     write_backup,
 )
 from fupin_desktop.services.backup_archive import extract_archive as _extract
+from fupin_desktop.services.backup_archive import extract_one as _extract_one
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission, allowed, require
 from fupin_desktop.services.settings import bureau, get_settings, put_settings
 from fupin_desktop.store import audit
 from fupin_desktop.store.db import (
+    DATABASE_URL_ENV,
     DB_FILE,
     Database,
     current_revision,
@@ -63,6 +67,7 @@ AUTO_FOLDER, AUTO_KEEP = "backup.auto_folder", "backup.auto_keep"
 LAST_GOOD, LAST_AUTO = "backup.last_good", "backup.last_auto"
 DEFAULT_KEEP = 30
 WARN_AFTER_DAYS = 7
+MAX_DB_IN_MEMORY = 512 * 2**20  # the password check reads the backup's database in memory up to this size
 _UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 # Items a start screen may already have put into an otherwise empty data folder.
 _HARMLESS = {"logs", "ui-state.ini"}
@@ -214,16 +219,26 @@ def inspect_backup(path: Path) -> BackupInfo:
 
 
 def _check_user_in_backup(path: Path, manifest: Manifest, username: str, password: str) -> None:
-    data = read_database_bytes(path, manifest)
+    part = next(p for p in manifest.parts if p.name == DB_FILE)
     conn = sqlite3.connect(":memory:")
+    work: tempfile.TemporaryDirectory[str] | None = None
     try:
-        conn.deserialize(data)
+        if part.size <= MAX_DB_IN_MEMORY:
+            conn.deserialize(read_database_bytes(path, manifest))
+        else:  # a very large database is read from a temporary copy outside the data folder
+            conn.close()
+            work = tempfile.TemporaryDirectory(prefix="fupin-restore-check-")
+            copy = Path(work.name) / DB_FILE
+            _extract_one(path, manifest, DB_FILE, copy)
+            conn = sqlite3.connect(f"file:{copy}?mode=ro", uri=True)
         row = conn.execute("SELECT role, password_hash, active FROM user_account WHERE username = ?",
                            (username.strip(),)).fetchone()
     except sqlite3.DatabaseError:
         raise refused(path, "其中的数据库无法打开") from None
     finally:
         conn.close()
+        if work is not None:
+            work.cleanup()
     try:
         if row is None or not row[2]:
             raise VerificationError
@@ -232,6 +247,15 @@ def _check_user_in_backup(path: Path, manifest: Manifest, username: str, passwor
         raise AuthError(f"用户名或密码不正确（按备份「{path.name}」中的用户核对）。没有改动任何数据。") from None
     if row[0] not in ("clerk", "reviewer", "admin") or not allowed(row[0], Permission.BACKUP):
         raise PermissionDenied(f"“{username}”在备份「{path.name}」中不是管理员，不能用它恢复。没有改动任何数据。")
+
+
+def _check_space(path: Path, manifest: Manifest, data_dir: Path) -> None:
+    """Enough room for the unpacked parts (declared sizes), before reading any of them."""
+    existing = next(p for p in (data_dir, *data_dir.parents) if p.exists())
+    free = shutil.disk_usage(existing).free
+    if manifest.total_size > free:
+        raise refused(path, f"解压需要 {manifest.total_size / 2**20:.0f} MB，而「{existing}」所在的磁盘"
+                            f"只剩 {free / 2**20:.0f} MB")
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -269,6 +293,9 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
                          "请恢复到一个空文件夹。")
     if pending_restore(data_dir):
         raise KnownError(f"已有一次恢复在等待生效（{pending_restore_path(data_dir)}）：请先重新启动程序。")
+    if os.environ.get(DATABASE_URL_ENV):
+        raise KnownError("程序正在使用局域网数据库（FUPIN_DATABASE_URL），不能用本程序恢复；请由数据库管理员恢复。")
+    _check_space(backup_path, read_manifest(backup_path), data_dir)  # a zip bomb stops here, unread
     manifest = verify_archive(backup_path)  # every hash, reading only
     if manifest.schema_revision not in known_revisions():
         raise refused(backup_path, f"由更新版本的程序生成（数据库版本 {manifest.schema_revision}），"
@@ -316,7 +343,7 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
             elif not has_db:
                 items = sorted(staging.iterdir(), key=lambda p: p.name == DB_FILE)  # the database last
                 for item in items:
-                    os.rename(item, data_dir / item.name)
+                    os.replace(item, data_dir / item.name)
                 staging.rmdir()
             else:
                 os.rename(staging, pending_restore_path(data_dir))

@@ -350,6 +350,26 @@ def read_database_bytes(path: Path, manifest: Manifest) -> bytes:
     return data
 
 
+def extract_one(path: Path, manifest: Manifest, name: str, dest: Path) -> None:
+    """Unpack one declared part to ``dest`` (a new file), hashing while writing."""
+    part = next(p for p in manifest.parts if p.name == name)
+    with _open_zip(path) as archive:
+        _extract_part(path, archive, part, dest)
+
+
+def _extract_part(path: Path, archive: zipfile.ZipFile, part: Part, dest: Path) -> None:
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(dest, "xb") as out:
+            digest, size = _hash_member(archive, archive.getinfo(PREFIX + part.name), out)
+            out.flush()
+            os.fsync(out.fileno())
+    except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, KeyError):
+        raise refused(path, f"{label(part.name)}在解压时损坏") from None
+    if (digest, size) != (part.sha256, part.size):
+        raise refused(path, f"{label(part.name)}在解压时与清单不符")
+
+
 def extract_archive(path: Path, manifest: Manifest, target: Path) -> None:
     """Unpack every declared part into the (new, empty) ``target``, hashing again while writing."""
     free = shutil.disk_usage(target).free
@@ -360,16 +380,7 @@ def extract_archive(path: Path, manifest: Manifest, target: Path) -> None:
             dest = target.joinpath(*part.name.split("/"))
             if target.resolve() not in dest.resolve().parents:
                 raise refused(path, f"不安全的文件名「{part.name[:80]}」")
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with open(dest, "xb") as out:
-                    digest, size = _hash_member(archive, archive.getinfo(PREFIX + part.name), out)
-                    out.flush()
-                    os.fsync(out.fileno())
-            except (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, KeyError):
-                raise refused(path, f"{label(part.name)}在解压时损坏") from None
-            if (digest, size) != (part.sha256, part.size):
-                raise refused(path, f"{label(part.name)}在解压时与清单不符")
+            _extract_part(path, archive, part, dest)
             if part.name.startswith(ATTACHMENTS + "/"):
                 os.chmod(dest, stat.S_IREAD)  # stored attachments are read-only (store/blobs.py)
 

@@ -357,3 +357,21 @@ def test_backup_status_for_the_home_page(admin, tmp_path: Path) -> None:
     assert status.text == f"上次备份：{made.info.created:%Y-%m-%d %H:%M}" and status.warning is None
     assert backup.backup_status(admin, clock.today() + timedelta(days=6)).warning is None
     assert backup.backup_status(admin, clock.today() + timedelta(days=8)).warning == "已 8 天没有备份"
+
+
+def test_a_backup_larger_than_the_free_space_is_refused_before_reading(made, tmp_path: Path, monkeypatch) -> None:
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(backup.shutil, "disk_usage", lambda _p: usage(10**6, 10**6 - 1000, 1000))
+    monkeypatch.setattr(backup, "verify_archive", lambda _p: pytest.fail("hashed before the space check"))
+    with pytest.raises(KnownError, match="只剩"):
+        backup.restore(made.path, tmp_path / "r", username="admin", password="demo")
+    assert not (tmp_path / "r").exists()
+
+
+def test_the_password_check_of_a_large_database_reads_a_temporary_copy(made, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(backup, "MAX_DB_IN_MEMORY", 0)
+    with pytest.raises(AuthError):
+        backup.restore(made.path, tmp_path / "r", username="admin", password="wrong")
+    assert backup.restore(made.path, tmp_path / "r", username="admin", password="demo").schema_after
