@@ -7,11 +7,14 @@ so what the reviewer saw stays in the history. Only approved revisions count in 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from fupin_desktop.domain import clock
@@ -213,6 +216,46 @@ def locked_message(township: str, period: Period) -> str:
             "--reason 原因），更正后重新提交审核；原来的版本会保留在历史里。")
 
 
+def busy_message(township: str, period: Period, doing: str = "导入") -> str:
+    return f"「{township}」{period.label_zh}的月报正在由他人{doing}，请稍后重试。"
+
+
+@contextmanager
+def revision_transaction(ctx: ServiceContext, township_id: int, period: Period,
+                         doing: str = "导入") -> Iterator[Session]:
+    """A transaction that may add a revision of a township-month, serialized with any other.
+
+    The next revision number is the newest plus one, so two writers (two clerks, two processes, a
+    double click) must not both read the same newest: on SQLite the transaction takes the write
+    lock first (``BEGIN IMMEDIATE``; the second waits for the busy timeout). Should two still meet
+    (another database, a lock held too long), the loser gets a plain message, never SQL.
+    """
+    try:
+        with ctx.db.transaction() as s:
+            connection = s.connection()
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield s
+    except IntegrityError as exc:
+        text = str(exc.orig)
+        if "monthly_report" not in text or not ("UNIQUE" in text.upper() or "duplicate" in text):
+            raise
+        raise KnownError(busy_message(_township_name(ctx, township_id), period, doing)) from None
+    except OperationalError as exc:
+        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+            raise
+        raise KnownError(busy_message(_township_name(ctx, township_id), period, doing)) from None
+
+
+def _township_name(ctx: ServiceContext, township_id: int) -> str:
+    try:
+        with ctx.db.reading() as s:
+            township = s.get(Township, township_id)
+            return township.name if township is not None else "这个镇（街道）"
+    except OperationalError:
+        return "这个镇（街道）"
+
+
 def new_revision(session: Session, ctx: ServiceContext, township: Township, period: Period, *, source: str,
                  received_on: date | None = None, file_name: str | None = None, file_sha256: str | None = None,
                  filled_on: date | None = None) -> MonthlyReport:
@@ -248,7 +291,7 @@ def save_entry(ctx: ServiceContext, township_id: int, period: Period, rows: list
     """Save the data-entry grid: ``rows`` hold ``pairing_id`` and the typed text of each column."""
     ctx.require(Permission.ENTER_MONTHLY)
     spec = ctx.forms[FORM]
-    with ctx.db.transaction() as s:
+    with revision_transaction(ctx, township_id, period, "录入") as s:
         township = s.get(Township, township_id)
         if township is None:
             raise NotFound("找不到这个镇（街道）。")
@@ -324,7 +367,7 @@ def reopen(ctx: ServiceContext, township_id: int, period: Period, reason: str) -
     ctx.require(Permission.REVIEW_MONTHLY)
     if not reason.strip():
         raise KnownError("重新打开更正时请写明原因。")
-    with ctx.db.transaction() as s:
+    with revision_transaction(ctx, township_id, period, "更正") as s:
         township = s.get(Township, township_id)
         report = current_report(s, township_id, period)
         if township is None or report is None or report.status != "approved":

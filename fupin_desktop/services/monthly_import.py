@@ -197,7 +197,7 @@ def commit_monthly_import(ctx: ServiceContext, plan: MonthlyImportPlan,
     if problems:
         raise ValidationFailed(problems, f"文件「{plan.file.name}」有 {len(problems)} 处问题，未导入任何数据。")
     spec = ctx.forms[monthly.FORM]
-    with ctx.db.transaction() as s:
+    with monthly.revision_transaction(ctx, plan.township_id, plan.period) as s:
         township = s.get(Township, plan.township_id)
         assert township is not None
         checked = _recheck(s, spec, plan, assignments, problems) if assignments else plan.checked
