@@ -95,7 +95,7 @@ def test_a_killed_backup_leaves_no_incomplete_file_under_a_backups_name(demo_dir
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None and not list(out.glob(".*.partial")):
             time.sleep(0.005)
-        time.sleep(random.uniform(0, 0.4))
+        time.sleep(random.uniform(0, 0.1))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1

@@ -173,7 +173,8 @@ def database_facts(db_file: Path) -> dict[str, Any]:
 
 def _add_file(archive: zipfile.ZipFile, name: str, source: Path, when: datetime) -> Part:
     info = zipfile.ZipInfo(PREFIX + name, date_time=when.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # Attachments are mostly PDF, JPEG and Office files, compressed already: stored as they are.
+    info.compress_type = zipfile.ZIP_STORED if name.startswith(ATTACHMENTS + "/") else zipfile.ZIP_DEFLATED
     size = source.stat().st_size
     digest, written = hashlib.sha256(), 0
     with open(source, "rb") as src, archive.open(info, "w", force_zip64=size > 2**31 - CHUNK) as out:
