@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +20,7 @@ from fupin_desktop.services import inspections
 from fupin_desktop.store.models import Organization, Pairing, Township
 
 YEAR = clock.today().year
+RECEIVED = (clock.today() - timedelta(days=2)).isoformat()  # handed in two days ago
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_add_list_checklist_draft_and_check(demo_dir: Path, clerk, capsys, as_cl
     org = orgs[0]
     base = ["--data-dir", str(demo_dir)]
     code, out, err = run(capsys, *base, "inspection", "add", "--user", "clerk", "--org", org.credit_code,
-                         "--year", str(YEAR), "--result", "合格", "--received", f"{YEAR}-01-15", "--remarks", "按时报送",
+                         "--year", str(YEAR), "--result", "合格", "--received", RECEIVED, "--remarks", "按时报送",
                          "--attach", pdf(tmp_path / "情况.pdf"), pdf(tmp_path / "计划.pdf"),
                          "--attach", pdf(tmp_path / "现场.pdf") + ":照片")
     assert code == 0, err
@@ -68,7 +69,7 @@ def test_add_list_checklist_draft_and_check(demo_dir: Path, clerk, capsys, as_cl
     [listed] = json.loads(out)
     assert listed["credit_code"] == org.credit_code and listed["result"] == "qualified" and listed["missing"] == []
     assert [a["role"] for a in listed["attachments"]] == ["work_report", "work_plan", "photo"]
-    assert listed["received_on"] == f"{YEAR}-01-15"
+    assert listed["received_on"] == RECEIVED
 
     # Only the work report: the reminder names what is still missing.
     second = orgs[1]

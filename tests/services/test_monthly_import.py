@@ -65,8 +65,10 @@ def test_round_trip_template_import_approve_summaries(clerk, reviewer, tmp_path:
 
 
 def _seed_workbook(path: Path, rows: list[tuple[str, str, str, str]], unit: str = "青阳街道社会事务办",
-                   filled: str = "2027年4月3日") -> None:
-    """The seed's own table as a township types it: text columns only, merged header, messy extras."""
+                   filled: str = "") -> None:
+    """The seed's own table as a township types it: text columns only, merged header, messy extras.
+    ``filled`` (填报时间) defaults to 3 April of the test month's year."""
+    filled = filled or f"{_month().year}年4月3日"
     wb = Workbook()
     ws = wb.active
     ws.title = "Sheet1"
@@ -97,7 +99,7 @@ def test_seed_format_workbook_is_matched_to_the_right_pairings(clerk, tmp_path: 
     # Typed by hand: 社区 instead of 社区居委会, the county prefix left out, a stray full-width space.
     typed = [(v.replace("居委会", ""), o.removeprefix("晋江市") + "\u3000", f"{o}开展帮扶", "推进中") for v, o in names]
     path = tmp_path / "青阳.xlsx"
-    _seed_workbook(path, typed, filled="2027.4.3")
+    _seed_workbook(path, typed, filled=f"{month.year}.4.3")
     plan = monthly_import.plan_monthly_import(clerk, path)
     assert (plan.township, plan.period) == ("青阳街道", month)  # filled on 3 April → reports March
     assert plan.problems == [] and plan.unmatched == []

@@ -236,10 +236,12 @@ def test_command_line(clerk, demo_dir: Path, tmp_path: Path, capsys, monkeypatch
     monkeypatch.setenv("FUPIN_PASSWORD", "demo")
     county = ["--data-dir", str(demo_dir)]
     out_dir = tmp_path / "out"
-    code, out, _ = _run(capsys, *county, "report", "participation-public", "--period", str(YEAR), "-o", str(out_dir))
+    code, _, err = _run(capsys, *county, "report", "participation-public", "--period", str(YEAR), "-o", str(out_dir))
+    assert code == 1 and "登录" in err and not out_dir.exists()  # a report names people: no login, no file
+    code, out, _ = _run(capsys, *county, "--user", "clerk", "report", "participation-public", "--period", str(YEAR), "-o", str(out_dir))
     assert code == 0 and out.count("草稿") == 2
     assert sorted(p.suffix for p in out_dir.iterdir()) == [".pdf", ".xlsx"]  # no temporary file left
-    code, _, err = _run(capsys, *county, "report", "progress", "--period", f"{YEAR}-06", "-o", str(out_dir))
+    code, _, err = _run(capsys, *county, "--user", "clerk", "report", "progress", "--period", f"{YEAR}-06", "-o", str(out_dir))
     assert code == 1 and "年份" in err
     first = _agreements(clerk)[0]
     code, _, err = _run(capsys, *county, "--user", "clerk", "evaluate", "--pairing", first, "--year", str(YEAR),
@@ -248,7 +250,7 @@ def test_command_line(clerk, demo_dir: Path, tmp_path: Path, capsys, monkeypatch
     code, out, _ = _run(capsys, *county, "--user", "reviewer", "evaluate", "--pairing", first, "--year", str(YEAR),
                         "--grade", "优秀", "--remarks", "成效显著")
     assert code == 0 and "优秀" in out
-    code, out, _ = _run(capsys, *county, "evaluate", "list", "--year", str(YEAR))
+    code, out, _ = _run(capsys, *county, "--user", "clerk", "evaluate", "list", "--year", str(YEAR))
     assert code == 0 and first in out and "共评估 1 对" in out
     code, out, _ = _run(capsys, *county, "campaign-progress", "百社解千难", "--year", str(YEAR))
     assert code == 0 and "目标 100" in out and "建议表扬" in out and first in out
