@@ -21,7 +21,7 @@ from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import summaries
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.report_kinds import ReportContent, _cover, _signature_lines
+from fupin_desktop.services.report_kinds import ReportContent, ReportKind, _cover, _signature_lines, register
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.year_data import MET_GRADES, YearFacts, grade_counts, year_facts
 
@@ -214,3 +214,5 @@ def _build(public: bool) -> Callable[[ServiceContext, Period, date], ReportConte
 
 build_participation = _build(public=False)
 build_public = _build(public=True)
+register(ReportKind("participation", "参与脱贫攻坚情况统计", "year", build_participation))
+register(ReportKind("participation-public", "参与脱贫攻坚情况统计公开版", "year", build_public))

@@ -22,7 +22,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
-from fupin_desktop.services import participation, summaries
+from fupin_desktop.services import summaries
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.report_kinds import (
     ReportContent,
@@ -181,5 +181,7 @@ def write_draft(ctx: ServiceContext, name: str, period: Period, folder: Path,
 
 register(ReportKind("pairing-plan", "结对情况和预期效益", "year", build_pairing_plan))
 register(ReportKind("progress", "帮扶进展情况", "year", build_progress))
-register(ReportKind("participation", "参与脱贫攻坚情况统计", "year", participation.build_participation))
-register(ReportKind("participation-public", "参与脱贫攻坚情况统计公开版", "year", participation.build_public))
+
+# participation registers its two kinds itself; importing it here completes the registry whichever
+# of report_kinds, year_reports or participation is imported first (no circular attribute access).
+from fupin_desktop.services import participation  # noqa: E402,F401
