@@ -2,16 +2,22 @@
 
 Pages get the ``ServiceContext`` and nothing else; they are built the first time they are
 shown and re-read their data each time they are shown again.
+
+Closing asks about unsaved typing on any page (保存 / 不保存 / 取消; a 保存 that fails keeps the
+window open), then runs the day's automatic backup. ``offer_drafts`` (after login) offers the
+monthly grid's drafts left by a crash. A page with unsaved typing marks the title with ``*``.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -24,8 +30,14 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.domain.periods import Period
+from fupin_desktop.errors import KnownError
+from fupin_desktop.services import drafts as draft_store
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.drafts import Draft
+from fupin_desktop.services.monthly import get_month
+from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.inspections_page import InspectionsPage
 from fupin_desktop.ui.monthly_page import MonthlyPage, spreadsheet_paths
@@ -36,6 +48,8 @@ from fupin_desktop.ui.receiving_page import ReceivingPage, package_paths
 from fupin_desktop.ui.submission_page import SubmissionPage
 from fupin_desktop.ui.summary_page import SummaryPage
 from fupin_desktop.ui.system_page import SystemPage
+
+log = logging.getLogger(__name__)
 
 APP_TITLE = "社会组织参与脱贫攻坚工作管理"
 SP = QStyle.StandardPixmap
@@ -60,12 +74,26 @@ def window_title(bureau_name: str, ctx: ServiceContext) -> str:
     return f"{bureau_name} · {APP_TITLE} — {ctx.user.display_name}（{Role(ctx.user.role).label}）"
 
 
+def draft_question(draft: Draft, current_revision: int | None, current_status: str | None) -> str:
+    """发现未保存的草稿：青阳街道 2026年10月（2026-12-02 15:31 自动保存），是否恢复？"""
+    text = (f"发现未保存的草稿：{draft.township} {Period.parse(draft.period).label_zh}"
+            f"（{draft.saved_at:%Y-%m-%d %H:%M} 自动保存），是否恢复？")
+    if current_status is not None and current_revision != draft.base_revision:
+        text += "\n\n注意：这份草稿写下之后，本月数据已被他人修改过（现为" + \
+            (f"第 {current_revision} 版" if current_revision else "无数据") + \
+            "）；恢复后请核对，保存会以草稿的内容为准。"
+    return text
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.bureau = bureau(ctx.db)
-        self.setWindowTitle(window_title(self.bureau.name, ctx))
+        self.title = window_title(self.bureau.name, ctx)
+        self.setWindowTitle(self.title)
+        self.closed_cleanly = False
+        self._dirty_pages: set[str] = set()
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(20, 20))
         self.nav.setSpacing(2)
@@ -105,6 +133,8 @@ class MainWindow(QMainWindow):
             self.pages[text] = page
             if isinstance(page, HomePage):
                 page.open_month.connect(self.open_month)
+            if isinstance(page, MonthlyPage):
+                page.dirty_changed.connect(lambda dirty, text=text: self._mark_unsaved(text, dirty))
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
             self.stack.removeWidget(old)
@@ -130,6 +160,98 @@ class MainWindow(QMainWindow):
         assert isinstance(page, MonthlyPage)
         page.show_month(township_id, Period.parse(period))
         return page
+
+    # --- unsaved work ------------------------------------------------------------------------------
+    def _mark_unsaved(self, page: str, dirty: bool) -> None:
+        if dirty:
+            self._dirty_pages.add(page)
+        else:
+            self._dirty_pages.discard(page)
+        self.setWindowTitle(("*" if self._dirty_pages else "") + self.title)
+
+    def resolve_unsaved(self) -> bool:
+        """Ask about each page's unsaved typing; True when nothing is left unresolved (closing may go on)."""
+        for text, page in self.pages.items():
+            question = getattr(page, "unsaved_text", None)
+            asked = question() if callable(question) else None
+            if asked is None:
+                continue
+            if self.stack.currentWidget() is not page:
+                self.show_page(text)
+            answer = unsaved.ask_unsaved(self, asked)
+            if answer == unsaved.CANCEL:
+                return False
+            if answer == unsaved.SAVE and not page.save():  # type: ignore[attr-defined]
+                return False  # the page shows what is wrong
+            if answer == unsaved.DISCARD:
+                page.discard_changes()  # type: ignore[attr-defined]
+        return True
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.closed_cleanly and not self.resolve_unsaved():
+            event.ignore()
+            return
+        if not self.closed_cleanly:
+            self.closed_cleanly = True
+            self.automatic_backup()
+        event.accept()
+
+    def automatic_backup(self) -> Path | None:
+        """The day's automatic backup on closing (never keeps the window from closing)."""
+        try:
+            from fupin_desktop.services.backup import run_automatic_backup
+        except ImportError:
+            return None
+        self.statusBar().showMessage("正在自动备份……")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            path = run_automatic_backup(self.ctx)
+        except KnownError as exc:
+            log.warning("关闭时的自动备份没有做：%s", exc)
+            return None
+        except Exception:  # a bug must not keep the program open; it is in the log
+            log.exception("关闭时的自动备份出错")
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        if path is not None:
+            log.info("自动备份已写入 %s", path)
+        return path
+
+    def offer_drafts(self) -> int:
+        """After login: offer each draft the monthly grid left (a crash, a power cut); how many were restored."""
+        where = self.ctx.data_dir or (self.ctx.db.path.parent if self.ctx.db.path else None)
+        if where is None or not self.ctx.can(Permission.ENTER_MONTHLY):
+            return 0
+        restored = 0
+        for draft in draft_store.list_drafts(where, self.ctx.user.username):
+            try:
+                current = get_month(self.ctx, draft.township_id, Period.parse(draft.period))
+                revision, status = current.revision, current.status
+            except KnownError:  # the township is gone: the draft can only be thrown away
+                revision, status = None, None
+            answer = unsaved.ask_draft(self, draft_question(draft, revision, status))
+            if answer == unsaved.DISCARD:
+                draft_store.discard_draft(where, draft.username, draft.township_code, draft.period)
+            elif answer == unsaved.RESTORE:
+                page = self.show_page("月度统计")
+                assert isinstance(page, MonthlyPage)
+                if page.restore_draft(draft):
+                    restored += 1
+                    break  # the others are offered at the next start (or on their month's page)
+        return restored
+
+    def raise_to_front(self) -> None:
+        """Another start of the program on this data folder asked to come here instead."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            modal.raise_()
+            modal.activateWindow()
 
     def _drop_route(self, event: QDragEnterEvent | QDropEvent) -> tuple[str, list[Path]] | None:
         """Township workbooks go to 月度统计, submission packages (.zip) to 接收."""

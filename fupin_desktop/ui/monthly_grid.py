@@ -149,6 +149,13 @@ class GridView(QTableView):
         else:
             super().keyPressEvent(event)
 
+    def commit_open_editor(self) -> None:
+        """Take what is being typed in a cell (Ctrl+S or a question before the editor closed)."""
+        editor = self.indexWidget(self.currentIndex())
+        if editor is not None:
+            self.commitData(editor)
+            self.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
     def move_down(self) -> None:
         current = self.currentIndex()
         if current.isValid() and current.row() + 1 < self.grid().rowCount():

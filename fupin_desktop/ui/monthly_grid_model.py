@@ -168,6 +168,20 @@ class MonthGridModel(QAbstractTableModel):
         self.edited.emit()
         return len(changes)
 
+    def load_cells(self, cells: list[dict[str, Any]]) -> tuple[int, int]:
+        """Put a draft's typed text back as one change: (cells changed, draft rows whose pairing is not here)."""
+        rows = {r.pairing_id: n for n, r in enumerate(self.rows)}
+        targets: list[tuple[int, int, str]] = []
+        missing = 0
+        for cell in cells:
+            n = rows.get(cell.get("pairing_id"))
+            if n is None:
+                missing += 1
+                continue
+            targets += [(n, c, "" if cell[column.name] is None else str(cell[column.name]))
+                        for c, column in enumerate(self.columns) if column.editable and column.name in cell]
+        return self.set_cells(targets), missing
+
     def undo(self) -> bool:
         if not self._undo:
             return False

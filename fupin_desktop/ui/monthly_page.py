@@ -4,6 +4,10 @@ The township list shows each township's status for the chosen month as a coloure
 (``status_board``); the grid is ``get_month``'s rows, saved with ``save_entry``. Clerks
 save and submit; reviewers also approve, return (with a reason) and reopen for correction.
 Township workbooks come in by 导入 Excel (several files at once) or by dropping them here.
+
+Unsaved typing is never lost silently: a yellow bar says it is there, Ctrl+S saves, switching
+township or month asks 保存 / 不保存 / 取消, and a draft is autosaved (``grid_drafts``) so that
+a crash costs seconds of typing; a month with a draft left over offers it in the same bar.
 """
 
 from __future__ import annotations
@@ -12,17 +16,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDir, QSignalBlocker, Qt
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import QDir, QSignalBlocker, Qt, Signal
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -34,11 +38,14 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, ValidationFailed
 from fupin_desktop.services import monthly
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.drafts import Draft
 from fupin_desktop.services.monthly import MonthView
 from fupin_desktop.services.monthly_documents import write_township_template
 from fupin_desktop.services.monthly_status import status_board
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import list_townships
+from fupin_desktop.ui import unsaved
+from fupin_desktop.ui.grid_drafts import DraftKeeper
 from fupin_desktop.ui.monthly_grid import MonthGrid
 from fupin_desktop.ui.monthly_import_flow import SPREADSHEET_SUFFIXES, MonthlyImportFlow
 from fupin_desktop.ui.monthly_review import ReasonDialog, note_text, open_dialog, revision_line, status_text
@@ -47,6 +54,8 @@ from fupin_desktop.ui.operations import inform, run_op, show_error
 from fupin_desktop.ui.table_page import button
 
 FIRST_YEAR = 2015
+UNSAVED_BAR = "有未保存的修改（Ctrl+S 保存）"
+BAR_STYLE = "QFrame#unsavedBar { background: #fff3c4; border: 1px solid #f0c36d; border-radius: 3px; }"
 READ_ONLY = {"submitted": "本月月报已提交审核，表格只读；审核人退回后才能修改。",
              "approved": "本月月报已审核，数据已锁定；需要更正请审核人点“重新打开更正”。"}
 
@@ -61,9 +70,16 @@ def spreadsheet_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
 
 
 class MonthlyPage(QWidget):
+    dirty_changed = Signal(bool)  # the grid now holds (or no longer holds) unsaved typing
+
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._codes: dict[int, str] = {}  # township id → division code (names the draft file)
+        self._was_dirty = False
+        self.drafts = DraftKeeper(ctx.data_dir or (ctx.db.path.parent if ctx.db.path else None),
+                                  ctx.user.username, self.draft_snapshot, self)
+        self.drafts.written.connect(lambda _path: self._show_bar())
         self.can_enter = ctx.can(Permission.ENTER_MONTHLY)
         self.can_review = ctx.can(Permission.REVIEW_MONTHLY)
         self.view: MonthView | None = None
@@ -126,6 +142,23 @@ class MonthlyPage(QWidget):
         self.note.setWordWrap(True)
         self.note.setStyleSheet(f"color: {LATE_COLOR}; font-weight: bold;")
         self.grid = MonthGrid(ctx.forms[monthly.FORM])
+        self.bar = QFrame()
+        self.bar.setObjectName("unsavedBar")
+        self.bar.setStyleSheet(BAR_STYLE)
+        self.bar_text = QLabel()
+        self.bar_restore = button("恢复草稿", self.restore_shown_draft, "把自动保存的草稿填回表格（仍需保存）")
+        self.bar_drop = button("丢弃草稿", self.drop_shown_draft, "删除这份自动保存的草稿")
+        bar_row = QHBoxLayout(self.bar)
+        bar_row.setContentsMargins(8, 3, 8, 3)
+        bar_row.addWidget(self.bar_text, 1)
+        bar_row.addWidget(self.bar_restore)
+        bar_row.addWidget(self.bar_drop)
+        self.bar.setVisible(False)
+        self._shown_draft: Draft | None = None
+        self.grid.model.edited.connect(self._edited)
+        save_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        save_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        save_key.activated.connect(self.save_key)
         self.history_title = QLabel("修订记录")
         self.history_title.setStyleSheet("color: #555;")
         self.history = QListWidget()
@@ -140,6 +173,7 @@ class MonthlyPage(QWidget):
         column.addLayout(head)
         column.addWidget(self.detail)
         column.addWidget(self.note)
+        column.addWidget(self.bar)
         column.addWidget(self.grid, 1)
         column.addWidget(self.history_title)
         column.addWidget(self.history)
@@ -209,12 +243,109 @@ class MonthlyPage(QWidget):
         self.load()
 
     def confirm_discard(self) -> bool:
-        if not self.grid.model.dirty:
+        """Before the grid shows something else: True when that may happen (saved, or 不保存)."""
+        text = self.unsaved_text()
+        if text is None:
             return True
-        answer = QMessageBox.question(self, "有未保存的修改", "本月表格有修改还没有保存，放弃这些修改吗？",
-                                      QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Discard
+        answer = unsaved.ask_unsaved(self, text)
+        if answer == unsaved.SAVE:
+            return self.save()
+        if answer == unsaved.DISCARD:
+            self.discard_changes()
+            return True
+        return False
+
+    # --- unsaved typing and its draft ---------------------------------------------------------------
+    def has_unsaved(self) -> bool:
+        self.grid.table.commit_open_editor()
+        return self.grid.model.dirty and self.grid.model.editable and self.view is not None
+
+    def unsaved_text(self) -> str | None:
+        """The question's text when the grid holds unsaved typing, else None."""
+        if not self.has_unsaved():
+            return None
+        view = self.view
+        assert view is not None
+        return f"{view.township} {Period.parse(view.period).label_zh}的表格有修改还没有保存。\n保存这些修改吗？"
+
+    def discard_changes(self) -> None:
+        """不保存: the typing and its draft go."""
+        view = self.view
+        if view is not None:
+            self.drafts.discard(self._codes.get(view.township_id, ""), view.period)
+        self.grid.model.dirty = False
+        self._show_bar()
+
+    def draft_snapshot(self) -> Draft | None:
+        view = self.view
+        if view is None or not self.grid.model.dirty or not self.grid.model.editable:
+            return None
+        return Draft(self.ctx.user.username, view.township_id, self._codes.get(view.township_id, ""),
+                     view.township, view.period, view.revision, self.grid.entries(), clock.now())
+
+    def _edited(self) -> None:
+        if self.grid.model.dirty and self.grid.model.editable:
+            self.drafts.edited()
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        dirty = self.grid.model.dirty and self.grid.model.editable
+        draft = None if dirty else self._shown_draft
+        if dirty:
+            written = None if self.drafts.pending else self.drafts.last_written
+            self.bar_text.setText(UNSAVED_BAR + (f"　草稿已于 {written:%H:%M:%S} 自动保存" if written else ""))
+        elif draft is not None:
+            changed = "" if draft.base_revision == (self.view.revision if self.view else None) \
+                else "（此后本月数据已被修改过）"
+            self.bar_text.setText(f"本月有 {draft.saved_at:%Y-%m-%d %H:%M} 自动保存、没有保存的草稿{changed}。")
+        self.bar_restore.setVisible(draft is not None)
+        self.bar_drop.setVisible(draft is not None)
+        self.bar.setVisible(dirty or draft is not None)
+        if dirty != self._was_dirty:
+            self._was_dirty = dirty
+            self.dirty_changed.emit(dirty)
+
+    def restore_draft(self, draft: Draft) -> bool:
+        """Show the draft's township-month with its typing as unsaved changes (saved only by 保存)."""
+        period = Period.parse(draft.period)
+        self.show_month(draft.township_id, period)
+        view = self.view
+        if view is None or (view.township_id, view.period) != (draft.township_id, draft.period):
+            return False  # the clerk kept the month shown before
+        if not self.grid.model.editable:
+            inform(self, "恢复草稿", f"{view.township} {period.label_zh}现在{view.status_label}，不能修改，草稿没有恢复。"
+                                   "可在审核人退回或重新打开后再恢复。")
+            return False
+        changed, missing = self.grid.model.load_cells(draft.cells)
+        if not changed:
+            self.drafts.discard(draft.township_code, draft.period)
+            self._shown_draft = None
+            self.grid.message.setText("草稿与已保存的数据相同，已删除草稿。")
+            self._show_bar()
+            return True
+        gone = f"；草稿里有 {missing} 行的结对本月已不在表中，未恢复" if missing else ""
+        self.grid.message.setText(f"已恢复 {draft.saved_at:%m-%d %H:%M} 自动保存的草稿（{changed} 格）{gone}。"
+                                  "尚未保存，按 Ctrl+S 保存。")
+        self._shown_draft = None
+        self._show_bar()
+        return True
+
+    def restore_shown_draft(self) -> bool:
+        return self._shown_draft is not None and self.restore_draft(self._shown_draft)
+
+    def drop_shown_draft(self) -> None:
+        draft = self._shown_draft
+        if draft is not None:
+            self.drafts.discard(draft.township_code, draft.period)
+        self._shown_draft = None
+        self._show_bar()
+
+    def save_key(self) -> None:
+        """Ctrl+S: save the grid when it can be saved (a read-only month says so)."""
+        if self.grid.model.editable:
+            self.save()
+        else:
+            self.grid.message.setText("本月月报现在不能修改，没有可保存的内容。")
 
     # --- loading ------------------------------------------------------------------------------------
     def fill_townships(self) -> None:
@@ -226,6 +357,7 @@ class MonthlyPage(QWidget):
             item = QListWidgetItem(t.values["name"])
             item.setData(Qt.ItemDataRole.UserRole, t.id)
             item.setData(Qt.ItemDataRole.UserRole + 1, t.values["name"])
+            self._codes[t.id] = t.values["code"]
             b = board.get(t.id)
             if b is None:
                 item.setData(TAG_ROLE, ("无结对", STATUS_COLORS["none"]))
@@ -263,6 +395,9 @@ class MonthlyPage(QWidget):
         note = ("" if editable else READ_ONLY.get(view.status, "") if not view.editable
                 else "你的角色不能录入月报，表格只读。")
         self.grid.set_view(view, editable, note)
+        self.drafts.stop()
+        self._shown_draft = self.drafts.find(self._codes.get(view.township_id, ""), view.period) if editable else None
+        self._show_bar()
         self.heading.setText(f"{view.township} · {Period.parse(view.period).label_zh}")
         set_tag(self.status_tag, view.status_label, STATUS_COLORS[view.status])
         self.detail.setText(status_text(view))
@@ -287,6 +422,7 @@ class MonthlyPage(QWidget):
         view = self.view
         if view is None or not self.grid.model.editable:
             return False
+        self.grid.table.commit_open_editor()
         try:
             saved = monthly.save_entry(self.ctx, view.township_id, Period.parse(view.period), self.grid.entries())
         except ValidationFailed as exc:
@@ -295,6 +431,7 @@ class MonthlyPage(QWidget):
         except KnownError as exc:
             show_error(self, exc)
             return False
+        self.drafts.discard(self._codes.get(view.township_id, ""), view.period)
         self.show_view(saved)
         self.grid.message.setText("已保存。")
         return True
