@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Generator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,8 @@ from fupin_desktop.services import monthly
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, place_key
+from fupin_desktop.services.register_import import Progress
+from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import Township
@@ -99,14 +102,20 @@ def _period_of(sheet: MonthlySheet, given: Period | None) -> Period | None:
     return None
 
 
-def plan_monthly_import(ctx: ServiceContext, path: Path, *, township: str | None = None,
-                        period: Period | None = None) -> MonthlyImportPlan:
+PLAN_STAGES, COMMIT_STAGES = 3, 2  # the two parts of an import: reading and checking, storing
+
+
+def planning(ctx: ServiceContext, path: Path, *, township: str | None = None,
+             period: Period | None = None) -> Generator[Progress, None, MonthlyImportPlan]:
+    """Read and check a township workbook, writing nothing; yields its stages (cancel at any)."""
     ctx.require(Permission.ENTER_MONTHLY)
     path = Path(path)
+    yield Progress(0, PLAN_STAGES, f"正在读取「{path.name}」……")
     workbook = read_workbook(path)
     spec = ctx.forms[monthly.FORM]
     sheet = read_monthly_sheet(workbook, spec)
     name = workbook.file_name
+    yield Progress(1, PLAN_STAGES, f"正在核对「{name}」的镇（街道）、月份和结对……")
     with ctx.db.reading() as s:
         chosen = find_township(s, township) if township else None
         if township and chosen is None:
@@ -137,6 +146,7 @@ def plan_monthly_import(ctx: ServiceContext, path: Path, *, township: str | None
                                                      file=name, sheet=sheet.sheet)
         problems += check_problems
     filled = sheet.filled_on if isinstance(sheet.filled_on, date) else None
+    yield Progress(2, PLAN_STAGES, f"已核对「{name}」")
     return MonthlyImportPlan(path, hashlib.sha256(path.read_bytes()).hexdigest(), sheet.sheet, target.id, target.name,
                              month, filled, rows, problems, sheet.skipped, not_in_file,
                              checked)
@@ -182,6 +192,29 @@ def _match(sheet: MonthlySheet, pairings: list[monthly.PairingName], county: str
                 row.why = f"本镇（街道）没有村（社区）“{village}”的在期结对"
         rows.append(row)
     return rows, problems
+
+
+def plan_monthly_import(ctx: ServiceContext, path: Path, *, township: str | None = None,
+                        period: Period | None = None) -> MonthlyImportPlan:
+    return drain(planning(ctx, path, township=township, period=period))
+
+
+def committing(ctx: ServiceContext, plan: MonthlyImportPlan, assignments: dict[int, int] | None = None,
+               received_on: date | None = None) -> Generator[Progress, None, monthly.MonthView]:
+    """``commit_monthly_import`` in stages: cancelled before its last stage, nothing is stored."""
+    ctx.require(Permission.ENTER_MONTHLY)
+    yield Progress(1, COMMIT_STAGES, f"正在保存「{plan.file.name}」……")
+    # The last stage: stored in one transaction and nothing yielded after it, so a job that ends
+    # here has stored the file and one cancelled before it has stored nothing.
+    return commit_monthly_import(ctx, plan, assignments, received_on)
+
+
+def importing(ctx: ServiceContext, path: Path, *, township: str | None = None, period: Period | None = None,
+              received_on: date | None = None) -> Generator[Progress, None, monthly.MonthView]:
+    """Read, check and store one workbook (no row to assign by hand), in stages; 取消 before the
+    storing stage leaves nothing stored. The storing transaction is one step: it commits or not."""
+    plan = yield from planning(ctx, path, township=township, period=period)
+    return (yield from committing(ctx, plan, received_on=received_on))
 
 
 def commit_monthly_import(ctx: ServiceContext, plan: MonthlyImportPlan,
@@ -236,5 +269,4 @@ def _recheck(s: Any, spec: Any, plan: MonthlyImportPlan, assignments: dict[int, 
 def import_monthly(ctx: ServiceContext, path: Path, *, township: str | None = None, period: Period | None = None,
                    received_on: date | None = None) -> monthly.MonthView:
     """The CLI's path: any problem or unmatched row refuses the whole file."""
-    return commit_monthly_import(ctx, plan_monthly_import(ctx, path, township=township, period=period),
-                                 received_on=received_on)
+    return drain(importing(ctx, path, township=township, period=period, received_on=received_on))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +24,8 @@ from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.register_import import Progress
+from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import REPORT_KINDS, report_kind
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
@@ -195,10 +197,21 @@ class Aggregate:
     missing: list[tuple[str, str]]  # (division, bureau) with a trusted certificate but no package
 
 
+AGGREGATE_STAGES = 4
+
+
 def aggregate(ctx: ServiceContext, report: str, period: Period, out_dir: Path, *, today: date | None = None) -> Aggregate:
     """The city-level consolidation by county, as PDF and Excel, with who has not submitted."""
+    return drain(aggregating(ctx, report, period, out_dir, today=today))
+
+
+def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path, *,
+                today: date | None = None) -> Generator[Progress, None, Aggregate]:
+    """``aggregate`` in stages. Both files are made in memory first and written in the last stage
+    with nothing yielded between them: 取消 before it writes nothing, and never one file of two."""
     ctx.require(Permission.RECEIVE)
     kind = report_kind(report)
+    yield Progress(0, AGGREGATE_STAGES, "正在读取已接收的报送包……")
     me = bureau(ctx.db)
     with ctx.db.reading() as s:
         packages = list(s.scalars(select(ReceivedPackage).where(
@@ -230,10 +243,15 @@ def aggregate(ctx: ServiceContext, report: str, period: Period, out_dir: Path, *
                         signed_on=day, attachments=[title])
     out = Path(out_dir)
     base = f"{me.division_code}_{me.name}_{kind.label}汇总_{period}"
+    yield Progress(1, AGGREGATE_STAGES, f"正在生成汇总表 PDF（{len(counties)} 个单位）……")
     with tempfile.TemporaryDirectory() as tmp:
         write_report_pdf(Path(tmp) / "a.pdf", cover, table)
-        pdf = write_safely(out, base + ".pdf", (Path(tmp) / "a.pdf").read_bytes())
-    xlsx = write_safely(out, base + ".xlsx", workbook_bytes(table, sheet_name="汇总"))
+        pdf_bytes = (Path(tmp) / "a.pdf").read_bytes()
+    yield Progress(2, AGGREGATE_STAGES, "正在生成汇总表 Excel……")
+    xlsx_bytes = workbook_bytes(table, sheet_name="汇总")
+    yield Progress(3, AGGREGATE_STAGES, f"正在写出到「{out}」……")
+    pdf = write_safely(out, base + ".pdf", pdf_bytes)
+    xlsx = write_safely(out, base + ".xlsx", xlsx_bytes)
     return Aggregate(pdf, xlsx, counties, missing)
 
 

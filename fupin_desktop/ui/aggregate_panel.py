@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +24,10 @@ from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.receiving import Aggregate, aggregate
+from fupin_desktop.services.receiving import Aggregate, aggregating
+from fupin_desktop.services.register_import import Progress
 from fupin_desktop.ui.choosers import FolderChooser, ReportPeriodPicker
 from fupin_desktop.ui.form_panel import ERROR_COLOR
-from fupin_desktop.ui.monthly_import_flow import as_job
 from fupin_desktop.ui.operations import JobHandle, run_job, show_error
 from fupin_desktop.ui.table_page import button
 
@@ -98,8 +99,17 @@ class AggregatePanel(QWidget):
                 assert isinstance(result, Aggregate)
                 self.show_result(result, f"{self.picker.kind.currentText()} · {period.label_zh}")
 
-        self.job = run_job(self, as_job(lambda: aggregate(ctx, report, period, Path(folder)), "正在汇总并写出……"),
-                           done, TITLE)
+        def job() -> Generator[Progress, None, object]:
+            try:
+                return (yield from aggregating(ctx, report, period, Path(folder)))
+            except KnownError as exc:
+                return exc
+
+        def cancelled() -> None:
+            # The files are written in the last stage only: a cancel before it wrote nothing.
+            self.files.setText("已取消汇总，没有写出任何文件。")
+
+        self.job = run_job(self, job, done, TITLE, on_cancelled=cancelled)
         return self.job
 
     # --- showing -------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
 """导入 Excel on the 月度统计 page: several township workbooks, one after the other.
 
-For each file: ``plan_monthly_import`` in a worker (it reads and checks the file); then
+For each file: ``planning`` in a worker (it reads and checks the file, in stages); then
 problems → the problems table (nothing stored); rows it could not match → the assignment
-dialog; then ``commit_monthly_import`` in a worker. The next file starts when the user has
-closed what the previous one showed. ``on_imported(view)`` after each stored file.
+dialog; then ``committing`` in a worker. The next file starts when the user has closed what
+the previous one showed. ``on_imported(view)`` after each stored file. 取消 in the progress
+dialog stops the file before it is stored (nothing of it is kept) and goes on to the next.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from fupin_desktop.services.monthly import MonthView
 from fupin_desktop.services.monthly_import import (
     MonthlyImportPlan,
     commit_monthly_import,
-    plan_monthly_import,
+    committing,
+    planning,
 )
 from fupin_desktop.ui.monthly_assign_dialog import AssignDialog
 from fupin_desktop.ui.monthly_review import open_dialog
@@ -36,6 +38,16 @@ class Step:
     done: int
     total: int
     message: str
+
+
+def staged(factory: Callable[[], Generator[Any, None, Any]]) -> Callable[[], Generator[Any, None, Any]]:
+    """A service generator as a job for ``run_job``; an expected failure comes back as its result."""
+    def generator() -> Generator[Any, None, Any]:
+        try:
+            return (yield from factory())
+        except KnownError as exc:
+            return exc
+    return generator
 
 
 def as_job(call: Callable[[], Any], message: str) -> Callable[[], Generator[Step, None, Any]]:
@@ -82,9 +94,9 @@ class MonthlyImportFlow:
             return
         path = self.current = self.queue.pop(0)
         ctx, township, period = self.ctx, self.township, self.period
-        plan = as_job(lambda: plan_monthly_import(ctx, path, township=township, period=period),
-                      f"正在读取「{path.name}」")
-        self.job = run_job(self.parent, plan, self._planned, f"导入月报（{self.total - len(self.queue)}/{self.total}）")
+        plan = staged(lambda: planning(ctx, path, township=township, period=period))
+        self.job = run_job(self.parent, plan, self._planned, f"导入月报（{self.total - len(self.queue)}/{self.total}）",
+                           on_cancelled=self._cancelled)
 
     def _planned(self, result: Any) -> None:
         if isinstance(result, KnownError):
@@ -109,8 +121,12 @@ class MonthlyImportFlow:
         plan = self.plan
         assert plan is not None
         ctx = self.ctx
-        commit = as_job(lambda: commit_monthly_import(ctx, plan, assignments), f"正在保存「{plan.file.name}」")
-        self.job = run_job(self.parent, commit, self._committed, "导入月报")
+        commit = staged(lambda: committing(ctx, plan, assignments))
+        self.job = run_job(self.parent, commit, self._committed, "导入月报", on_cancelled=self._cancelled)
+
+    def _cancelled(self) -> None:
+        self.worth_telling = True
+        self._skipped("已取消，未导入（没有保存这个文件的任何数据）")
 
     def _committed(self, result: Any) -> None:
         if isinstance(result, KnownError):

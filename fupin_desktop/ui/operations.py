@@ -5,8 +5,10 @@
 * ``run_op(parent, fn, on_success)``: a short call on the UI thread, errors shown as above.
 * ``run_job(parent, generator_factory, on_done, title)``: a service generator that yields
   ``Progress(done, total, message)`` and returns its result, run in a ``QThreadPool``
-  worker with a ``QProgressDialog`` (cancel stops it between steps). The worker gets the
-  generator factory and nothing else; results and errors come back by queued signals.
+  worker with a ``QProgressDialog`` (取消 stops it between steps: the generator is closed, so the
+  service rolls back what it has not committed); ``on_cancelled()`` then runs on the UI thread,
+  to tell the user what a cancel left (the service's stages say where it stood). The worker gets
+  the generator factory and nothing else; results and errors come back by queued events.
 """
 
 from __future__ import annotations
@@ -148,9 +150,12 @@ class JobHandle(QObject):
     It lives on the UI thread; the worker queues reports and wakes it with a posted event.
     """
 
-    def __init__(self, parent: QWidget | None, title: str, on_done: Callable[[Any], None]) -> None:
+    def __init__(self, parent: QWidget | None, title: str, on_done: Callable[[Any], None],
+                 on_cancelled: Callable[[], None] | None = None) -> None:
         super().__init__()  # no parent: the worker holds it until the job ends
         self.parent_widget, self.title, self.on_done = parent, title, on_done
+        self.on_cancelled = on_cancelled
+        self.last_message = ""  # the stage the job last reported
         self.stop = threading.Event()
         self.reports: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self.dialog = QProgressDialog(title, "取消", 0, 0, parent)
@@ -187,6 +192,8 @@ class JobHandle(QObject):
             else:
                 self.cancelled = True
                 self._end()
+                if self.on_cancelled is not None:
+                    self.on_cancelled()
         return True
 
     def _cancel(self) -> None:
@@ -199,7 +206,9 @@ class JobHandle(QObject):
         self.dialog.setMaximum(max(total, 0))
         self.dialog.setValue(min(done, total) if total > 0 else 0)
         if message:
-            self.dialog.setLabelText(message)
+            self.last_message = message
+            if not self.stop.is_set():
+                self.dialog.setLabelText(message)
 
     def _end(self) -> None:
         self.finished = True
@@ -253,8 +262,10 @@ class _Job(QRunnable):
 
 
 def run_job(parent: QWidget | None, generator_factory: Callable[[], Generator[Any, None, Any]],
-            on_done: Callable[[Any], None], title: str, *, pool: QThreadPool | None = None) -> JobHandle:
-    """Run a service generator in a worker; ``on_done(result)`` on the UI thread when it ends."""
-    handle = JobHandle(parent, title, on_done)
+            on_done: Callable[[Any], None], title: str, *, pool: QThreadPool | None = None,
+            on_cancelled: Callable[[], None] | None = None) -> JobHandle:
+    """Run a service generator in a worker; ``on_done(result)`` on the UI thread when it ends,
+    ``on_cancelled()`` instead when 取消 stopped it."""
+    handle = JobHandle(parent, title, on_done, on_cancelled)
     (pool or QThreadPool.globalInstance()).start(_Job(generator_factory, handle))
     return handle

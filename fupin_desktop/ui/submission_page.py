@@ -9,12 +9,13 @@ worker. When township-months are missing or not approved the service refuses wit
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 from PySide6.QtCore import QDir, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -29,16 +30,17 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.report_kinds import REPORT_KINDS
 from fupin_desktop.services.submissions import (
     IncompleteMonths,
     SubmissionView,
     list_submissions,
+    not_written_message,
     resend,
-    submit,
+    sealing,
 )
 from fupin_desktop.ui.choosers import FolderChooser, ReportPeriodPicker, period_label, report_label
-from fupin_desktop.ui.monthly_import_flow import as_job
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import JobHandle, inform, run_job, run_op, show_error
 from fupin_desktop.ui.seal_dialogs import PassphraseDialog
@@ -79,6 +81,7 @@ class SubmissionPage(QWidget):
         self.history: list[SubmissionView] = []
         self.job: JobHandle | None = None
         self.confirm_box: QMessageBox | None = None
+        self.cancel_note: QDialog | None = None  # what a 取消 of sealing left, told to the user
 
         self.picker = ReportPeriodPicker()
         self.out = FolderChooser(ctx, "submission_out", "把报送包写到哪个文件夹（U 盘）")
@@ -215,9 +218,17 @@ class SubmissionPage(QWidget):
         if folder is None:
             return None
         ctx = self.ctx
+        before = {v.id for v in self.history}
 
-        def call() -> tuple[SubmissionView, Path]:
-            return submit(ctx, report, period, folder, passphrase, allow_incomplete=allow_incomplete)
+        def job() -> Generator[Progress, None, object]:
+            try:
+                return (yield from sealing(ctx, report, period, folder, passphrase,
+                                           allow_incomplete=allow_incomplete))
+            except KnownError as exc:  # shown by ``done``; IncompleteMonths asks first
+                return exc
+
+        def cancelled() -> None:
+            self.cancelled_sealing(report, period, before)
 
         def done(result: object) -> None:
             if isinstance(result, IncompleteMonths):
@@ -228,8 +239,21 @@ class SubmissionPage(QWidget):
             else:
                 self._submitted(*result)  # type: ignore[misc]
 
-        self.job = run_job(self, as_job(call, "正在生成报表、盖章，写出后复核……"), done, TITLE)
+        self.job = run_job(self, job, done, TITLE, on_cancelled=cancelled)
         return self.job
+
+    def cancelled_sealing(self, report: str, period: Period, before: set[int]) -> QDialog | None:
+        """What a 取消 left: nothing (before the recording stage) or a recorded package not written."""
+        history: list[SubmissionView] = []
+        run_op(self, lambda: list_submissions(self.ctx), history.extend)
+        self.show_history(history)
+        new = [v for v in history if v.id not in before and v.report == report and v.period == str(period)]
+        if new:
+            self.show_history(history, new[0].id)
+            self.cancel_note = inform(self, "已取消写出", not_written_message(new[0].file_name))
+        else:
+            self.cancel_note = inform(self, "已取消", "已取消盖章报送：没有记录这次报送，也没有写出任何文件。")
+        return self.cancel_note
 
     def confirm_incomplete(self, exc: IncompleteMonths, go_on: Callable[[], object]) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Question, "月报不全", f"有 {len(exc.months)} 个镇（街道）月报未报或未审核，"
