@@ -151,7 +151,10 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
                      after={"file": name, "sha256": row.package_sha256, "manifest_sha256": row.manifest_sha256})
     # Recorded and committed: from here a cancel or a crash leaves it for 重新写出 (resend).
     yield Progress(5, SEAL_STAGES, f"已记录第 {version} 版，正在写到 U 盘并复核……")
-    path = _write_out(ctx, row.id, Path(out_dir))
+    try:
+        path = _write_out(ctx, row.id, Path(out_dir))
+    except KnownError as exc:  # a full, pulled or write-protected stick: the recorded version waits
+        raise KnownError(f"{exc}\n{not_written_message(name)}") from exc
     with ctx.db.reading() as s:
         stored = s.get(Submission, row.id)
         assert stored is not None

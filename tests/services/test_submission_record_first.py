@@ -67,3 +67,15 @@ def test_a_package_that_fails_its_check_is_neither_recorded_nor_written(reviewer
         submissions.submit(reviewer, "monthly", _month(), tmp_path / "usb", "demo")
     assert submissions.list_submissions(reviewer) == []
     assert not (tmp_path / "usb").exists() or not list((tmp_path / "usb").iterdir())
+
+
+def test_a_stick_that_cannot_be_written_says_the_submission_is_recorded_for_resend(reviewer, tmp_path: Path,
+                                                                                    monkeypatch) -> None:
+    def full_stick(folder: Path, name: str, data: bytes, **_kw) -> Path:  # type: ignore[no-untyped-def]
+        raise submissions.KnownError(f"无法写入「{name}」：设备上没有空间。")
+
+    monkeypatch.setattr(submissions, "write_safely", full_stick)
+    with pytest.raises(submissions.KnownError) as caught:
+        submissions.submit(reviewer, "monthly", _month(), tmp_path / "usb", "demo")
+    [view] = submissions.list_submissions(reviewer)
+    assert "没有空间" in str(caught.value) and "重新写出" in str(caught.value) and view.file_name in str(caught.value)
