@@ -479,14 +479,6 @@ def scenario_submit(data_dir: Path, work: Path, plan: Plan) -> Tally:
     return tally
 
 
-def backup_works(data_dir: Path, work: Path) -> bool:
-    """``fupin backup`` exists and makes a file now (another engineer is rewriting it)."""
-    target = work / "probe-backup"
-    target.mkdir(parents=True, exist_ok=True)
-    done = run(fupin(data_dir, "backup", "-o", str(target), "--user", "admin"))
-    return done.returncode == 0 and any(target.rglob("*.fupinbak"))
-
-
 def scenario_backup(data_dir: Path, work: Path, plan: Plan) -> Tally:
     tally = Tally("backup")
     target = work / "backups"
@@ -590,9 +582,6 @@ def main(argv: list[str] | None = None) -> int:
     try:
         template = build_demo_template(work / "template")
         names = [n for n in args.scenarios.split(",") if n]
-        if "backup" in names and not backup_works(work / "template", work):
-            print("backup: fupin backup does not work in this tree now; scenario skipped", flush=True)
-            names.remove("backup")
         share, extra = divmod(args.kills, len(names))
         kills_per = {n: share + (1 if k < extra else 0) for k, n in enumerate(names)}
         print(f"{args.kills} kills, seed {args.seed}: " + ", ".join(f"{n} {k}" for n, k in kills_per.items()), flush=True)

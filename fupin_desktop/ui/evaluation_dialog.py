@@ -2,7 +2,8 @@
 is shown read-only above, as the measure the grade is given against.
 
 A year already evaluated shows its grade and remarks; saving again changes it (the service
-keeps the old one in the audit log).
+keeps the old one in the audit log). 取消 or Esc after choosing a grade or typing remarks asks
+放弃已填写的内容？ first.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.evaluations import EvaluationView, evaluate, list_evaluations
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView
+from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, save_close_row, show_message
 from fupin_desktop.ui.monthly_review import open_dialog
 
@@ -52,6 +54,7 @@ class EvaluationDialog(QDialog):
         self.ctx, self.pairing = ctx, pairing
         self.today = today or clock.today()
         self.result_value: EvaluationView | None = None
+        self._clean: tuple[object, str] | None = None
         v = pairing.values
         self.setWindowTitle(f"年终评估 — {v.get('agreement_no') or ''}")
         form = QFormLayout()
@@ -113,11 +116,23 @@ class EvaluationDialog(QDialog):
             found = None
         self.grade.setCurrentIndex(self.grade.findData(found.grade) if found else -1)
         self.remarks.setPlainText(found.remarks if found else "")
+        self._clean = self.typed_state()
         if found is None:
             self.previous.setText("本年度尚未评估。")
             return
         who = self.ctx.user.display_name if found.evaluated_by == self.ctx.user.username else found.evaluated_by
         self.previous.setText(f"已于 {found.evaluated_at:%Y-%m-%d} 由 {who} 评为{found.grade_label}；保存即修改。")
+
+    def typed_state(self) -> tuple[object, str]:
+        return self.grade.currentData(), self.remarks.toPlainText()
+
+    def has_typed_changes(self) -> bool:
+        return self.save_button.isEnabled() and self._clean is not None and self.typed_state() != self._clean
+
+    def reject(self) -> None:
+        if self.has_typed_changes() and not unsaved.ask_discard_typed(self):
+            return
+        super().reject()
 
     def save(self) -> bool:
         show_message(self.message, "", ERROR_COLOR)

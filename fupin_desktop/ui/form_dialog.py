@@ -3,7 +3,9 @@
 ``FormDialog(spec, values, parent, save=...)``: ``save(raw_values) -> SaveResult`` is the
 service call (a closure over the context and the record id). A ``ValidationFailed`` puts each
 problem in red under its field and focuses the first; warnings of a successful save
-(``SaveResult.warnings``) appear in orange and the dialog waits for “完成”.
+(``SaveResult.warnings``) appear in orange and the dialog waits for “完成”. 取消, Esc or the
+window's close button ask 放弃已填写的内容？ when something was typed (``typed_state`` differs
+from what the dialog showed at first), and close silently otherwise.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.errors import KnownError, ValidationFailed
+from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.fields import FieldEditor
 from fupin_desktop.ui.form_panel import (
     ERROR_COLOR,
@@ -57,6 +60,7 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title)
         self.result_value: Any = None
         self.editable = editable
+        self._clean: Any = None  # typed_state() as first shown (mark_clean)
         self.layout_ = QVBoxLayout(self)
         self.summary = message_label()
         self.save_button = QPushButton("保存 (Ctrl+S)")
@@ -91,6 +95,23 @@ class RecordDialog(QDialog):
 
     def set_read_only(self, read_only: bool) -> None:
         raise NotImplementedError
+
+    def typed_state(self) -> Any:
+        """What the user can type, as a comparable value (None: this dialog never asks)."""
+        return None
+
+    def mark_clean(self) -> None:
+        """The form as it is now counts as nothing typed (end of the subclass's set-up)."""
+        self._clean = self.typed_state()
+
+    def has_typed_changes(self) -> bool:
+        return self.editable and self._clean is not None and self.typed_state() != self._clean
+
+    def reject(self) -> None:
+        """取消 / Esc / the close button: typed content is thrown away only when the user says so."""
+        if self.has_typed_changes() and not unsaved.ask_discard_typed(self):
+            return
+        super().reject()
 
     # --- the flow ---------------------------------------------------------------------------
     def save(self) -> bool:
@@ -155,9 +176,13 @@ class FormDialog(RecordDialog):
         widgets = self.panel.focus_widgets()
         if widgets:
             widgets[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        self.mark_clean()
 
     def raw_values(self) -> dict[str, Any]:
         return self.panel.raw_values()
+
+    def typed_state(self) -> Any:
+        return self.raw_values()
 
     def call_save(self) -> Any:
         assert self._save is not None

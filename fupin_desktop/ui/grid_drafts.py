@@ -81,6 +81,7 @@ class DraftKeeper(QObject):
     def stop(self) -> None:
         self.pending = False
         self.last_written = None
+        self._last = float("-inf")  # nothing on disk now: the next typing's first draft goes at once
         self.timer.stop()
         self.soon.stop()
 

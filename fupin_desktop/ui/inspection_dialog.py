@@ -4,7 +4,8 @@ The record (收到日期, 结论, 备注) is saved with 保存. Attachments are 
 through the service, which reads the file's type from its bytes and refuses what is not a
 document or too large; a refused file is named in the message under the list. Files can be
 dropped onto the list: a file whose name says what it is (含“工作计划”“工作情况”……) gets
-that use, the others the use chosen in the combo.
+that use, the others the use chosen in the combo. 关闭 or Esc with a typed but unsaved 收到日期,
+结论 or 备注 asks 放弃已填写的内容？ first (attachments are stored as they are added).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from fupin_desktop.services.inspections import (
     save_inspection,
 )
 from fupin_desktop.services.permissions import Permission
+from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.attachment_table import AttachmentTable, role_from_name, viewing_copy
 from fupin_desktop.ui.fields import RefEditor
 from fupin_desktop.ui.form_panel import (
@@ -77,6 +79,7 @@ class InspectionDialog(QDialog):
         self.editable = ctx.can(Permission.EDIT_INSPECTIONS)
         self.org_id = organization[0] if organization else None
         self.inspection: InspectionView | None = None
+        self._clean: tuple[object, ...] | None = None
         self.setWindowTitle(f"年检年报 — {organization[1]}" if organization else "登记年检年报")
 
         form = QFormLayout()
@@ -204,6 +207,19 @@ class InspectionDialog(QDialog):
         self._show_status()
         self._default_role()
         self._update_buttons()
+        self._clean = self.typed_state()
+
+    def typed_state(self) -> tuple[object, ...]:
+        org = self.org_editor.edit.text() if self.org_editor is not None else ""
+        return org, self.received.date().toPython(), self.result.currentData(), self.remarks.toPlainText()
+
+    def has_typed_changes(self) -> bool:
+        return self.editable and self._clean is not None and self.typed_state() != self._clean
+
+    def reject(self) -> None:
+        if self.has_typed_changes() and not unsaved.ask_discard_typed(self):
+            return
+        super().reject()
 
     def _show_status(self) -> None:
         view = self.inspection

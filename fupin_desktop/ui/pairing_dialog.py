@@ -117,6 +117,7 @@ class PairingDialog(RecordDialog):
         self._chain_tab_order()
         self.resize(1180, 690)
         self.organization.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.mark_clean()
 
     # --- references ---------------------------------------------------------------------
     def _township_id(self) -> int | None:
@@ -185,6 +186,9 @@ class PairingDialog(RecordDialog):
     # --- RecordDialog -------------------------------------------------------------------
     def raw_values(self) -> dict[str, Any]:
         return self.panel.raw_values()
+
+    def typed_state(self) -> Any:
+        return self.raw_values(), self.project_values()
 
     def call_save(self) -> Any:
         assert self._save is not None

@@ -8,6 +8,7 @@ from ui_helpers import put_chinese
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.domain.pinyin import initials
 from fupin_desktop.services.organizations import list_organizations
+from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.form_dialog import FormDialog
 from fupin_desktop.ui.organizations_page import OrganizationsPage
 
@@ -46,7 +47,7 @@ def test_a_new_organization_typed_in_the_dialog_appears_in_the_table(qtbot, cler
     assert saved.values["contact_phone"] == "0595-85681234"
 
 
-def test_a_bad_credit_code_is_shown_next_to_its_field_and_nothing_is_saved(qtbot, clerk_ctx) -> None:
+def test_a_bad_credit_code_is_shown_next_to_its_field_and_nothing_is_saved(qtbot, monkeypatch, clerk_ctx) -> None:
     before = len(list_organizations(clerk_ctx))
     page = OrganizationsPage(clerk_ctx)
     qtbot.addWidget(page)
@@ -67,7 +68,10 @@ def test_a_bad_credit_code_is_shown_next_to_its_field_and_nothing_is_saved(qtbot
     assert editors["credit_code"].edit.hasFocus()
     assert len(list_organizations(clerk_ctx)) == before
     assert "晋江市错误代码商会" not in names_in(page)
-    dialog.reject()
+    asked: list[bool] = []
+    monkeypatch.setattr(unsaved, "ask_discard_typed", lambda _parent: asked.append(True) or True)
+    dialog.reject()  # typed content: 放弃已填写的内容？ asked (and answered 放弃)
+    assert asked == [True] and not dialog.isVisible()
 
 
 def test_a_kind_that_does_not_match_the_code_saves_with_an_orange_warning(qtbot, clerk_ctx) -> None:
