@@ -12,7 +12,7 @@ Scenarios, each on its own copy of the demo county (one copy reused for all its 
   ``save_pairing``) and printing each credit code / agreement number after its commit: the
   acknowledged writes.
 * ``submit``: ``fupin submit monthly --period P -o STICK --user reviewer`` (P: two months back).
-* ``backup``: ``fupin backup -o DIR --user admin`` (only while that command exists and runs).
+* ``backup``: ``fupin backup -o DIR --user admin``.
 
 The kill delay is drawn (seeded) uniformly over the command's measured duration. After each kill:
 ``PRAGMA integrity_check`` ok, ``PRAGMA foreign_key_check`` empty, the audit chain verifies (the

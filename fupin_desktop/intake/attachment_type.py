@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 from typing import BinaryIO
 
-from fupin_desktop.errors import KnownError
+from fupin_desktop.errors import KnownError, os_error_message
 
 __all__ = ["ALLOWED_KINDS", "HEAD_BYTES", "KIND_LABELS", "MAX_ATTACHMENT_BYTES", "AttachmentRefused", "check_file",
            "describe", "detect_kind", "identify_file"]
@@ -92,7 +92,7 @@ def check_file(path: Path, max_bytes: int = MAX_ATTACHMENT_BYTES) -> tuple[str, 
             raise AttachmentRefused(f"文件「{path.name}」是空的（0 字节），不能作为附件。")
         kind, what = identify_file(path)
     except OSError as exc:
-        raise AttachmentRefused(f"无法读取文件「{path.name}」：{exc.strerror or exc}。") from None
+        raise AttachmentRefused(f"无法读取文件「{path.name}」：{os_error_message(exc)}") from None
     if kind is None:
         raise AttachmentRefused(f"文件「{path.name}」实际上是{what}，不能作为附件。"
                                 "附件只能是 PDF、Word、Excel、WPS、OFD 文档或 JPG、PNG 图片。")

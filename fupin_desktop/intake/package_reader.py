@@ -27,7 +27,7 @@ from fupin_desktop.documents.package import (
     manifest_bytes,
     sha256,
 )
-from fupin_desktop.errors import KnownError
+from fupin_desktop.errors import KnownError, os_error_message
 
 MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 MAX_ENTRY_BYTES = 100 * 1024 * 1024
@@ -88,7 +88,7 @@ def open_package(path: Path) -> PackageContents:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise PackageError(f"无法打开「{label}」：{exc.strerror or exc}") from exc
+        raise PackageError(f"无法打开「{label}」：{os_error_message(exc)}") from exc
     if size > MAX_PACKAGE_BYTES:
         raise PackageError(f"「{label}」有 {size // 1024 // 1024} MB，超过报送包的上限，已拒绝。")
     return open_package_bytes(label, path.read_bytes())

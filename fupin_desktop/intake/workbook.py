@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-from fupin_desktop.errors import KnownError
+from fupin_desktop.errors import KnownError, os_error_message
 
 __all__ = ["Sheet", "Workbook", "WorkbookError", "filled_rows", "read_workbook"]
 
@@ -120,7 +120,7 @@ def read_workbook(path: Path) -> Workbook:
     except WorkbookError:
         raise
     except OSError as exc:
-        raise _refuse(name, f"无法打开：{exc.strerror or exc}") from exc
+        raise _refuse(name, f"无法打开：{os_error_message(exc)}") from exc
     except Exception as exc:  # every reader failure becomes a message, never a traceback
         if "password" in str(exc).lower() or "encrypt" in str(exc).lower():
             raise _encrypted(name) from exc

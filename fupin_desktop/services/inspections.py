@@ -32,7 +32,7 @@ from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.domain.text import clean_text, match_key
-from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed
+from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed, os_error_message
 from fupin_desktop.intake.attachment_type import MAX_ATTACHMENT_BYTES, check_file
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.pairings import find_organization, target_label
@@ -131,7 +131,7 @@ def _writing(target: Path) -> Iterator[None]:
     try:
         yield
     except OSError as exc:
-        raise KnownError(f"无法写入「{target}」：{exc.strerror or exc}。如果文件正在 Excel 或 WPS 中打开，请先关闭。") from exc
+        raise KnownError(f"无法写入「{target}」：{os_error_message(exc)}如果文件正在 Excel 或 WPS 中打开，请先关闭。") from exc
 
 
 def _role(value: AttachmentRole | str) -> AttachmentRole:

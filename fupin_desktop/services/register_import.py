@@ -27,7 +27,7 @@ from fupin_desktop.documents.register_template import write_template
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.records import check_record
-from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed
+from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed, os_error_message
 from fupin_desktop.intake.register_sheet import SheetRecords, SheetRow, read_records, repeat_key
 from fupin_desktop.intake.workbook import read_workbook
 from fupin_desktop.services.context import ServiceContext
@@ -84,7 +84,7 @@ def template_for(ctx: ServiceContext, kind: Kind, path: Path) -> None:
     try:
         write_template(spec, path, sub)
     except OSError as exc:
-        raise KnownError(f"无法保存模板「{path}」：{exc.strerror or exc}。文件是否正在 Excel 中打开？") from exc
+        raise KnownError(f"无法保存模板「{path}」：{os_error_message(exc)}文件是否正在 Excel 中打开？") from exc
 
 
 class _Where:

@@ -1,30 +1,37 @@
 """Starting the GUI: application, fonts, database, login, main window; and the crash dialog.
 
 ``run_gui(data_dir, username=..., password=...)`` is what ``fupin`` (no sub-command) calls.
-An expected failure (no database, a newer database …) is a message box and exit code 1;
+One program per data folder (``single_instance``); a folder without a database opens the start
+screen (从备份恢复, ``start_dialog``); drafts a crash left are offered after login. An expected
+failure (a newer database, a folder that cannot be swapped …) is a message box and exit code 1;
 anything unexpected is logged to ``<data_dir>/logs/fupin.log`` and shown in one dialog.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from fupin_desktop import logs
 from fupin_desktop.errors import AuthError, KnownError
+from fupin_desktop.services.backup import has_database
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import login
-from fupin_desktop.store.db import Database
+from fupin_desktop.store.db import DATABASE_URL_ENV, Database, finish_pending_restore
 from fupin_desktop.ui.compat import guard_singleton_refcounts
 from fupin_desktop.ui.fonts import install_fonts
 from fupin_desktop.ui.login_dialog import LoginDialog
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
+from fupin_desktop.ui.single_instance import SingleInstance
+from fupin_desktop.ui.start_dialog import StartDialog
 
 log = logging.getLogger("fupin_desktop")
 
@@ -92,14 +99,41 @@ def _sign_in(db: Database, bureau_name: str, username: str | None, password: str
     return dialog.user
 
 
+def _open_database(data_dir: Path) -> Database | None:
+    """The folder's database; with none yet, the start screen offers 从备份恢复 first."""
+    no_database = os.environ.get(DATABASE_URL_ENV) is None and not has_database(data_dir)
+    if no_database and StartDialog(data_dir, APP_TITLE).exec() != QDialog.DialogCode.Accepted:
+        return None
+    return Database.open(data_dir, create=False)
+
+
 def run_gui(data_dir: Path, *, username: str | None = None, password: str | None = None) -> int:
-    crash = CrashHandler(setup_logging(data_dir)).install()
     guard_singleton_refcounts()  # before Qt is used much (PySide6 6.12.0 bug, see ui.compat)
     app = _application()
     install_fonts(app)
+    instance = SingleInstance(data_dir)
+    if not instance.acquire():  # the running program was asked to come to the front
+        return 0
+    try:
+        return _run(app, data_dir, instance, username, password)
+    finally:
+        instance.release()
+
+
+def _run(app: QApplication, data_dir: Path, instance: SingleInstance, username: str | None,
+         password: str | None) -> int:
+    try:
+        # Before the log file opens in the folder: a restore prepared last time swaps folders now.
+        finish_pending_restore(data_dir)
+    except KnownError as exc:
+        QMessageBox.critical(None, APP_TITLE, str(exc))
+        return 1
+    crash = CrashHandler(setup_logging(data_dir)).install()
     log.info("启动，数据文件夹 %s，日志 %s", data_dir, crash.log_path)
     try:
-        db = Database.open(data_dir, create=False)
+        db = _open_database(data_dir)
+        if db is None:
+            return 0
         bureau_name = bureau(db).name
     except KnownError as exc:
         QMessageBox.critical(None, APP_TITLE, str(exc))
@@ -110,8 +144,10 @@ def run_gui(data_dir: Path, *, username: str | None = None, password: str | None
         return 0
     ctx = ServiceContext(db, Forms(), user, data_dir)
     window = MainWindow(ctx)
+    instance.activate.connect(window.raise_to_front)
     window.showMaximized()
     log.info("用户 %s 登录", user.username)
+    QTimer.singleShot(0, window.offer_drafts)  # typing a crash left behind, once the window shows
     code = app.exec()
     db.dispose()
     return code

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMessageBox,
     QStackedWidget,
     QStyle,
     QWidget,
@@ -135,6 +136,8 @@ class MainWindow(QMainWindow):
                 page.open_month.connect(self.open_month)
             if isinstance(page, MonthlyPage):
                 page.dirty_changed.connect(lambda dirty, text=text: self._mark_unsaved(text, dirty))
+            if isinstance(page, SystemPage) and page.backup is not None:
+                page.backup.restart_required.connect(self.close_for_restore)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
             self.stack.removeWidget(old)
@@ -195,6 +198,11 @@ class MainWindow(QMainWindow):
             self.closed_cleanly = True
             self.automatic_backup()
         event.accept()
+
+    def close_for_restore(self) -> bool:
+        """A restore waits for the next start: say so and close (the 系统 page prepared it)."""
+        QMessageBox.information(self, "从备份恢复", "恢复已准备好。程序现在关闭；重新打开程序后，恢复的数据即生效。")
+        return self.close()
 
     def automatic_backup(self) -> Path | None:
         """The day's automatic backup on closing (never keeps the window from closing)."""

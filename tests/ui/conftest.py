@@ -61,6 +61,16 @@ def reviewer_ctx(ui_db: Database, ui_forms: Forms, ui_dir: Path) -> ServiceConte
     return context_for(ui_db, ui_forms, ui_dir, "reviewer")
 
 
+@pytest.fixture(autouse=True)
+def _closing_a_dialog_gives_up_its_typing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test that closes a dialog it typed into means 放弃: answer 放弃已填写的内容？ so (a real box
+    would wait for a click). Tests of the question itself patch it again or use ``real_questions``."""
+    if request.node.get_closest_marker("real_questions") is None:
+        from fupin_desktop.ui import unsaved
+
+        monkeypatch.setattr(unsaved, "ask_discard_typed", lambda _parent: True)
+
+
 # The offscreen platform says this when a window's size limits change or a popup (the
 # completer's list) raises itself and grabs the keyboard; none of it is our bug.
 _OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise|grabbing the (keyboard|mouse))"

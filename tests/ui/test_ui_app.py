@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 
 import pytest
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from fupin_desktop.store.db import DB_FILE
 from fupin_desktop.ui import app as app_module
 from fupin_desktop.ui.fonts import install_fonts
-from fupin_desktop.ui.main_window import MainWindow
+from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
+from fupin_desktop.ui.start_dialog import StartDialog
 
 
 def test_shipped_fonts_cover_rare_name_characters(qapp) -> None:
@@ -36,11 +39,23 @@ def test_the_crash_handler_logs_and_says_where(tmp_path, monkeypatch, qapp, own_
     assert len(shown) == 1 and str(path) in shown[0] and "boom" in shown[0]
 
 
-def test_no_database_is_a_message_and_exit_code_1(tmp_path, monkeypatch, qapp, own_logging) -> None:
+def test_no_database_opens_the_start_screen_and_leaving_it_creates_nothing(tmp_path, monkeypatch, qapp,
+                                                                            own_logging) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(StartDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0)  # 退出
+    assert app_module.run_gui(tmp_path / "empty") == 0
+    assert shown == [APP_TITLE]
+    assert not (tmp_path / "empty" / DB_FILE).exists()
+
+
+def test_a_database_from_a_newer_program_is_a_message_and_exit_code_1(ui_dir, monkeypatch, qapp,
+                                                                      own_logging) -> None:
+    with sqlite3.connect(ui_dir / DB_FILE) as con:
+        con.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
-    assert app_module.run_gui(tmp_path / "empty") == 1
-    assert shown and "没有数据库" in shown[0]
+    assert app_module.run_gui(ui_dir) == 1
+    assert len(shown) == 1 and "更新版本的程序" in shown[0] and "Traceback" not in shown[0]
 
 
 class _NoLoopApp:

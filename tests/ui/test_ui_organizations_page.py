@@ -69,7 +69,7 @@ def test_a_bad_credit_code_is_shown_next_to_its_field_and_nothing_is_saved(qtbot
     assert len(list_organizations(clerk_ctx)) == before
     assert "晋江市错误代码商会" not in names_in(page)
     asked: list[bool] = []
-    monkeypatch.setattr(unsaved, "ask_discard_typed", lambda _parent: asked.append(True) or True)
+    monkeypatch.setattr(unsaved, "ask_discard_typed", lambda _parent: asked.append(True) or True)  # 放弃
     dialog.reject()  # typed content: 放弃已填写的内容？ asked (and answered 放弃)
     assert asked == [True] and not dialog.isVisible()
 

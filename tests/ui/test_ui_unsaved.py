@@ -166,6 +166,7 @@ def test_a_form_dialog_asks_before_esc_throws_typed_content_away(qtbot, monkeypa
     assert len(asked) == 2 and not dialog.isVisible()  # 放弃
 
 
+@pytest.mark.real_questions
 def test_the_discard_question_has_chinese_buttons(qtbot, clerk_ctx) -> None:
     dialog = FormDialog(clerk_ctx.forms["organization"], None, save=lambda _raw: None)
     qtbot.addWidget(dialog)
