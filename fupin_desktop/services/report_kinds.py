@@ -19,6 +19,7 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services import monthly_documents, summaries
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau, get_setting
 
 SEED_004 = "晋政民〔2020〕28号文件"
@@ -74,7 +75,9 @@ def _sentence(totals: dict[str, int]) -> str:
 
 
 def _signature_lines(ctx: ServiceContext) -> dict[str, str]:
-    return {"preparer": get_setting(ctx.db, "preparer") or "", "reviewer": ctx.user.display_name,
+    # Only a reviewer is named as 审核人: a clerk's draft leaves the line for the reviewer to sign.
+    reviewer = ctx.user.display_name if ctx.can(Permission.REVIEW_MONTHLY) else ""
+    return {"preparer": get_setting(ctx.db, "preparer") or "", "reviewer": reviewer,
             "phone": get_setting(ctx.db, "phone") or ""}
 
 

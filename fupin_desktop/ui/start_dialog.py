@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QLayout, QPushButton, QVBoxLayout, QWidget
 
 from fupin_desktop.ui.backup_panel import RestoreDialog
 
@@ -27,6 +27,7 @@ class StartDialog(QDialog):
             "第一次使用本程序：请由管理员在命令行运行 fupin init 建立本局的数据库，"
             "或运行 fupin demo 先看演示数据。")
         text.setWordWrap(True)
+        text.setMinimumWidth(500)  # a wrapped label's height follows its width: keep the dialog tall enough
         self.restore_button = QPushButton("从备份恢复…")
         self.restore_button.setDefault(True)
         self.restore_button.clicked.connect(self.restore)
@@ -38,6 +39,7 @@ class StartDialog(QDialog):
         buttons.addWidget(self.restore_button)
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         layout.addWidget(text)
         layout.addLayout(buttons)
 
