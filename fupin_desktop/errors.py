@@ -32,6 +32,13 @@ class DatabaseError(KnownError):
     pass
 
 
+class DatabaseBusy(DatabaseError):
+    """Another program or user held the write lock longer than the busy timeout; trying again may work."""
+
+    def __init__(self, message: str = BUSY_MESSAGE) -> None:
+        super().__init__(message)
+
+
 @dataclass(frozen=True)
 class FieldProblem:
     """One problem with one value: where it is (file/sheet/row/column) and what is wrong."""

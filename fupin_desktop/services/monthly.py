@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fupin_desktop.domain import clock
@@ -22,7 +22,7 @@ from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_errors, row_flags
 from fupin_desktop.domain.periods import Period
-from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed
+from fupin_desktop.errors import DatabaseBusy, FieldProblem, KnownError, NotFound, ValidationFailed
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.store import audit
@@ -241,9 +241,7 @@ def revision_transaction(ctx: ServiceContext, township_id: int, period: Period,
         if "monthly_report" not in text or not ("UNIQUE" in text.upper() or "duplicate" in text):
             raise
         raise KnownError(busy_message(_township_name(ctx, township_id), period, doing)) from None
-    except OperationalError as exc:
-        if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
-            raise
+    except DatabaseBusy:
         raise KnownError(busy_message(_township_name(ctx, township_id), period, doing)) from None
 
 
@@ -252,7 +250,7 @@ def _township_name(ctx: ServiceContext, township_id: int) -> str:
         with ctx.db.reading() as s:
             township = s.get(Township, township_id)
             return township.name if township is not None else "这个镇（街道）"
-    except OperationalError:
+    except DatabaseBusy:
         return "这个镇（街道）"
 
 

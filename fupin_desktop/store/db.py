@@ -16,10 +16,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fupin_desktop.domain import clock
-from fupin_desktop.errors import DatabaseError, os_error_message
+from fupin_desktop.errors import DatabaseBusy, DatabaseError, os_error_message
 
 DB_FILE = "fupin.sqlite3"
 DATABASE_URL_ENV = "FUPIN_DATABASE_URL"  # e.g. postgresql+psycopg://… for a bureau LAN
@@ -120,6 +121,12 @@ def pending_restore_path(data_dir: Path) -> Path:
     return data_dir.parent / f".{data_dir.name}.restore-pending"
 
 
+def is_busy(exc: OperationalError) -> bool:
+    """SQLite's "database is locked" / "busy" (PostgreSQL's lock timeouts are other errors)."""
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
 def finish_pending_restore(data_dir: Path) -> bool:
     """Put a completed restore in place of the data folder (two renames); True if one was waiting.
 
@@ -217,14 +224,28 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One use case = one transaction: commit on success, roll back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """One use case = one transaction: commit on success, roll back on any error.
+
+        A lock another writer held past the busy timeout is ``DatabaseBusy`` (a Chinese message
+        the window offers to retry), never the driver's text with its SQL.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise DatabaseBusy() from None
+            raise
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        try:
+            with self._sessions() as session:
+                yield session
+        except OperationalError as exc:
+            if is_busy(exc):
+                raise DatabaseBusy() from None
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()

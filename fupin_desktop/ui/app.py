@@ -58,7 +58,10 @@ class CrashHandler:
         return self
 
     def message(self, exc: BaseException) -> str:
-        return (f"程序遇到了意外的错误，刚才的操作可能没有完成：\n\n{type(exc).__name__}: {exc}\n\n"
+        # A database library's text carries SQL and parameters (ID numbers): only the log gets it.
+        what = "数据库操作出错" if type(exc).__module__.startswith(("sqlalchemy", "sqlite3")) \
+            else f"{type(exc).__name__}: {exc}"
+        return (f"程序遇到了意外的错误，刚才的操作可能没有完成：\n\n{what}\n\n"
                 f"详细情况已记录在日志文件：\n{self.log_path}\n\n"
                 "请把这个文件发给技术支持人员。已保存的数据不受影响。")
 

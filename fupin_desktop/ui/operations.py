@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed
+from fupin_desktop.errors import DatabaseBusy, FieldProblem, KnownError, ValidationFailed
 
 
 class ProblemsDialog(QDialog):
@@ -125,13 +125,29 @@ def show_error(parent: QWidget | None, exc: KnownError, title: str = "") -> QDia
     return _open(box)
 
 
+def ask_retry_busy(parent: QWidget | None, exc: DatabaseBusy) -> bool:
+    """数据库正忙: 重试 (True) or 取消."""
+    box = QMessageBox(QMessageBox.Icon.Warning, "数据库正忙", str(exc), QMessageBox.StandardButton.NoButton, parent)
+    retry = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(retry)
+    box.exec()
+    return box.clickedButton() is retry
+
+
 def run_op(parent: QWidget | None, fn: Callable[[], Any], on_success: Callable[[Any], None] | None = None) -> bool:
-    """A short service call on the UI thread; a KnownError is shown, anything else is a bug."""
-    try:
-        result = fn()
-    except KnownError as exc:
-        show_error(parent, exc)
-        return False
+    """A short service call on the UI thread; a KnownError is shown, anything else is a bug.
+    A database another writer kept busy past the timeout offers 重试 (the call changed nothing)."""
+    while True:
+        try:
+            result = fn()
+            break
+        except DatabaseBusy as exc:
+            if not ask_retry_busy(parent, exc):
+                return False
+        except KnownError as exc:
+            show_error(parent, exc)
+            return False
     if on_success is not None:
         on_success(result)
     return True

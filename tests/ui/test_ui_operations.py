@@ -7,9 +7,11 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
-from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed
+from fupin_desktop.errors import BUSY_MESSAGE, DatabaseBusy, FieldProblem, KnownError, ValidationFailed
+from fupin_desktop.ui import operations
 from fupin_desktop.ui.operations import ProblemsDialog, run_job, run_op, show_error
 
 
@@ -83,3 +85,50 @@ def test_other_known_errors_become_a_message_box(qtbot) -> None:
     dialog = show_error(None, ValidationFailed([FieldProblem("", "", "合作项目应为 1–2 个")]))
     assert isinstance(dialog, ProblemsDialog) and dialog.table.rowCount() == 1
     dialog.close()
+
+
+def test_a_busy_database_offers_retry_and_retrying_finishes_the_call(qtbot, monkeypatch) -> None:
+    calls: list[int] = []
+    done: list[object] = []
+
+    def write() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise DatabaseBusy()
+        return "saved"
+
+    seen: list[list[str]] = []
+
+    def answer(text: str) -> None:  # press a button of the real box once it shows
+        def press() -> None:
+            box = QApplication.activeModalWidget()
+            if not isinstance(box, QMessageBox):
+                QTimer.singleShot(20, press)
+                return
+            seen.append(sorted(b.text() for b in box.buttons()) + [box.text()])
+            next(b for b in box.buttons() if b.text() == text).click()
+        QTimer.singleShot(0, press)
+
+    monkeypatch.setattr(operations, "ask_retry_busy",
+                        lambda parent, exc, real=operations.ask_retry_busy: (answer("重试"), real(parent, exc))[1])
+    assert run_op(None, write, done.append)
+    assert len(calls) == 3 and done == ["saved"]
+    assert seen[0] == ["取消", "重试", BUSY_MESSAGE] and "SQL" not in seen[0][2]
+
+    calls.clear()
+    monkeypatch.setattr(operations, "ask_retry_busy",
+                        lambda parent, exc, real=operations.ask_retry_busy: (answer("取消"), real(parent, exc))[1])
+    assert not run_op(None, write, done.append)
+    assert len(calls) == 1 and done == ["saved"]
+
+
+def test_the_crash_dialog_never_shows_sql(tmp_path, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from fupin_desktop.ui.app import CrashHandler
+
+    exc = OperationalError("SELECT * FROM household WHERE id_number = ?", ("350582194001221033",),
+                           Exception("disk I/O error"))
+    message = CrashHandler(tmp_path / "fupin.log").message(exc)
+    assert "数据库操作出错" in message and str(tmp_path / "fupin.log") in message
+    assert "SELECT" not in message and "350582194001221033" not in message
