@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from fupin_desktop.services.monthly import STATUS_LABELS, MonthView, RevisionInfo
+from fupin_desktop.ui import unsaved
 
 SOURCES = {"entry": "录入", "import": "导入", "correction": "更正"}
 
@@ -41,6 +42,12 @@ class ReasonDialog(QDialog):
 
     def _update(self) -> None:
         self.ok_button.setEnabled(not self.required or bool(self.text.toPlainText().strip()))
+
+    def reject(self) -> None:
+        """取消 / Esc after typing a reason: 放弃已填写的内容？ first."""
+        if self.text.toPlainText().strip() and not unsaved.ask_discard_typed(self):
+            return
+        super().reject()
 
     def accept(self) -> None:
         reason = self.text.toPlainText().strip()

@@ -18,6 +18,7 @@ from fupin_desktop.ui.form_dialog import FormDialog
 from fupin_desktop.ui.inspection_dialog import InspectionDialog
 from fupin_desktop.ui.main_window import MainWindow
 from fupin_desktop.ui.monthly_page import UNSAVED_BAR, MonthlyPage
+from fupin_desktop.ui.monthly_review import ReasonDialog
 
 MONTH = future_month(6)
 
@@ -198,3 +199,16 @@ def test_inspection_and_evaluation_dialogs_ask_before_esc(qtbot, monkeypatch, cl
     qtbot.keyClicks(evaluation.remarks, "good")
     qtbot.keyClick(evaluation.remarks, Qt.Key.Key_Escape)
     assert len(asked) == 2 and not evaluation.isVisible()  # 放弃
+
+
+def test_a_typed_return_reason_is_not_thrown_away_by_esc(qtbot, monkeypatch) -> None:
+    asked = answers(monkeypatch, "ask_discard_typed", False)
+    dialog = ReasonDialog("退回", "退回原因", "退回", lambda _text: True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert asked == [] and not dialog.isVisible()  # nothing typed: closes
+    dialog.show()
+    qtbot.keyClicks(dialog.text, "figures wrong")
+    qtbot.keyClick(dialog.text, Qt.Key.Key_Escape)
+    assert len(asked) == 1 and dialog.isVisible() and dialog.text.toPlainText() == "figures wrong"
