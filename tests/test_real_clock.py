@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-FAKETIME = shutil.which("faketime")
-pytestmark = pytest.mark.skipif(FAKETIME is None, reason="needs libfaketime (apt-get install faketime)")
+# The library itself, not the ``faketime`` wrapper: the wrapper computes its offset from the
+# clock it sees, so under a faked date (CI runs the suite under faketime too) it would land
+# elsewhere. "@<moment>" starts the program's clock at the moment, whatever the machine says.
+LIBFAKETIME = next(iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))), None)
+pytestmark = pytest.mark.skipif(LIBFAKETIME is None, reason="needs libfaketime (apt-get install faketime)")
 
 
 def fupin_at(moment: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "FUPIN_TODAY"}
-    env["PYTHONDONTWRITEBYTECODE"] = "1"
-    return subprocess.run([str(FAKETIME), moment, sys.executable, "-m", "fupin_desktop", *args],
+    env = {k: v for k, v in os.environ.items() if k != "FUPIN_TODAY" and not k.startswith("FAKETIME")}
+    env.update(PYTHONDONTWRITEBYTECODE="1", LD_PRELOAD=str(LIBFAKETIME), FAKETIME=f"@{moment}")
+    return subprocess.run([sys.executable, "-m", "fupin_desktop", *args],
                           env=env, capture_output=True, text=True, timeout=300)
 
 
