@@ -7,11 +7,9 @@ import time
 from collections.abc import Generator
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from fupin_desktop.errors import BUSY_MESSAGE, DatabaseBusy, FieldProblem, KnownError, ValidationFailed
-from fupin_desktop.ui import operations
 from fupin_desktop.ui.operations import ProblemsDialog, run_job, run_op, show_error
 
 
@@ -98,26 +96,22 @@ def test_a_busy_database_offers_retry_and_retrying_finishes_the_call(qtbot, monk
         return "saved"
 
     seen: list[list[str]] = []
+    replies: list[str] = []
 
-    def answer(text: str) -> None:  # press a button of the real box once it shows
-        def press() -> None:
-            box = QApplication.activeModalWidget()
-            if not isinstance(box, QMessageBox):
-                QTimer.singleShot(20, press)
-                return
-            seen.append(sorted(b.text() for b in box.buttons()) + [box.text()])
-            next(b for b in box.buttons() if b.text() == text).click()
-        QTimer.singleShot(0, press)
+    def press(box: QMessageBox) -> int:  # the real box, answered without a nested event loop
+        seen.append(sorted(b.text() for b in box.buttons()) + [box.text()])
+        reply = replies.pop(0)
+        next(b for b in box.buttons() if b.text() == reply).click()
+        return 0
 
-    monkeypatch.setattr(operations, "ask_retry_busy",
-                        lambda parent, exc, real=operations.ask_retry_busy: (answer("重试"), real(parent, exc))[1])
+    monkeypatch.setattr(QMessageBox, "exec", press)
+    replies[:] = ["重试", "重试"]
     assert run_op(None, write, done.append)
-    assert len(calls) == 3 and done == ["saved"]
+    assert len(calls) == 3 and done == ["saved"] and replies == []
     assert seen[0] == ["取消", "重试", BUSY_MESSAGE] and "SQL" not in seen[0][2]
 
     calls.clear()
-    monkeypatch.setattr(operations, "ask_retry_busy",
-                        lambda parent, exc, real=operations.ask_retry_busy: (answer("取消"), real(parent, exc))[1])
+    replies[:] = ["取消"]
     assert not run_op(None, write, done.append)
     assert len(calls) == 1 and done == ["saved"]
 
