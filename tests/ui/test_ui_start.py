@@ -70,10 +70,11 @@ def test_a_lock_left_by_a_killed_program_is_taken_over(tmp_path) -> None:
 
 def answer_restore_dialog(backup_file: Path, password: str, seen: list[str]) -> None:
     """Soon: fill the start screen's modal 从备份恢复 dialog and press 恢复."""
-    def fill() -> None:
+    def fill(tries: int = 250) -> None:  # gives up after 5 s: never fills a later test's dialog
         dialog = QApplication.activeModalWidget()
         if not isinstance(dialog, RestoreDialog):
-            QTimer.singleShot(20, fill)
+            if tries:
+                QTimer.singleShot(20, lambda: fill(tries - 1))
             return
         seen.append(dialog.windowTitle())
         assert dialog.set_file(backup_file)

@@ -38,10 +38,11 @@ def answers(monkeypatch, name: str, *replies):  # type: ignore[no-untyped-def]
 
 def click_in_box(button_text: str, seen: list[list[str]]) -> None:
     """Soon: press the button ``button_text`` of the modal message box shown then (the real box)."""
-    def press() -> None:
+    def press(tries: int = 250) -> None:  # gives up after 5 s: never presses a later test's box
         box = QApplication.activeModalWidget()
         if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, press)
+            if tries:
+                QTimer.singleShot(20, lambda: press(tries - 1))
             return
         seen.append([b.text() for b in box.buttons()] + [box.text()])
         next(b for b in box.findChildren(QPushButton) if b.text() == button_text).click()
