@@ -133,6 +133,9 @@ def finish_pending_restore(data_dir: Path) -> bool:
     A kill between the two renames leaves the pending folder and no data folder: the next call
     finishes the job. The replaced data was backed up before the restore was prepared.
     """
+    # The replaced data of a swap killed while deleting it (it was backed up before the restore).
+    for leftover in data_dir.parent.glob(f".{data_dir.name}.replaced-*.partial"):
+        remove_tree(leftover)
     pending = pending_restore_path(data_dir)
     if not pending.is_dir():
         return False
