@@ -21,6 +21,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from .cells import put_text
 from .pdf_fonts import BoldParagraph, CJKParagraph, cjk_style, mark_fallback, register_fonts
 
 __all__ = ["SECTIONS", "DraftPairing", "WorkReportDraft", "write_checklist_workbook", "write_draft_pdf",
@@ -172,7 +173,7 @@ _BOLD = Font(name="宋体", bold=True)
 
 def _put(ws: Worksheet, row: int, col: int, value: str, *, span: int = 1, bold: bool = False,
          boxed: bool = True, align: Alignment = _WRAP) -> None:
-    ws.cell(row, col, value)
+    put_text(ws.cell(row, col), value)  # an organization named "=1+1" stays text
     if span > 1:
         ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
     for c in range(col, col + span):

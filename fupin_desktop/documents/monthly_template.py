@@ -22,6 +22,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fupin_desktop.documents.cells import put_text as _put
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 
 __all__ = [
@@ -37,7 +38,6 @@ BLANK_ROWS = 10  # rows to type in when no pairing is known
 MONEY_FORMAT = "0.00####"
 COUNT_FORMAT = "0"
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-_FORMULA_START = ("=", "+", "-", "@")
 _CM = 1 / 2.54
 
 _FONT = "宋体"
@@ -60,13 +60,6 @@ _EXPLAIN = {
     "progress": "到本月底的进展：已完成 / 正在实施 / 尚未开始；本月没有开展也请写明原因",
 }
 
-
-def _put(cell: Cell, value: Any) -> Cell:
-    """Set a value; text that Excel would take for a formula stays text."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-    return cell
 
 
 def figure_fields(spec: FormSpec) -> list[FieldSpec]:

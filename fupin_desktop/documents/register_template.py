@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fupin_desktop.documents.cells import put_text
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 
 __all__ = ["GUIDE_SHEET", "TEMPLATE_ROWS", "TemplateColumn", "template_columns", "write_template"]
@@ -37,7 +36,6 @@ _TYPE_NAMES = {
     "credit_code": "18 位统一社会信用代码", "id_number": "18 位公民身份号码", "phone": "电话号码",
     "division_code": "统计用区划代码", "ref": "名称或代码",
 }
-_FORMULA_START = ("=", "+", "-", "@")
 
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -70,13 +68,6 @@ def template_columns(spec: FormSpec, sub: FormSpec | None = None) -> list[Templa
                 columns.append(TemplateColumn(prefix + f.label + ("*" if required else ""), f, required, n))
     return columns
 
-
-def put_text(cell: Cell, value: Any) -> Cell:
-    """Set a value; text that Excel would take for a formula stays text."""
-    cell.value = value
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        cell.data_type = "s"
-    return cell
 
 
 def _default_text(f: FieldSpec) -> str:
