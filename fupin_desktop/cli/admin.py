@@ -83,6 +83,13 @@ def cmd_user_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_unlock(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    users.unlock_user(ctx, args.username)
+    print(f"已解锁用户 {args.username}")
+    return 0
+
+
 def cmd_places_list(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=False)
     rows = [[t.values["code"], t.values["name"], t.extra["kind"], str(t.extra["villages"])] for t in places.list_townships(ctx)]
@@ -180,6 +187,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_user_add)
     p = user.add_parser("list", parents=[common], help="列出用户")
     p.set_defaults(func=cmd_user_list)
+    p = user.add_parser("unlock", parents=[common], help="解锁因连续输错密码被锁定的用户（管理员）")
+    p.add_argument("--username", required=True)
+    p.set_defaults(func=cmd_user_unlock)
 
     pl = sub.add_parser("places", help="镇（街道）与区划代码表").add_subparsers(dest="action", required=True, metavar="操作")
     p = pl.add_parser("list", parents=[common], help="列出本县镇（街道）")

@@ -7,10 +7,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fupin_desktop.domain import clock
+from fupin_desktop.domain import clock, login_policy
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.domain.text import clean_text
-from fupin_desktop.errors import AuthError, KnownError
+from fupin_desktop.errors import AuthError, KnownError, NotFound
 from fupin_desktop.services.context import CurrentUser, ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.store import audit
@@ -59,18 +59,73 @@ def list_users(ctx: ServiceContext) -> list[CurrentUser]:
 
 
 def login(db: Database, username: str, password: str) -> CurrentUser:
-    """The user for these credentials, or AuthError with one message for every failure."""
+    """The user for these credentials, or AuthError with one message for every wrong password.
+
+    Wrong passwords in a row are counted and audited: from the third one each next try waits
+    longer (``domain.login_policy``), and the tenth locks the account until an admin unlocks it.
+    """
+    name = clean_text(username)
     with db.transaction() as s:
-        user = s.scalar(select(User).where(User.username == clean_text(username)))
+        user = s.scalar(select(User).where(User.username == name))
+        if user is not None and user.locked_at is not None:
+            raise AuthError(f"账户“{name}”因连续 {login_policy.LOCK_AFTER} 次密码错误已被锁定，请管理员解锁。")
+        wait = login_policy.seconds_left(user.failed_logins, user.last_failed_at, clock.now()) if user else 0
+        if wait:
+            raise AuthError(f"密码错误次数较多，请 {wait} 秒后再试。")
         try:
             if user is None or not user.active:
                 raise VerificationError
             _hasher.verify(user.password_hash, password)
         except (VerificationError, InvalidHashError):
-            raise AuthError("用户名或密码不正确。") from None
-        if _hasher.check_needs_rehash(user.password_hash):
-            user.password_hash = _hasher.hash(password)
-        return _to_current(user)
+            pass  # counted below, after this transaction
+        else:
+            if user.failed_logins or user.last_failed_at is not None:
+                user.failed_logins, user.last_failed_at = 0, None
+            if _hasher.check_needs_rehash(user.password_hash):
+                user.password_hash = _hasher.hash(password)
+            return _to_current(user)
+    _record_failure(db, name)
+    raise AuthError("用户名或密码不正确。")
+
+
+def _record_failure(db: Database, name: str) -> None:
+    """Count and audit one wrong password (its own transaction: the login's was rolled back)."""
+    with db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == name))
+        if user is None:
+            audit.append(s, username=name[:40] or "?", action="login_failed", entity="user", entity_id="-",
+                         summary="登录失败：没有这个用户名")
+            return
+        user.failed_logins += 1
+        user.last_failed_at = clock.now()
+        summary = f"登录失败：密码错误（连续第 {user.failed_logins} 次）"
+        if login_policy.locks_now(user.failed_logins):
+            user.locked_at = user.last_failed_at
+            summary += "，账户已锁定"
+        audit.append(s, username=user.username, action="login_failed", entity="user", entity_id=user.id,
+                     summary=summary)
+
+
+def unlock_user(ctx: ServiceContext, username: str) -> None:
+    """An admin lets a locked account log in again (the count starts over)."""
+    ctx.require(Permission.MANAGE_USERS)
+    name = clean_text(username)
+    with ctx.db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == name))
+        if user is None:
+            raise NotFound(f"没有用户名为“{name}”的用户。")
+        if user.locked_at is None and not user.failed_logins:
+            raise KnownError(f"用户“{name}”没有被锁定。")
+        user.locked_at, user.failed_logins, user.last_failed_at = None, 0, None
+        audit.append(s, username=ctx.user.username, action="unlock", entity="user", entity_id=user.id,
+                     summary=f"解锁用户 {name}")
+
+
+def locked_usernames(ctx: ServiceContext) -> set[str]:
+    """Accounts that wait for an admin's unlock."""
+    ctx.require(Permission.MANAGE_USERS)
+    with ctx.db.reading() as s:
+        return set(s.scalars(select(User.username).where(User.locked_at.is_not(None))))
 
 
 def change_password(ctx: ServiceContext, old: str, new: str) -> None:

@@ -43,6 +43,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in a row
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    locked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # set: only an admin unlocks
 
 
 class AuditRecord(Base):

@@ -27,9 +27,16 @@ from fupin_desktop.errors import KnownError
 from fupin_desktop.services.audit_log import list_records
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
-from fupin_desktop.services.users import change_password, create_user, list_users
+from fupin_desktop.services.users import (
+    change_password,
+    create_user,
+    list_users,
+    locked_usernames,
+    unlock_user,
+)
 from fupin_desktop.ui.backup_panel import BackupPanel
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
+from fupin_desktop.ui.operations import run_op
 from fupin_desktop.ui.table_page import button
 
 AUDIT_LIMIT = 500
@@ -115,10 +122,12 @@ class UsersTab(QWidget):
     def __init__(self, ctx: ServiceContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.table = read_only_table(("用户名", "姓名", "角色"), [])
+        self.table = read_only_table(("用户名", "姓名", "角色", "状态"), [])
         self.add_button = button("新增用户", self.new_user)
+        self.unlock_button = button("解锁", self.unlock, "让因连续输错密码被锁定的用户重新登录")
         tools = QHBoxLayout()
         tools.addStretch(1)
+        tools.addWidget(self.unlock_button)
         tools.addWidget(self.add_button)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
@@ -126,7 +135,20 @@ class UsersTab(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        fill_table(self.table, [(u.username, u.display_name, Role(u.role).label) for u in list_users(self.ctx)])
+        locked = locked_usernames(self.ctx)
+        fill_table(self.table, [(u.username, u.display_name, Role(u.role).label,
+                                 "已锁定（连续输错密码）" if u.username in locked else "正常")
+                                for u in list_users(self.ctx)])
+
+    def unlock(self) -> bool:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        if item is None:
+            return False
+        if not run_op(self, lambda: unlock_user(self.ctx, item.text())):
+            return False
+        self.refresh()
+        return True
 
     def new_user(self) -> NewUserDialog:
         dialog = NewUserDialog(self.ctx, self)

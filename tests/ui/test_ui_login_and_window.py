@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
+from fupin_desktop.domain import clock
+from fupin_desktop.services.users import login
+from fupin_desktop.store.models import User
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.inspections_page import InspectionsPage
 from fupin_desktop.ui.login_dialog import DEMO_HINT, LoginDialog
@@ -106,3 +109,18 @@ def test_a_reviewer_reads_the_audit_log_but_manages_no_users(qtbot, reviewer_ctx
     first = page.audit.table
     headers = [first.horizontalHeaderItem(c).text() for c in range(first.columnCount())]
     assert headers[:3] == ["序号", "时间", "用户"] and headers[-1] == "摘要"
+
+
+def test_the_admin_sees_a_locked_user_and_unlocks_it(qtbot, admin_ctx) -> None:
+    with admin_ctx.db.transaction() as s:  # ten wrong passwords left it so
+        s.query(User).filter(User.username == "clerk").one().locked_at = clock.now()
+    page = SystemPage(admin_ctx)
+    qtbot.addWidget(page)
+    users = page.users
+    assert users is not None
+    row = next(r for r in range(users.table.rowCount()) if users.table.item(r, 0).text() == "clerk")
+    assert users.table.item(row, 3).text().startswith("已锁定")
+    users.table.setCurrentCell(row, 0)
+    users.unlock_button.click()
+    assert users.table.item(row, 3).text() == "正常"
+    assert login(admin_ctx.db, "clerk", "demo").username == "clerk"
