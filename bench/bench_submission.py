@@ -95,8 +95,8 @@ def bench_aggregate(count: int = 100) -> None:
     t_make = time.perf_counter()
     for i in range(count):
         division = f"35{i // 10 + 1:02d}{i % 10 + 1:02d}"
-        made = create_seal_key(f"第{i + 1}县民政局", division, "审核人", "secret")
-        key = load_seal_key(made.p12, "secret")
+        made = create_seal_key(f"第{i + 1}县民政局", division, "审核人", "secret-passphrase")
+        key = load_seal_key(made.p12, "secret-passphrase")
         (folder / f"{division}.pem").write_bytes(made.cert_pem)
         receiving.trust_add(city, folder / f"{division}.pem", division,
                             confirmed_fingerprint=cert_fingerprint(load_certificate(made.cert_pem)))

@@ -384,6 +384,9 @@ def extract_archive(path: Path, manifest: Manifest, target: Path) -> None:
             _extract_part(path, archive, part, dest)
             if part.name.startswith(ATTACHMENTS + "/"):
                 os.chmod(dest, stat.S_IREAD)  # stored attachments are read-only (store/blobs.py)
+            elif part.name.startswith("seal/"):
+                os.chmod(dest, 0o600)  # the encrypted seal key stays readable by its owner only
+                os.chmod(dest.parent, 0o700)
 
 
 def read_manifest(path: Path) -> Manifest:

@@ -211,4 +211,5 @@ def give_demo_seal(db: Database, data_dir: Path) -> None:
     from fupin_desktop.services.seal import init_seal
     from fupin_desktop.services.users import login
 
-    init_seal(ServiceContext(db, Forms(), login(db, "reviewer", DEMO_PASSWORD), data_dir), DEMO_PASSWORD)
+    init_seal(ServiceContext(db, Forms(), login(db, "reviewer", DEMO_PASSWORD), data_dir), DEMO_PASSWORD,
+              min_length=len(DEMO_PASSWORD))  # the demo's documented passphrase; real seals need 8

@@ -3,6 +3,7 @@ visible seal image (the bureau's own scan, or a marked placeholder)."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,6 +12,7 @@ from sqlalchemy import select
 
 from fupin_desktop.documents.seal_image import check_seal_png, placeholder_seal_png
 from fupin_desktop.documents.seal_key import (
+    MIN_PASSPHRASE,
     SealKey,
     cert_fingerprint,
     create_seal_key,
@@ -51,8 +53,18 @@ def _folder(ctx: ServiceContext) -> Path:
     if ctx.data_dir is None:
         raise KnownError("没有数据文件夹，无法保存印章。")
     folder = ctx.data_dir / SEAL_FOLDER
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """A key file only its owner can read (0600; on Windows the data folder sits in the user's profile)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+    os.chmod(path, 0o600)  # also when the file was there before with wider rights
 
 
 def current_seal(ctx: ServiceContext) -> SealInfo | None:
@@ -75,16 +87,16 @@ def bureau_seals(ctx: ServiceContext) -> list[BureauSeal]:
         return [BureauSeal(c.holder, name or c.holder, c.fingerprint, c.created_at) for c, name in rows]
 
 
-def init_seal(ctx: ServiceContext, passphrase: str) -> SealInfo:
+def init_seal(ctx: ServiceContext, passphrase: str, *, min_length: int = MIN_PASSPHRASE) -> SealInfo:
     """Make a new seal key for this reviewer; an older one of theirs is retired, never deleted."""
     ctx.require(Permission.HOLD_SEAL)
     b = bureau(ctx.db)
-    made = create_seal_key(b.name, b.division_code, ctx.user.display_name, passphrase)
+    made = create_seal_key(b.name, b.division_code, ctx.user.display_name, passphrase, min_length=min_length)
     cert = load_certificate(made.cert_pem)
     fingerprint = cert_fingerprint(cert)
     name = f"{ctx.user.username}-{fingerprint.replace(' ', '')[:16].lower()}.p12"
     path = _folder(ctx) / name
-    path.write_bytes(made.p12)
+    write_private(path, made.p12)
     with ctx.db.transaction() as s:
         for old in s.scalars(select(SealCertificate).where(SealCertificate.holder == ctx.user.username,
                                                            SealCertificate.retired_at.is_(None))):

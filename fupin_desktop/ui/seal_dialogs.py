@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.documents.seal_key import MIN_PASSPHRASE
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 
 
@@ -98,6 +99,7 @@ class NewSealDialog(_PassphraseBase):
                          "忘记口令只能重新生成印章，并把新证书重新交接收单位登记。", "生成印章", on_ok, parent)
         self.first = password_edit()
         self.second = password_edit()
+        self.first.setPlaceholderText(f"至少 {MIN_PASSPHRASE} 个字符，可用汉字")
         self.form.addRow("新口令", self.first)
         self.form.addRow("再输一遍", self.second)
         self._finish_layout()
@@ -109,6 +111,8 @@ class NewSealDialog(_PassphraseBase):
     def problem(self) -> str:
         if not self.first.text():
             return "请输入新口令。"
+        if len(self.first.text()) < MIN_PASSPHRASE:
+            return f"口令至少 {MIN_PASSPHRASE} 个字符；一句只有你知道的话（可用汉字）比短口令难猜得多。"
         if self.first.text() != self.second.text():
             return "两次输入的口令不一致，请重新输入。"
         return ""

@@ -130,3 +130,31 @@ def test_fingerprint_sheet(seal_file, tmp_path: Path) -> None:  # type: ignore[n
         assert expected in text
     for group in cert_fingerprint(cert).split():
         assert group in text
+
+
+def test_the_key_file_is_as_slow_to_guess_through_its_mac_as_through_its_encryption(seal_file) -> None:  # type: ignore[no-untyped-def]
+    from asn1crypto import pkcs12 as asn1_pkcs12
+
+    from fupin_desktop.documents.pkcs12_mac import mac_iterations
+    from fupin_desktop.documents.seal_key import KDF_ROUNDS
+
+    pfx = asn1_pkcs12.Pfx.load(seal_file.p12)
+    assert mac_iterations(seal_file.p12) == KDF_ROUNDS >= 600_000
+    assert pfx["mac_data"]["mac"]["digest_algorithm"]["algorithm"].native == "sha256"
+    assert b"\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x05\x0d" in seal_file.p12  # PBES2 (1.2.840.113549.1.5.13)
+    assert load_seal_key(seal_file.p12, PASSPHRASE).bureau == "晋江市民政局"  # OpenSSL accepts our MAC
+    with pytest.raises(SealKeyError, match="口令不正确"):
+        load_seal_key(seal_file.p12, PASSPHRASE + "x")
+
+
+def test_a_passphrase_under_eight_characters_is_refused_for_a_real_seal() -> None:
+    with pytest.raises(SealKeyError, match="至少需要 8 个字符"):
+        create_seal_key("晋江市民政局", "350582", "王审核", "1234567")
+
+
+def test_only_the_owner_can_read_a_stored_seal_key(demo_dir: Path) -> None:
+    from fupin_desktop.services.seal import SEAL_FOLDER
+
+    keys = list((demo_dir / SEAL_FOLDER).glob("*.p12"))
+    assert keys and all(k.stat().st_mode & 0o777 == 0o600 for k in keys)
+    assert (demo_dir / SEAL_FOLDER).stat().st_mode & 0o077 == 0

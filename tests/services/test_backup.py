@@ -98,6 +98,7 @@ def test_backup_holds_everything_and_restores_to_a_working_county(admin, made, t
     assert result.safety_backup is None and not result.pending
     for path in (seal, attachment, data / "ui-state.ini"):  # the key file stays encrypted, byte for byte
         assert (target / path.relative_to(data)).read_bytes() == path.read_bytes()
+    assert (target / seal.relative_to(data)).stat().st_mode & 0o777 == 0o600  # and its owner's alone
     reviewer = open_ctx(target, "reviewer")
     try:
         assert audit_log.verify(reviewer.db) == []

@@ -146,8 +146,8 @@ def test_every_tampering_is_refused_with_its_reason(clerk, city, tmp_path: Path,
 def test_resigned_with_an_untrusted_key_is_refused(clerk, city, tmp_path: Path) -> None:
     path = _submit(clerk, tmp_path / "usb")
     _trust(city, clerk, tmp_path)
-    forged = create_seal_key("晋江市民政局", "350582", "冒名", "secret")
-    key = load_seal_key(forged.p12, "secret")
+    forged = create_seal_key("晋江市民政局", "350582", "冒名", "secret-passphrase")
+    key = load_seal_key(forged.p12, "secret-passphrase")
     with zipfile.ZipFile(path) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
     manifest = json.loads(files["manifest.json"])
@@ -230,7 +230,7 @@ def test_aggregate_of_several_counties_has_exact_totals_and_lists_the_missing(cl
     shishi = _second_county(demo_dir, tmp_path)
     for county in (clerk, shishi):
         _trust(city, county, tmp_path)
-    absent = create_seal_key("南安市民政局", "350583", "某人", "secret")
+    absent = create_seal_key("南安市民政局", "350583", "某人", "secret-passphrase")
     (tmp_path / "nanan.pem").write_bytes(absent.cert_pem)
     from fupin_desktop.documents.seal_key import cert_fingerprint, load_certificate
 

@@ -147,7 +147,7 @@ def main(out: Path) -> int:
     shoot(app, register, out, "sealed-04-register-certificate")
     register.accept()
     close_boxes(app)
-    nanan = create_seal_key("南安市民政局", "350583", "某人", "secret")
+    nanan = create_seal_key("南安市民政局", "350583", "某人", "secret-passphrase")
     (root / "nanan.pem").write_bytes(nanan.cert_pem)
     trust_add(city, root / "nanan.pem", "350583",
               confirmed_fingerprint=cert_fingerprint(load_certificate(nanan.cert_pem)))  # has not sent anything

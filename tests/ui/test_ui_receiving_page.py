@@ -191,7 +191,7 @@ def test_aggregate_shows_the_counties_and_who_has_not_sent(qtbot, received, revi
     city = received
     page = ReceivingPage(city)
     qtbot.addWidget(page)
-    absent = create_seal_key("南安市民政局", "350583", "某人", "secret")
+    absent = create_seal_key("南安市民政局", "350583", "某人", "secret-passphrase")
     (tmp_path / "nanan.pem").write_bytes(absent.cert_pem)
     trust_add(city, tmp_path / "nanan.pem", "350583",
               confirmed_fingerprint=cert_fingerprint(load_certificate(absent.cert_pem)))
@@ -213,7 +213,7 @@ def test_aggregate_shows_the_counties_and_who_has_not_sent(qtbot, received, revi
 
 
 def test_the_admin_retires_a_certificate_from_a_date(qtbot, city, tmp_path) -> None:
-    absent = create_seal_key("南安市民政局", "350583", "某人", "secret")
+    absent = create_seal_key("南安市民政局", "350583", "某人", "secret-passphrase")
     (tmp_path / "nanan.pem").write_bytes(absent.cert_pem)
     trust_add(city, tmp_path / "nanan.pem", "350583",
               confirmed_fingerprint=cert_fingerprint(load_certificate(absent.cert_pem)))

@@ -174,14 +174,20 @@ def test_a_new_seal_asks_the_passphrase_twice(qtbot) -> None:
     dialog = NewSealDialog(lambda p: given.append(p) or True)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.keyClicks(dialog.first, "secret1")
-    qtbot.keyClicks(dialog.second, "secret2")
+    qtbot.keyClicks(dialog.first, "short")
+    qtbot.keyClicks(dialog.second, "short")
+    dialog.ok_button.click()
+    assert given == [] and dialog.isVisible() and "至少 8 个字符" in dialog.message.text()
+    for edit in (dialog.first, dialog.second):
+        edit.clear()
+    qtbot.keyClicks(dialog.first, "secret-1")
+    qtbot.keyClicks(dialog.second, "secret-2")
     dialog.ok_button.click()
     assert given == [] and dialog.isVisible() and "不一致" in dialog.message.text()
     dialog.second.clear()
-    qtbot.keyClicks(dialog.second, "secret1")
+    qtbot.keyClicks(dialog.second, "secret-1")
     dialog.ok_button.click()
-    assert given == ["secret1"] and not dialog.isVisible()
+    assert given == ["secret-1"] and not dialog.isVisible()
 
 
 def test_a_clerk_reads_the_history_but_cannot_seal(qtbot, clerk_ctx, reviewer_ctx, tmp_path: Path) -> None:
