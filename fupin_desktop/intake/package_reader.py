@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +34,7 @@ MAX_PACKAGE_BYTES = 200 * 1024 * 1024
 MAX_ENTRY_BYTES = 100 * 1024 * 1024
 MAX_TOTAL_BYTES = 250 * 1024 * 1024
 MAX_RATIO = 200
+MAX_ENTRIES = 64  # a package holds a handful of files; more is not ours (and costs nothing to refuse)
 
 
 class PackageError(KnownError):
@@ -106,12 +108,15 @@ def open_package_bytes(label: str, raw: bytes) -> PackageContents:
         raise PackageError(f"「{label}」已损坏，无法打开（{exc}）。") from exc
     with zf:
         infos = zf.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise PackageError(f"「{label}」里有 {len(infos)} 个文件，本程序的报送包最多 {MAX_ENTRIES} 个，"
+                               "不是本程序生成的报送包，已拒绝，未解开任何文件。")
         names = [i.filename for i in infos]
         unsafe = [n for n in names if not _safe_name(n)]
         if unsafe:
             raise PackageError(f"「{label}」含有不安全的文件名（{'、'.join(repr(n) for n in unsafe[:3])}），"
                                "可能被恶意构造，已拒绝，未解开任何文件。")
-        duplicates = sorted({n for n in names if names.count(n) > 1})
+        duplicates = sorted(n for n, count in Counter(names).items() if count > 1)
         if duplicates:
             raise PackageError(f"「{label}」里有重名的文件（{'、'.join(duplicates)}），已拒绝。")
         total = 0
