@@ -214,6 +214,12 @@ def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedC
         if signed is None or signed >= match.retired_from:
             result.problems.append(f"签章证书自 {match.retired_from} 起已停用，此包签于 {signed or '未知日期'}")
             match = None
+    if match is not None and result.bureau != match.bureau:
+        # Who speaks is the registered certificate's bureau, never what the package calls itself.
+        result.problems.append(f"清单上的单位「{result.bureau}」与登记的 {result.division} 证书单位「{match.bureau}」不符")
+        match = None
+    if match is not None:
+        result.bureau = match.bureau
     if "report.pdf" in package.files:
         pdf = verify_pdf(package.files["report.pdf"], certs)
         if not pdf.intact or not pdf.covers_whole_file:
@@ -223,6 +229,11 @@ def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedC
     result.trusted = match is not None and detached.trusted
     if result.intact and "data.json" in package.files:
         result.data = json.loads(package.files["data.json"].decode("utf-8"))
+        header = (str(result.data.get("division", "")), str(result.data.get("bureau", "")))
+        if header != (result.division, str(m.get("bureau", ""))):
+            result.problems.append(f"数据文件的表头单位「{header[1]}」（{header[0]}）与清单"
+                                   f"「{m.get('bureau', '')}」（{result.division}）不符")
+            result.trusted = False
 
 
 def _signed_on(manifest: dict[str, Any]) -> date | None:

@@ -20,7 +20,6 @@ from fupin_desktop.errors import KnownError, PermissionDenied
 from fupin_desktop.services import receiving, seal, submissions, summaries
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.demo import give_demo_seal
-from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
 
@@ -31,17 +30,6 @@ def _month() -> Period:
 
 def _as(ctx: ServiceContext, username: str) -> ServiceContext:
     return ctx.as_user(login(ctx.db, username, "demo"))
-
-
-@pytest.fixture
-def city(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A receiving bureau (泉州市民政局) whose data folder holds only its trust list."""
-    folder = tmp_path / "city"
-    db = Database.open(folder)
-    initialize(db, bureau="泉州市民政局", division="350500", admin="admin", password="demo")
-    ctx = ServiceContext(db, Forms(), login(db, "admin", "demo"), folder)
-    yield ctx
-    db.dispose()
 
 
 def _trust(city: ServiceContext, county: ServiceContext, tmp_path: Path) -> None:

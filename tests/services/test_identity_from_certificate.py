@@ -1,0 +1,80 @@
+"""One trusted county cannot speak for another: the bureau shown and aggregated is the one
+registered with the signing certificate; a manifest or data header naming another is refused."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from test_submissions import _month, _second_county, _submit, _trust
+
+from fupin_desktop.documents.package import manifest_bytes, package_bytes, sha256
+from fupin_desktop.documents.seal_key import load_seal_key
+from fupin_desktop.documents.signing import sign_detached
+from fupin_desktop.services import receiving
+
+
+def _resigned_by(county, source: Path, target: Path, manifest_change, data_change) -> Path:  # type: ignore[no-untyped-def]
+    """``source``'s content, manifest and data header changed, sealed with ``county``'s own key."""
+    with zipfile.ZipFile(source) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    data = json.loads(files["data.json"])
+    data_change(data)
+    content = {"report.pdf": files["report.pdf"], "report.xlsx": files["report.xlsx"],
+               "data.json": json.dumps(data, ensure_ascii=False).encode("utf-8")}
+    manifest = json.loads(files["manifest.json"])
+    manifest_change(manifest)
+    manifest["files"] = {name: sha256(body) for name, body in content.items()}
+    (p12,) = (county.data_dir / "seal").glob("*.p12")
+    key = load_seal_key(p12.read_bytes(), "demo")
+    pem = key.certificate.public_bytes(serialization.Encoding.PEM)
+    target.write_bytes(package_bytes(content, manifest, sign_detached(manifest_bytes(manifest), key), pem))
+    return target
+
+
+@pytest.fixture
+def counties(clerk, city, demo_dir, tmp_path):  # type: ignore[no-untyped-def]
+    shishi = _second_county(demo_dir, tmp_path)
+    for county in (clerk, shishi):
+        _trust(city, county, tmp_path)
+    return clerk, shishi
+
+
+def test_shishi_signing_as_jinjiang_is_refused(counties, city, tmp_path: Path) -> None:
+    jinjiang, shishi = counties
+    genuine = _submit(jinjiang, tmp_path / "usb")
+
+    def as_jinjiang(m):  # type: ignore[no-untyped-def]
+        m.update(division="350581", bureau="晋江市民政局")
+
+    def keep_header(d):  # type: ignore[no-untyped-def]
+        d.update(division="350581", bureau="晋江市民政局")
+
+    forged = _resigned_by(shishi, genuine, tmp_path / "forged.zip", as_jinjiang, keep_header)
+    verdict = receiving.verify(city, forged)
+    assert not verdict.ok and not verdict.trusted
+    assert any("与登记的 350581 证书单位「石狮市民政局」不符" in p for p in verdict.problems), verdict.problems
+
+
+def test_a_data_header_naming_another_county_is_refused(counties, city, tmp_path: Path) -> None:
+    jinjiang, shishi = counties
+    genuine = _submit(jinjiang, tmp_path / "usb")
+
+    def as_shishi(m):  # type: ignore[no-untyped-def]
+        m.update(division="350581", bureau="石狮市民政局")
+
+    forged = _resigned_by(shishi, genuine, tmp_path / "header.zip", as_shishi, lambda d: None)
+    verdict = receiving.verify(city, forged)
+    assert not verdict.ok
+    assert any("数据文件的表头单位「晋江市民政局」（350582）" in p for p in verdict.problems), verdict.problems
+
+
+def test_the_genuine_packages_still_aggregate_once_each(counties, city, tmp_path: Path) -> None:
+    jinjiang, shishi = counties
+    packages = [_submit(jinjiang, tmp_path / "usb1"), _submit(shishi, tmp_path / "usb2")]
+    assert all(r.accepted for r in receiving.receive(city, packages))
+    result = receiving.aggregate(city, "monthly", _month(), tmp_path / "out")
+    assert sorted(c["bureau"] for c in result.counties) == ["晋江市民政局", "石狮市民政局"]
