@@ -54,6 +54,7 @@ class TrustedCert:
     certificate: x509.Certificate
     bureau: str
     retired_from: date | None = None
+    received_before_retirement: frozenset[str] = frozenset()  # package SHA-256s received here in time
 
 
 @dataclass
@@ -209,11 +210,12 @@ def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedC
     if match is None:
         result.problems.append(f"签章证书（指纹 {cert_fingerprint(signer)}）不在本单位信任的 {result.division or '?'} "
                                "证书中：未知的签发单位，请先核对纸质登记单上的指纹，再登记该单位的证书")
-    elif match.retired_from is not None:
-        signed = _signed_on(m)
-        if signed is None or signed >= match.retired_from:
-            result.problems.append(f"签章证书自 {match.retired_from} 起已停用，此包签于 {signed or '未知日期'}")
-            match = None
+    elif match.retired_from is not None and package.sha256 not in match.received_before_retirement:
+        # The package's own created_at is the sender's claim, not evidence: only a package this
+        # bureau had already received before the retirement still counts.
+        result.problems.append(f"签章证书自 {match.retired_from} 起已停用，本单位在停用前没有收到过这个包"
+                               f"（包内自称签于 {_signed_on(m) or '未知日期'}，不作为依据）")
+        match = None
     if match is not None and result.bureau != match.bureau:
         # Who speaks is the registered certificate's bureau, never what the package calls itself.
         result.problems.append(f"清单上的单位「{result.bureau}」与登记的 {result.division} 证书单位「{match.bureau}」不符")

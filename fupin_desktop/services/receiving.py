@@ -121,9 +121,13 @@ def trust_retire(ctx: ServiceContext, fingerprint: str, from_date: date) -> Trus
 def trusted_for(ctx: ServiceContext) -> Callable[[str], list[TrustedCert]]:
     with ctx.db.reading() as s:
         entries = [(t.division, t.bureau, t.cert_pem, t.retired_from) for t in s.scalars(select(TrustEntry))]
+        # What this bureau itself received before a retirement is the only evidence of "signed before".
+        received = [(p.division, p.package_sha256, p.received_at.date()) for p in s.scalars(select(ReceivedPackage))]
 
     def lookup(division: str) -> list[TrustedCert]:
-        return [TrustedCert(load_certificate(pem), name, retired) for d, name, pem, retired in entries if d == division]
+        return [TrustedCert(load_certificate(pem), name, retired,
+                            frozenset(sha for d2, sha, on in received if d2 == d and retired is not None and on < retired))
+                for d, name, pem, retired in entries if d == division]
     return lookup
 
 

@@ -148,15 +148,29 @@ def test_resigned_with_an_untrusted_key_is_refused(clerk, city, tmp_path: Path) 
     assert any("不在本单位信任" in p for p in verdict.problems)
 
 
-def test_a_retired_certificate_is_refused_from_its_date(clerk, city, tmp_path: Path) -> None:
-    path = _submit(clerk, tmp_path / "usb")
+def test_a_retired_certificate_counts_only_for_what_was_received_before(clerk, city, tmp_path: Path) -> None:
+    received_in_time = _submit(clerk, tmp_path / "usb1")
     _trust(city, clerk, tmp_path)
+    assert receiving.receive(city, [received_in_time])[0].accepted
+    late = _submit(clerk, tmp_path / "usb2")  # sealed today, brought after the retirement
     fingerprint = receiving.trust_list(city)[0].fingerprint
     receiving.trust_retire(city, fingerprint[:9], clock.today() + timedelta(days=1))
-    assert receiving.verify(city, path).ok  # signed before the retirement date
-    receiving.trust_retire(city, fingerprint[:9], clock.today())
-    verdict = receiving.verify(city, path)
-    assert not verdict.ok and any("停用" in p for p in verdict.problems)
+    assert receiving.verify(city, received_in_time).ok  # this bureau had it before the retirement
+    verdict = receiving.verify(city, late)
+    assert not verdict.ok and any("停用前没有收到过这个包" in p for p in verdict.problems)
+
+    # Moving the package's own created_at back is no evidence (the key holder can sign anything).
+    forged_key = load_seal_key(next((clerk.data_dir / "seal").glob("*.p12")).read_bytes(), "demo")
+    with zipfile.ZipFile(late) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    manifest = json.loads(files["manifest.json"])
+    manifest["created_at"] = "2020-01-01T09:00:00"
+    content = {n: files[n] for n in ("report.pdf", "report.xlsx", "data.json")}
+    backdated = tmp_path / "backdated.zip"
+    backdated.write_bytes(package_bytes(content, manifest, sign_detached(manifest_bytes(manifest), forged_key),
+                                        files["signer.pem"]))
+    verdict = receiving.verify(city, backdated)
+    assert not verdict.ok and any("不作为依据" in p for p in verdict.problems), verdict.problems
 
 
 @pytest.mark.parametrize("name", ["../evil.txt", "/etc/passwd", "a\\b.txt"])
