@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
 from fupin_desktop.documents.gongwen import CoverLetter, ReportTable, TableColumn, write_report_pdf
@@ -64,6 +65,7 @@ class ReceivedView:
     received_by: str  # the receiver's display name (the username if the account is gone)
     superseded: bool
     sha256: str
+    waiting: bool = False  # a correction held until the version it corrects arrives
 
 
 def certificate_fingerprint(cert_path: Path) -> tuple[str, str, str | None]:
@@ -158,7 +160,7 @@ def list_received(ctx: ServiceContext) -> list[ReceivedView]:
         return [ReceivedView(p.id, p.division, p.bureau, p.report,
                              REPORT_KINDS[p.report].label if p.report in REPORT_KINDS else p.report, p.period,
                              p.version, p.file_name, p.received_at, name or p.received_by, p.superseded,
-                             p.package_sha256)
+                             p.package_sha256, p.waiting)
                 for p, name in rows]
 
 
@@ -171,9 +173,15 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
             return Received(v.file, False, "这个报送包已经接收过。", v)
         current = s.scalar(select(ReceivedPackage).where(
             ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
-            ReceivedPackage.period == v.period, ReceivedPackage.superseded.is_(False)))
+            ReceivedPackage.period == v.period, ReceivedPackage.superseded.is_(False),
+            ReceivedPackage.waiting.is_(False)))
         note = ""
-        if current is not None:
+        waiting = current is None and bool(m.get("corrects"))
+        if waiting:
+            # Nothing of this report is held here: the original it corrects must come first, and
+            # this correction must not keep the genuine original out (issue 10, case 4).
+            note = "。这是对未收到的版本的更正，暂存为“等待原版”，不计入汇总；收到原版后自动核对更正链"
+        elif current is not None:
             if v.version <= current.version:
                 return Received(v.file, False, f"已有第 {current.version} 版，这是第 {v.version} 版（旧版或重复），未接收。", v)
             if m.get("corrects") != current.manifest_sha256:
@@ -186,11 +194,36 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
             division=v.division, bureau=v.bureau, report=v.report, period=v.period, version=v.version, file_name=v.file,
             package_sha256=v.sha256, manifest_sha256=manifest_hash, corrects=m.get("corrects"), manifest=m,
             data=v.data, audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=clock.now(),
-            received_by=ctx.user.username))
+            received_by=ctx.user.username, waiting=waiting))
         audit.append(s, username=ctx.user.username, action="receive", entity="received_package", entity_id=v.sha256[:20],
                      summary=f"接收 {v.bureau} {v.report} {v.period} 第 {v.version} 版{note}",
                      after={"file": v.file, "sha256": v.sha256})
+        if not waiting:
+            note += _complete_chain(s, ctx, v, manifest_hash)
     return Received(v.file, True, f"已接收{note}。", v)
+
+
+def _complete_chain(s: Session, ctx: ServiceContext, v: Verification, manifest_hash: str) -> str:
+    """Corrections that waited for the version just stored take its place, one after another."""
+    note, head_hash, head_version = "", manifest_hash, v.version
+    while True:
+        nxt = s.scalar(select(ReceivedPackage).where(
+            ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
+            ReceivedPackage.period == v.period, ReceivedPackage.waiting.is_(True),
+            ReceivedPackage.corrects == head_hash, ReceivedPackage.version > head_version))
+        if nxt is None:
+            return note
+        for older in s.scalars(select(ReceivedPackage).where(
+                ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
+                ReceivedPackage.period == v.period, ReceivedPackage.superseded.is_(False),
+                ReceivedPackage.waiting.is_(False))):
+            older.superseded = True
+        nxt.waiting = False
+        audit.append(s, username=ctx.user.username, action="receive", entity="received_package",
+                     entity_id=nxt.package_sha256[:20],
+                     summary=f"更正链已核对：{nxt.bureau} {nxt.report} {nxt.period} 第 {nxt.version} 版替代第 {head_version} 版")
+        note += f"；等待原版的第 {nxt.version} 版已核对更正链并生效"
+        head_hash, head_version = nxt.manifest_sha256, nxt.version
 
 
 @dataclass(frozen=True)
@@ -220,7 +253,7 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     with ctx.db.reading() as s:
         packages = list(s.scalars(select(ReceivedPackage).where(
             ReceivedPackage.report == kind.name, ReceivedPackage.period == str(period),
-            ReceivedPackage.superseded.is_(False)).order_by(ReceivedPackage.division)))
+            ReceivedPackage.superseded.is_(False), ReceivedPackage.waiting.is_(False)).order_by(ReceivedPackage.division)))
         expected = {t.division: t.bureau for t in s.scalars(select(TrustEntry).where(TrustEntry.retired_from.is_(None)))}
     if any(not all(k in (p.data.get("totals") or {}) for k in FIGURES) for p in packages):
         raise KnownError(f"{kind.label}没有可按县相加的统计数字（它是名单或公开版），不做汇总；请逐份查看。")

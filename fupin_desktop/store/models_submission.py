@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Integer, LargeBinary, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from fupin_desktop.store.models import Base
@@ -86,3 +86,5 @@ class ReceivedPackage(Base):
     received_at: Mapped[datetime] = mapped_column(DateTime)
     received_by: Mapped[str] = mapped_column(String(40))
     superseded: Mapped[bool] = mapped_column(default=False)
+    # A correction of a version never received here: kept, not counted, until its original comes.
+    waiting: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -50,7 +50,7 @@ PASS_COLOR = "#2e7d32"
 DROP_TEXT = "把报送包拖到这里，或点“选择报送包”"
 PACKAGE_SUFFIXES = (".zip",)
 RECEIVED_HEADERS = ("单位", "区划", "报表", "期间", "版本", "接收时间", "接收人", "状态")
-SUPERSEDED, CURRENT = "已被更正", "在用"
+SUPERSEDED, CURRENT, WAITING = "已被更正", "在用", "等待原版"
 SUPERSEDED_COLOR = "#9e9e9e"
 
 
@@ -120,11 +120,12 @@ class ReceivedPanel(QGroupBox):
         self.table.setRowCount(len(rows))
         for r, p in enumerate(rows):
             cells = (p.bureau, p.division, p.report_label, period_label(p.period), f"第 {p.version} 版",
-                     f"{p.received_at:%Y-%m-%d %H:%M}", p.received_by, SUPERSEDED if p.superseded else CURRENT)
+                     f"{p.received_at:%Y-%m-%d %H:%M}", p.received_by,
+                     WAITING if p.waiting else SUPERSEDED if p.superseded else CURRENT)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{p.file_name}\nSHA-256：{p.sha256}")
-                if p.superseded:
+                if p.superseded or p.waiting:
                     item.setForeground(QBrush(QColor(SUPERSEDED_COLOR)))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()

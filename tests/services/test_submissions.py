@@ -301,3 +301,22 @@ def test_a_clerk_sees_who_holds_the_bureau_seal(clerk) -> None:
     info = seal.current_seal(_as(clerk, "reviewer"))
     assert info is not None and seal.current_seal(clerk) is None
     assert seal.bureau_seals(clerk) == [seal.BureauSeal("reviewer", "陈志明", info.fingerprint, info.created_at)]
+
+
+def test_a_correction_before_its_original_waits_and_never_blocks_it(clerk, city, tmp_path: Path) -> None:
+    v1 = _submit(clerk, tmp_path / "usb")
+    v2 = _submit(clerk, tmp_path / "usb")
+    v3 = _submit(clerk, tmp_path / "usb")
+    _trust(city, clerk, tmp_path)
+    first = receiving.receive(city, [v3])[0]
+    assert first.accepted and "等待原版" in first.message
+    assert [(p.version, p.waiting) for p in receiving.list_received(city)] == [(3, True)]
+    assert receiving.aggregate(city, "monthly", _month(), tmp_path / "out0").counties == []  # not counted
+
+    original = receiving.receive(city, [v1])[0]
+    assert original.accepted and "等待原版" not in original.message  # the genuine v1 is not blocked
+    assert receiving.receive(city, [v2])[0].accepted  # v2 corrects v1, then the waiting v3 chains on v2
+    state = {p.version: (p.superseded, p.waiting) for p in receiving.list_received(city)}
+    assert state == {1: (True, False), 2: (True, False), 3: (False, False)}
+    counties = receiving.aggregate(city, "monthly", _month(), tmp_path / "out").counties
+    assert [c["version"] for c in counties] == [3]
