@@ -91,3 +91,34 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
     migrate(engine)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+@pytest.mark.parametrize("crash_after", [1, 2])
+def test_an_upgrade_cut_off_between_two_statements_leaves_the_old_schema_whole(tmp_path: Path,
+                                                                             crash_after: int) -> None:
+    """A power cut in the middle of an upgrade: nothing of it stays, and the next start upgrades."""
+    from sqlalchemy import event
+
+    path = tmp_path / DB_FILE
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine, path, to="0005")
+    seen: list[str] = []
+
+    def cut(_conn, _cursor, statement, *_rest) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith("ALTER TABLE"):
+            seen.append(statement)
+            if len(seen) == crash_after:
+                raise KeyboardInterrupt("power cut")
+
+    event.listen(engine, "after_cursor_execute", cut)
+    with pytest.raises(KeyboardInterrupt):
+        migrate(engine, path)
+    event.remove(engine, "after_cursor_execute", cut)
+    engine.dispose()
+    with sqlite3.connect(path) as con:
+        columns = {row[1] for row in con.execute("PRAGMA table_info(user_account)")}
+        assert "failed_logins" not in columns
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0005"
+    migrate(engine, path)  # the next start
+    assert current_revision(engine) == head_revision()
+    engine.dispose()

@@ -9,6 +9,11 @@ config = context.config
 engine = config.attributes["engine"]
 
 with engine.connect() as connection:
+    if connection.dialect.name == "sqlite":
+        # Python's sqlite3 runs DDL outside any transaction, so a power cut between two ALTERs
+        # left a half-upgraded file that the next start could not upgrade. One explicit
+        # transaction makes each upgrade all or nothing (SQLite's DDL is transactional).
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
