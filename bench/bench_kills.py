@@ -199,7 +199,7 @@ def _context(data_dir: Path, username: str):  # type: ignore[no-untyped-def]
 
 def trusted_lookup(data_dir: Path):  # type: ignore[no-untyped-def]
     """The county's own seal certificate, trusted (what its city would have registered)."""
-    from fupin_desktop.documents.seal_key import load_certificate
+    from fupin_desktop.documents.seal_key import cert_bureau, load_certificate
     from fupin_desktop.intake.package_reader import TrustedCert
 
     con = sqlite3.connect(data_dir / DB_FILE)
@@ -207,7 +207,8 @@ def trusted_lookup(data_dir: Path):  # type: ignore[no-untyped-def]
         pems = [row[0] for row in con.execute("SELECT cert_pem FROM seal_certificate")]
     finally:
         con.close()
-    certs = [TrustedCert(load_certificate(pem), "本县") for pem in pems]
+    # Registered under the bureau its certificate names, as a city registers it (trust_add).
+    certs = [TrustedCert(cert, cert_bureau(cert)) for cert in map(load_certificate, pems)]
     return lambda division: certs
 
 
