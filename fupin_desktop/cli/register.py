@@ -89,7 +89,7 @@ def cmd_pairing_list(args: argparse.Namespace) -> int:
 
 
 def cmd_household_list(args: argparse.Namespace) -> int:
-    # Personal data: only roles that may see it, signed in (--search matches ID-number endings).
+    # Personal data: only roles that may see it, signed in (--search matches a whole ID number only).
     ctx = context(args, signed_in=True, permission=Permission.VIEW_PERSONAL_DATA)
     views = households.list_households(ctx, args.search or "")
     if args.json:

@@ -42,15 +42,20 @@ def _view(h: Household, *, reveal: bool) -> RecordView:
 
 
 def list_households(ctx: ServiceContext, query: str = "", village_id: int | None = None) -> list[RecordView]:
-    """Always masked: lists are seen over shoulders and printed."""
+    """Always masked: lists are seen over shoulders and printed.
+
+    By the head's name or the village; by ID number only when the whole number is typed: a search
+    by its last characters told the masked digits back one at a time (issue 10, case 5).
+    """
     q = match_key(query)
+    whole_id = query.strip().upper()
     with ctx.db.reading() as s:
         stmt = select(Household).order_by(Household.village_id, Household.id)
         if village_id is not None:
             stmt = stmt.where(Household.village_id == village_id)
         return [
             _view(h, reveal=False) for h in s.scalars(stmt)
-            if not q or q in match_key(h.head_name) or q in match_key(h.village.name) or h.id_number.endswith(q.upper())
+            if not q or q in match_key(h.head_name) or q in match_key(h.village.name) or h.id_number == whole_id
         ]
 
 

@@ -36,7 +36,7 @@ def village_choices(ctx: ServiceContext, township_id: Callable[[], int | None] =
 
 
 def household_choices(ctx: ServiceContext) -> Search:
-    """By head's name, village or the ID number's last characters; the list stays masked."""
+    """By head's name, village or the whole ID number; the list stays masked."""
     def search(text: str) -> list[Choice]:
         return [Choice(f"{r.values['head_name']}（{r.extra['township']}{r.values['village']}，{r.values['id_number']}）",
                        r.id) for r in list_households(ctx, text)]

@@ -34,7 +34,7 @@ from fupin_desktop.ui.lookups import (
 SaveFn = Callable[[dict[str, Any], list[dict[str, Any]]], SaveResult]
 _TARGET_HINTS = {
     "village": "输入村（社区）名称中的字或区划代码，从列表中选择",
-    "household": "输入户主姓名、所在村或身份证号后几位，从列表中选择",
+    "household": "输入户主姓名、所在村或完整的身份证号，从列表中选择",
     "institution": "输入福利机构名称中的字，从列表中选择",
 }
 

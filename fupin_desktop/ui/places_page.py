@@ -76,7 +76,7 @@ class HouseholdsTab(TablePage):
         super().__init__(ctx, ctx.forms["household"], extra=[township], parent=parent)
         self.editable = ctx.can(Permission.EDIT_HOUSEHOLDS)
         self.township_name = ""
-        self.search = SearchBox("搜索：户主姓名、所在村或身份证号后几位")
+        self.search = SearchBox("搜索：户主姓名、所在村或完整的身份证号")
         self.search.search.connect(lambda _text: self.refresh())
         self.add_button = button("新增帮扶对象", self.new_record)
         self.open_button = button("打开", self.edit_selected, "查看或修改选中的一户（也可双击）")

@@ -54,3 +54,12 @@ def test_household_ids_are_masked_in_the_audit_log(clerk, reviewer) -> None:
     assert entry.after == {"size": 9}
     dump = str(audit_log.list_records(reviewer, limit=10_000))
     assert full["id_number"] not in dump
+
+
+def test_the_id_number_is_found_whole_and_never_by_its_last_digits(reviewer) -> None:
+    full = households.get_household(reviewer, households.list_households(reviewer)[0].id).values["id_number"]
+    found = households.list_households(reviewer, full)
+    assert [h.values["id_number"] for h in found] == [households.list_households(reviewer)[0].values["id_number"]]
+    assert "*" in found[0].values["id_number"]  # still masked in the list
+    for tail in (full[-4:], full[-8:], full[1:]):
+        assert households.list_households(reviewer, tail) == []  # no oracle for the masked digits
