@@ -124,7 +124,8 @@ def trusted_for(ctx: ServiceContext) -> Callable[[str], list[TrustedCert]]:
     with ctx.db.reading() as s:
         entries = [(t.division, t.bureau, t.cert_pem, t.retired_from) for t in s.scalars(select(TrustEntry))]
         # What this bureau itself received before a retirement is the only evidence of "signed before".
-        received = [(p.division, p.package_sha256, p.received_at.date()) for p in s.scalars(select(ReceivedPackage))]
+        received = [(d, sha, at.date()) for d, sha, at in s.execute(select(
+            ReceivedPackage.division, ReceivedPackage.package_sha256, ReceivedPackage.received_at))]
 
     def lookup(division: str) -> list[TrustedCert]:
         return [TrustedCert(load_certificate(pem), name, retired,

@@ -45,7 +45,7 @@ def year_range(view: RecordView, today: date) -> tuple[int, int]:
     return first, max(first, last)
 
 
-class EvaluationDialog(QDialog):
+class EvaluationDialog(unsaved.AsksBeforeDiscard, QDialog):
     saved = Signal(object)  # EvaluationView
 
     def __init__(self, ctx: ServiceContext, pairing: RecordView, parent: QWidget | None = None, *,
@@ -54,7 +54,6 @@ class EvaluationDialog(QDialog):
         self.ctx, self.pairing = ctx, pairing
         self.today = today or clock.today()
         self.result_value: EvaluationView | None = None
-        self._clean: tuple[object, str] | None = None
         v = pairing.values
         self.setWindowTitle(f"年终评估 — {v.get('agreement_no') or ''}")
         form = QFormLayout()
@@ -116,7 +115,7 @@ class EvaluationDialog(QDialog):
             found = None
         self.grade.setCurrentIndex(self.grade.findData(found.grade) if found else -1)
         self.remarks.setPlainText(found.remarks if found else "")
-        self._clean = self.typed_state()
+        self.mark_clean()
         if found is None:
             self.previous.setText("本年度尚未评估。")
             return
@@ -126,13 +125,8 @@ class EvaluationDialog(QDialog):
     def typed_state(self) -> tuple[object, str]:
         return self.grade.currentData(), self.remarks.toPlainText()
 
-    def has_typed_changes(self) -> bool:
-        return self.save_button.isEnabled() and self._clean is not None and self.typed_state() != self._clean
-
-    def reject(self) -> None:
-        if self.has_typed_changes() and not unsaved.ask_discard_typed(self):
-            return
-        super().reject()
+    def may_type(self) -> bool:
+        return self.save_button.isEnabled()
 
     def save(self) -> bool:
         show_message(self.message, "", ERROR_COLOR)

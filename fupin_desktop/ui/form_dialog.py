@@ -50,7 +50,7 @@ def scrolled(widget: QWidget) -> QScrollArea:
     return area
 
 
-class RecordDialog(QDialog):
+class RecordDialog(unsaved.AsksBeforeDiscard, QDialog):
     """Save/cancel buttons, Ctrl+S, the summary line and the save flow shared by record dialogs."""
 
     saved = Signal(object)  # the service's SaveResult (or None)
@@ -60,7 +60,6 @@ class RecordDialog(QDialog):
         self.setWindowTitle(title)
         self.result_value: Any = None
         self.editable = editable
-        self._clean: Any = None  # typed_state() as first shown (mark_clean)
         self.layout_ = QVBoxLayout(self)
         self.summary = message_label()
         self.save_button = QPushButton("保存 (Ctrl+S)")
@@ -96,22 +95,8 @@ class RecordDialog(QDialog):
     def set_read_only(self, read_only: bool) -> None:
         raise NotImplementedError
 
-    def typed_state(self) -> Any:
-        """What the user can type, as a comparable value (None: this dialog never asks)."""
-        return None
-
-    def mark_clean(self) -> None:
-        """The form as it is now counts as nothing typed (end of the subclass's set-up)."""
-        self._clean = self.typed_state()
-
-    def has_typed_changes(self) -> bool:
-        return self.editable and self._clean is not None and self.typed_state() != self._clean
-
-    def reject(self) -> None:
-        """取消 / Esc / the close button: typed content is thrown away only when the user says so."""
-        if self.has_typed_changes() and not unsaved.ask_discard_typed(self):
-            return
-        super().reject()
+    def may_type(self) -> bool:
+        return self.editable
 
     # --- the flow ---------------------------------------------------------------------------
     def save(self) -> bool:

@@ -68,7 +68,7 @@ def open_file(path: Path) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
-class InspectionDialog(QDialog):
+class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
     changed = Signal(object)  # the InspectionView after a save or an attachment change
 
     def __init__(self, ctx: ServiceContext, year: int, parent: QWidget | None = None, *,
@@ -79,7 +79,6 @@ class InspectionDialog(QDialog):
         self.editable = ctx.can(Permission.EDIT_INSPECTIONS)
         self.org_id = organization[0] if organization else None
         self.inspection: InspectionView | None = None
-        self._clean: tuple[object, ...] | None = None
         self.setWindowTitle(f"年检年报 — {organization[1]}" if organization else "登记年检年报")
 
         form = QFormLayout()
@@ -207,19 +206,14 @@ class InspectionDialog(QDialog):
         self._show_status()
         self._default_role()
         self._update_buttons()
-        self._clean = self.typed_state()
+        self.mark_clean()
 
     def typed_state(self) -> tuple[object, ...]:
         org = self.org_editor.edit.text() if self.org_editor is not None else ""
         return org, self.received.date().toPython(), self.result.currentData(), self.remarks.toPlainText()
 
-    def has_typed_changes(self) -> bool:
-        return self.editable and self._clean is not None and self.typed_state() != self._clean
-
-    def reject(self) -> None:
-        if self.has_typed_changes() and not unsaved.ask_discard_typed(self):
-            return
-        super().reject()
+    def may_type(self) -> bool:
+        return self.editable
 
     def _show_status(self) -> None:
         view = self.inspection

@@ -52,3 +52,28 @@ def ask_draft(parent: QWidget | None, text: str) -> str:
     return ask(parent, "恢复草稿", text,
                [(RESTORE, "恢复", Role.AcceptRole), (DISCARD, "丢弃", Role.DestructiveRole),
                 (LATER, "以后再说", Role.RejectRole)], default=RESTORE, escape=LATER)
+
+
+class AsksBeforeDiscard:
+    """Mixin for a QDialog (put it first): 取消, Esc or the close button ask 放弃已填写的内容？ when
+    ``typed_state()`` differs from what ``mark_clean()`` saw at the end of the set-up."""
+
+    _clean: object = None
+
+    def typed_state(self) -> object:
+        """What the user can type, as a comparable value."""
+        return None
+
+    def may_type(self) -> bool:
+        return True
+
+    def mark_clean(self) -> None:
+        self._clean = self.typed_state()
+
+    def has_typed_changes(self) -> bool:
+        return self.may_type() and self._clean is not None and self.typed_state() != self._clean
+
+    def reject(self) -> None:
+        if self.has_typed_changes() and not ask_discard_typed(self):  # type: ignore[arg-type]
+            return
+        super().reject()  # type: ignore[misc]

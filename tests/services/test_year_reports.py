@@ -28,25 +28,12 @@ from fupin_desktop.services import (
     summaries,
     year_reports,
 )
-from fupin_desktop.services.context import Forms, ServiceContext
+from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.settings import bureau, get_setting
-from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import list_users, login
-from fupin_desktop.store.db import Database
 
 YEAR = Period.of_date(clock.today()).previous().previous().year  # the year of the demo's approved months
 PERIOD = Period.annual(YEAR)
-
-
-@pytest.fixture
-def city(tmp_path: Path):  # type: ignore[no-untyped-def]
-    """A receiving bureau (泉州市民政局) whose data folder holds only its trust list."""
-    folder = tmp_path / "city"
-    db = Database.open(folder)
-    initialize(db, bureau="泉州市民政局", division="350500", admin="admin", password="demo")
-    ctx = ServiceContext(db, Forms(), login(db, "admin", "demo"), folder)
-    yield ctx
-    db.dispose()
 
 
 def _trust(city: ServiceContext, reviewer: ServiceContext, tmp_path: Path) -> None:
