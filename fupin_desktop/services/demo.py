@@ -89,7 +89,7 @@ def _organizations(session: Session, forms: Forms, rng: random.Random, count: in
     for n in range(count):
         kind = kinds[n % len(kinds)]
         digit = {"social_group": "1", "social_service_agency": "2", "foundation": "3"}[kind]
-        code = make_credit_code("5", digit, DEMO_DIVISION, f"{rng.randrange(10**7):07d}{n % 10}")[:18]
+        code = make_credit_code("5", digit, DEMO_DIVISION, f"MJ{rng.randrange(10**5):05d}{n % 10}")[:18]  # MJ: 民政-registered
         rating = rng.choice(["none", "none", "3A", "4A", "5A", "2A"])
         raw = {
             "name": _org_name(rng, kind, used), "credit_code": code, "kind": kind,
@@ -125,13 +125,12 @@ def _households(session: Session, rng: random.Random, villages: list[Village], c
     for n in range(count):
         village = rng.choice(villages)
         birth = date(1940, 1, 1) + timedelta(days=rng.randrange(365 * 50))
-        h = Household(
-            head_name=special[n] if n < len(special) else _person(rng),
-            id_number=make_id_number(DEMO_DIVISION, birth, f"{n % 1000:03d}"),
-            village_id=village.id, size=rng.randint(1, 7),
-            groups=sorted(rng.sample(groups, rng.choice([0, 1, 1, 2]))), registered_poor=True,
-        )
-        session.add(h)
+        name = special[n] if n < len(special) else _person(rng)
+        number = make_id_number(DEMO_DIVISION, birth, f"{n % 1000:03d}")
+        h = Household(village_id=village.id, size=rng.randint(1, 7),
+                      groups=sorted(rng.sample(groups, rng.choice([0, 1, 1, 2]))), registered_poor=True)
+        session.add(h)  # sealed with the key the first admin's slot made
+        h.head_name, h.id_number = name, number
         households.append(h)
     session.flush()
     return households

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.id_number import mask_id_number
 from fupin_desktop.domain.records import CheckedRecord, check_record
 from fupin_desktop.domain.text import match_key
-from fupin_desktop.errors import NotFound
+from fupin_desktop.errors import AuthError, NotFound
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, find_villages
@@ -24,8 +24,9 @@ from fupin_desktop.services.records import (
     refuse_if_errors,
     snapshot,
 )
-from fupin_desktop.store import audit
+from fupin_desktop.store import audit, key_slots
 from fupin_desktop.store.models import Household, Village
+from fupin_desktop.store.personal_key import PersonalDataLocked
 
 FORM = "household"
 
@@ -41,31 +42,63 @@ def _view(h: Household, *, reveal: bool) -> RecordView:
                                      "masked": not reveal})
 
 
-def list_households(ctx: ServiceContext, query: str = "", village_id: int | None = None) -> list[RecordView]:
-    """Always masked: lists are seen over shoulders and printed.
+def _require_login(ctx: ServiceContext) -> None:
+    if ctx.user.id == 0:
+        raise AuthError("帮扶对象名单含个人信息，需要登录后查看（命令行请加 --user 用户名）。")
 
-    By the head's name or the village; by ID number only when the whole number is typed: a search
-    by its last characters told the masked digits back one at a time (issue 10, case 5).
+
+def list_households(ctx: ServiceContext, query: str = "", village_id: int | None = None) -> list[RecordView]:
+    """Always masked: lists are seen over shoulders and printed; only for a signed-in user.
+
+    By the head's name or the village; by ID number only when the whole number is typed (its
+    keyed hash is looked up): a search by its last characters told the masked digits back one
+    at a time (issue 10, case 5).
     """
+    _require_login(ctx)
     q = match_key(query)
     whole_id = query.strip().upper()
     with ctx.db.reading() as s:
         stmt = select(Household).order_by(Household.village_id, Household.id)
         if village_id is not None:
             stmt = stmt.where(Household.village_id == village_id)
+        found = list(s.scalars(stmt))
+        by_id = find_by_id_number(s, whole_id) if len(whole_id) == 18 else None
         return [
-            _view(h, reveal=False) for h in s.scalars(stmt)
-            if not q or q in match_key(h.head_name) or q in match_key(h.village.name) or h.id_number == whole_id
+            _view(h, reveal=False) for h in found
+            if not q or h is by_id or q in match_key(h.head_name) or q in match_key(h.village.name)
         ]
 
 
-def get_household(ctx: ServiceContext, household_id: int) -> RecordView:
-    """For the household's own form: the full ID number if this role may see it."""
+def count_households(ctx: ServiceContext) -> tuple[int, int]:
+    """How many households and people are registered (nothing personal, nothing to open)."""
     with ctx.db.reading() as s:
+        count, people = s.execute(select(func.count(), func.coalesce(func.sum(Household.size), 0))).one()
+        return int(count), int(people)
+
+
+def find_by_id_number(session: Session, id_number: str) -> Household | None:
+    """The household with this whole ID number, by its keyed hash."""
+    key = key_slots.open_key(session)
+    if key is None:
+        raise PersonalDataLocked()
+    return session.scalar(select(Household).where(Household.id_lookup == key.lookup(id_number)))
+
+
+def get_household(ctx: ServiceContext, household_id: int, why: str = "打开帮扶对象表单") -> RecordView:
+    """For the household's own form: the full ID number if this role may see it.
+
+    Every full number shown is audited: who, which household, and ``why`` it was shown.
+    """
+    _require_login(ctx)
+    reveal = ctx.can(Permission.VIEW_PERSONAL_DATA)
+    with ctx.db.transaction() as s:
         h = s.get(Household, household_id)
         if h is None:
             raise NotFound("找不到这户帮扶对象。")
-        return _view(h, reveal=ctx.can(Permission.VIEW_PERSONAL_DATA))
+        if reveal:
+            audit.append(s, username=ctx.user.username, action="view_personal", entity=FORM, entity_id=h.id,
+                         summary=f"查看完整身份证号（{h.village.name}，{why}）")
+        return _view(h, reveal=reveal)
 
 
 def resolve_village(session: Session, spec: FormSpec, checked: CheckedRecord, township_text: str = "") -> Village | None:
@@ -89,9 +122,9 @@ def write_household(session: Session, username: str, spec: FormSpec, values: dic
     created = target is None
     target = target or Household()
     before = {} if created else {**snapshot(target, spec), "village": target.village.name}
+    session.add(target)  # first: the sealed fields take the key of the session's database
     apply_values(target, spec, values)
     target.village_id = village.id
-    session.add(target)
     session.flush()
     b, a = changed(before, {**snapshot(target, spec), "village": village.name})
     audit.append(session, username=username, action="create" if created else "update", entity=FORM,
@@ -106,7 +139,7 @@ def save_household(ctx: ServiceContext, raw: dict[str, Any], household_id: int |
     with ctx.db.transaction() as s:
         village = resolve_village(s, spec, checked) if checked.ok else None
         if checked.ok:
-            clash = s.scalar(select(Household).where(Household.id_number == checked.values["id_number"]))
+            clash = find_by_id_number(s, checked.values["id_number"])
             if clash is not None and clash.id != household_id:
                 checked.add(spec, "id_number", f"这个身份证号已登记（{clash.village.name}）")
         refuse_if_errors(checked, "帮扶对象")

@@ -15,6 +15,7 @@ from fupin_desktop.domain.records import CheckedRecord, check_record, check_repe
 from fupin_desktop.domain.text import match_key
 from fupin_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.households import find_by_id_number
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, find_villages
 from fupin_desktop.services.records import RecordView, SaveResult, changed
@@ -28,6 +29,7 @@ from fupin_desktop.store.models import (
     Project,
     Township,
 )
+from fupin_desktop.store.personal_key import PersonalDataLocked
 
 FORM, PROJECT_FORM = "pairing", "project"
 _SCALARS = ("agreement_no", "target_kind", "signed_on", "term_start", "term_end", "commitments",
@@ -92,7 +94,7 @@ def _resolve(session: Session, ctx_forms: Any, checked: CheckedRecord) -> Resolv
         except CodeError as exc:
             checked.add(spec, "target", f"结对对象为帮扶对象时应填户主身份证号：{exc}")
         else:
-            target = session.scalar(select(Household).where(Household.id_number == number))
+            target = find_by_id_number(session, number)
             if target is None:
                 checked.add(spec, "target", "帮扶对象名单里没有这个身份证号，请先登记该户")
     elif kind == "institution":
@@ -128,7 +130,10 @@ def target_label(p: Pairing) -> str:
     if p.target_kind == "village" and p.village is not None:
         return p.village.name
     if p.target_kind == "household" and p.household is not None:
-        name = p.household.head_name
+        try:
+            name = p.household.head_name
+        except PersonalDataLocked:  # no one signed in: the village says enough
+            return f"帮扶户（{p.household.village.name}）"
         return f"{name[:1]}{'*' * (len(name) - 1)}户（{p.household.village.name}）"
     if p.institution is not None:
         return p.institution.name

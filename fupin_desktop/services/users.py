@@ -13,9 +13,10 @@ from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import AuthError, KnownError, NotFound
 from fupin_desktop.services.context import CurrentUser, ServiceContext
 from fupin_desktop.services.permissions import Permission
-from fupin_desktop.store import audit
+from fupin_desktop.store import audit, key_slots
 from fupin_desktop.store.db import Database
 from fupin_desktop.store.models import User
+from fupin_desktop.store.personal_key import PersonalKey
 
 _hasher = PasswordHasher()
 MIN_PASSWORD = 4
@@ -40,6 +41,7 @@ def add_user_unchecked(session: Session, actor: str, username: str, password: st
                 password_hash=_hasher.hash(password), active=True, created_at=clock.now())
     session.add(user)
     session.flush()
+    key_slots.give_slot(session, user.id, password)
     audit.append(session, username=actor, action="create", entity="user", entity_id=user.id,
                  summary=f"新建用户 {username}（{Role(role).label}）",
                  after={"username": username, "role": role, "display_name": user.display_name})
@@ -65,6 +67,7 @@ def login(db: Database, username: str, password: str) -> CurrentUser:
     longer (``domain.login_policy``), and the tenth locks the account until an admin unlocks it.
     """
     name = clean_text(username)
+    current, sealed = None, 0
     with db.transaction() as s:
         user = s.scalar(select(User).where(User.username == name))
         if user is not None and user.locked_at is not None:
@@ -72,20 +75,44 @@ def login(db: Database, username: str, password: str) -> CurrentUser:
         wait = login_policy.seconds_left(user.failed_logins, user.last_failed_at, clock.now()) if user else 0
         if wait:
             raise AuthError(f"密码错误次数较多，请 {wait} 秒后再试。")
-        try:
-            if user is None or not user.active:
-                raise VerificationError
-            _hasher.verify(user.password_hash, password)
-        except (VerificationError, InvalidHashError):
-            pass  # counted below, after this transaction
-        else:
+        if user is not None and user.active and _password_opens(s, user, password):
             if user.failed_logins or user.last_failed_at is not None:
                 user.failed_logins, user.last_failed_at = 0, None
             if _hasher.check_needs_rehash(user.password_hash):
                 user.password_hash = _hasher.hash(password)
-            return _to_current(user)
+            sealed = key_slots.seal_plain_rows(s) if key_slots.open_key(s) else 0
+            if sealed:
+                audit.append(s, username=user.username, action="seal", entity="household", entity_id="-",
+                             summary=f"加密保存帮扶对象的姓名和身份证号（{sealed} 户，升级后首次登录）")
+            current = _to_current(user)
+    if current is not None:
+        if sealed:
+            db.scrub()  # the plain text the rows held leaves the file's free pages too
+        return current
     _record_failure(db, name)
     raise AuthError("用户名或密码不正确。")
+
+
+def _password_opens(s: Session, user: User, password: str) -> bool:
+    """Whether ``password`` is the user's; opens the database's data key when it is.
+
+    A user with a key slot is checked by opening it (one Argon2id, like the hash check); a user
+    without (made before slots existed) by the hash, and the first such login of a database
+    that has no slot at all makes the key.
+    """
+    slot = key_slots.slot_of(s, user.id)
+    if slot is not None:
+        key = PersonalKey.from_slot(slot, password)
+        if key is not None:
+            key_slots.set_open_key(s, key)
+        return key is not None
+    try:
+        _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if not key_slots.has_slots(s):
+        key_slots.give_slot(s, user.id, password)
+    return True
 
 
 def _record_failure(db: Database, name: str) -> None:
@@ -136,5 +163,6 @@ def change_password(ctx: ServiceContext, old: str, new: str) -> None:
         user = s.get(User, ctx.user.id)
         assert user is not None
         user.password_hash = _hasher.hash(new)
+        key_slots.give_slot(s, user.id, new)
         audit.append(s, username=ctx.user.username, action="update", entity="user", entity_id=user.id,
                      summary="修改密码")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fupin_desktop.domain import clock
 from fupin_desktop.errors import DatabaseBusy, DatabaseError, os_error_message
+from fupin_desktop.store.personal_key import PersonalKey
 
 DB_FILE = "fupin.sqlite3"
 DATABASE_URL_ENV = "FUPIN_DATABASE_URL"  # e.g. postgresql+psycopg://… for a bureau LAN
@@ -34,6 +35,8 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted or rewritten rows are overwritten with zeros, not left readable in free pages.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cursor.close()
 
@@ -198,7 +201,9 @@ class Database:
     def __init__(self, engine: Engine, path: Path | None = None) -> None:
         self.engine = engine
         self.path = path
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        # Set by a login that opens its key slot; models read it through their session's info.
+        self.personal_key: PersonalKey | None = None
+        self._sessions = sessionmaker(engine, expire_on_commit=False, info={"keys": self})
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = True) -> Database:
@@ -249,6 +254,17 @@ class Database:
             if is_busy(exc):
                 raise DatabaseBusy() from None
             raise
+
+    def scrub(self) -> None:
+        """Rewrite the file so no free page or WAL frame still holds old content (SQLite)."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        with self.engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.commit()
+            conn.exec_driver_sql("VACUUM")
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.commit()
 
     def dispose(self) -> None:
         self.engine.dispose()

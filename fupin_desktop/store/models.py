@@ -15,11 +15,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
+
+from fupin_desktop.store.personal_key import PersonalDataLocked, PersonalKey
 
 
 class Base(DeclarativeBase):
@@ -46,6 +49,19 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # in a row
     last_failed_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     locked_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)  # set: only an admin unlocks
+
+
+class KeySlot(Base):
+    """The data key sealed with one user's password (``store.personal_key``)."""
+
+    __tablename__ = "key_slot"
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary)
+    time_cost: Mapped[int] = mapped_column(Integer)
+    memory_kib: Mapped[int] = mapped_column(Integer)
+    parallelism: Mapped[int] = mapped_column(Integer)
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 class AuditRecord(Base):
@@ -118,15 +134,66 @@ class Institution(Base):
 
 
 class Household(Base):
+    """A household; the head's name and ID number are sealed (``store.personal_key``).
+
+    ``head_name`` and ``id_number`` read and write the sealed columns with the key of the
+    session's database (open once a user with a key slot has logged in). The plain columns are
+    only read by that first login after the upgrade that brought sealing, which empties them.
+    """
+
     __tablename__ = "household"
     id: Mapped[int] = mapped_column(primary_key=True)
-    head_name: Mapped[str] = mapped_column(String(30))
-    id_number: Mapped[str] = mapped_column(String(18), unique=True)
+    legacy_head_name: Mapped[str | None] = mapped_column("head_name", String(30))
+    legacy_id_number: Mapped[str | None] = mapped_column("id_number", String(18), unique=True)
+    head_name_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_number_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
+    id_lookup: Mapped[str | None] = mapped_column(String(64), unique=True)  # HMAC of the ID number
     village_id: Mapped[int] = mapped_column(ForeignKey("village.id"), index=True)
     size: Mapped[int] = mapped_column(Integer, CheckConstraint("size >= 1"))
     groups: Mapped[list[str]] = mapped_column(JSON, default=list)
     registered_poor: Mapped[bool] = mapped_column(Boolean, default=True)
     village: Mapped[Village] = relationship()
+
+    @property
+    def head_name(self) -> str:
+        return self._opened("head_name", self.head_name_sealed, self.legacy_head_name)
+
+    @head_name.setter
+    def head_name(self, value: str) -> None:
+        self.head_name_sealed = session_key(self).seal("head_name", value)
+        self.legacy_head_name = None
+        self.__dict__["_plain_head_name"] = value
+
+    @property
+    def id_number(self) -> str:
+        return self._opened("id_number", self.id_number_sealed, self.legacy_id_number)
+
+    @id_number.setter
+    def id_number(self, value: str) -> None:
+        key = session_key(self)
+        self.id_number_sealed, self.id_lookup = key.seal("id_number", value), key.lookup(value)
+        self.legacy_id_number = None
+        self.__dict__["_plain_id_number"] = value
+
+    def _opened(self, name: str, sealed: bytes | None, legacy: str | None) -> str:
+        cached = self.__dict__.get(f"_plain_{name}")
+        if cached is not None:
+            return str(cached)
+        if sealed is None:
+            return legacy or ""
+        value = session_key(self).open(name, sealed)
+        self.__dict__[f"_plain_{name}"] = value
+        return value
+
+
+def session_key(obj: object) -> PersonalKey:
+    """The open data key of the database ``obj``'s session belongs to."""
+    session = object_session(obj)
+    key = getattr(session.info.get("keys"), "personal_key", None) if session is not None else None
+    if key is None:
+        raise PersonalDataLocked()
+    assert isinstance(key, PersonalKey)
+    return key
 
 
 class Campaign(Base):

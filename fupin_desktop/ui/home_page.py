@@ -26,7 +26,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.services.backup import backup_status
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.households import list_households
+from fupin_desktop.services.households import count_households
 from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.places import list_villages
@@ -153,8 +153,8 @@ class HomePage(QWidget):
         pairings = list_pairings(self.ctx)
         running = sum(1 for p in pairings if p.values.get("status") == "active")
         self.pairings.set(len(pairings), f"执行中 {running} 份")
-        households = list_households(self.ctx)
-        self.households.set(len(households), f"{sum(int(h.values.get('size') or 0) for h in households)} 人")
+        count, people = count_households(self.ctx)
+        self.households.set(count, f"{people} 人")
         self.show_campaigns(list_campaigns(self.ctx))
         self.monthly.refresh()
         self.calendar.refresh()

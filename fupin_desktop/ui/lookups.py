@@ -46,7 +46,7 @@ def household_choices(ctx: ServiceContext) -> Search:
 def household_id_number(ctx: ServiceContext) -> Callable[[int], str]:
     """The reference a household pairing needs: the head's ID number, as this role may see it."""
     def resolve(household_id: int) -> str:
-        return str(get_household(ctx, household_id).values["id_number"])
+        return str(get_household(ctx, household_id, why="结对表单填入结对对象").values["id_number"])
     return resolve
 
 

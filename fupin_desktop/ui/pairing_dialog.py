@@ -136,7 +136,7 @@ class PairingDialog(RecordDialog):
         self.panel.set_values(values)
         if values.get("target_kind") == "household" and household_id is not None:
             # The list shows the head masked; the reference is the ID number, fetched for this role.
-            view = get_household(self.ctx, household_id)
+            view = get_household(self.ctx, household_id, why="结对表单显示结对对象")
             self.target.set_choice(Choice(f"{view.values['head_name']}（{view.extra['township']}"
                                           f"{view.values['village']}，{view.values['id_number']}）", household_id))
         self.count = max(self.min_projects, min(len(projects), self.max_projects))
