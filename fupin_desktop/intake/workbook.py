@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from fupin_desktop.errors import KnownError, os_error_message
+from fupin_desktop.intake.xls_extent import NotBiff, sheet_extents, workbook_stream
 
 __all__ = ["Sheet", "Workbook", "WorkbookError", "filled_rows", "read_workbook"]
 
@@ -33,8 +34,15 @@ MAX_RATIO = 200  # uncompressed / compressed, for parts big enough to matter
 RATIO_FLOOR_BYTES = 1 * MB  # a small part may compress very well (repeated styles) without harm
 MAX_ZIP_ENTRIES = 10_000
 MAX_ROWS = 200_000
-MAX_CELLS = 10_000_000  # rows × columns of one sheet, as the reader would lay them out
+# Rows × columns as the reader lays them out, of one sheet and of all sheets together. A sheet's
+# range plus its rows in Python cost ≈ 40 bytes a cell; the worst case (a second sheet at the
+# limit, built before it is refused) measured 379 MB at 5 million, so 4 million keeps every
+# workbook near 300 MB. A county's sheets have well under a million.
+MAX_CELLS = 4_000_000
 MAX_MERGED = 50_000
+# All sheets of an .xls together: python-calamine builds them all at open (≈ 100 bytes a cell
+# with the rows handed to Python), so this keeps any .xls under 400 MB.
+MAX_XLS_CELLS = 2_000_000
 
 _OLE2 = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP = b"PK\x03\x04"
@@ -113,6 +121,7 @@ def read_workbook(path: Path) -> Workbook:
             kind = _check_zip(path, name)
         elif head == _OLE2:
             _check_ole2(path, name)
+            _check_xls_extents(path, name)
             kind = "xls"
         else:
             raise _not_a_workbook(name)
@@ -145,6 +154,20 @@ def _check_ole2(path: Path, name: str) -> None:
         raise _encrypted(name)
     if "Workbook".encode("utf-16-le") not in data and "Book".encode("utf-16-le") not in data:
         raise _not_a_workbook(name)
+
+
+def _check_xls_extents(path: Path, name: str) -> None:
+    """Each sheet's laid-out size, and all sheets' together (the reader holds them all at once)."""
+    try:
+        extents = sheet_extents(workbook_stream(path))
+    except NotBiff:
+        raise _not_a_workbook(name) from None
+    for n, extent in enumerate(extents, 1):
+        if extent.rows > MAX_ROWS or extent.cells > MAX_CELLS:
+            raise _too_big(name, f"的第 {n} 个工作表铺开后有 {extent.rows} 行、{extent.cells} 个单元格")
+    total = sum(e.cells for e in extents)
+    if total > MAX_XLS_CELLS:
+        raise _too_big(name, f"的 {len(extents)} 个工作表铺开后共有 {total} 个单元格，超过 {MAX_XLS_CELLS} 个")
 
 
 # --- zip containers (.xlsx/.xlsm, .ods) ----------------------------------------------------------
@@ -374,6 +397,7 @@ def _read(path: Path, name: str, kind: str) -> Workbook:
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []
+    laid_out = 0
     try:
         # From the open file, so that calamine too goes by the content and not by the name.
         with open(path, "rb") as f, CalamineWorkbook.from_filelike(f) as book:
@@ -387,6 +411,9 @@ def _read(path: Path, name: str, kind: str) -> Workbook:
                     height, width = end[0] + 1, end[1] + 1
                     if height > MAX_ROWS or height * width > MAX_CELLS:
                         raise _too_big(name, f"的工作表「{meta.name}」有 {height} 行 × {width} 列")
+                    laid_out += height * width
+                    if laid_out > MAX_CELLS:
+                        raise _too_big(name, f"的各工作表铺开后共超过 {MAX_CELLS} 个单元格")
                     rows = [[None if v == "" else v for v in row] for row in sheet.to_python(skip_empty_area=False)]
                 merged_ranges = sheet.merged_cell_ranges or []
                 if len(merged_ranges) > MAX_MERGED:
