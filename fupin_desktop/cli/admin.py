@@ -20,7 +20,7 @@ from fupin_desktop.cli.common import (
     print_table,
 )
 from fupin_desktop.errors import AuthError, KnownError
-from fupin_desktop.services import audit_log, places, users
+from fupin_desktop.services import audit_anchor, audit_log, places, receiving, users
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.store.db import DB_FILE, Database
 
@@ -122,6 +122,49 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit_check(args: argparse.Namespace) -> int:
+    """Two checks under one name: this bureau's log against the heads that left it (backups,
+    sealed packages, a printed head), or a county's exported log against its received packages."""
+    files = [input_file(f) for f in args.files]
+    exports = [f for f in files if audit_log.is_export(f)]
+    if exports:
+        return _check_exports(args, exports) if len(exports) == len(files) and not args.head else _mixed()
+    anchors = [audit_anchor.anchor_of_file(f) for f in files]
+    anchors += [audit_anchor.parse_printed(text) for text in args.head or []]
+    if not anchors:
+        raise KnownError("请给出要核对的备份文件、报送包、下级导出的操作日志，或用 --head 给出纸面上记下的校验码。")
+    db = open_db(args)
+    problems = audit_anchor.check(db, anchors)
+    for problem in problems:
+        print(problem)
+    if problems:
+        return 1
+    for a in anchors:
+        print(f"{a.source}：日志第 {a.seq} 条及之前的记录与之相符。")
+    seq, digest = audit_anchor.current_head(db)
+    print(f"操作日志完整，现有 {seq} 条；当前校验码 {audit_anchor.printed(seq, digest)}。")
+    return 0
+
+
+def _mixed() -> int:
+    raise KnownError("下级导出的操作日志请单独核对，不要与本单位的备份、报送包或校验码放在同一条命令里。")
+
+
+def _check_exports(args: argparse.Namespace, exports: list[Path]) -> int:
+    ctx = context(args, signed_in=False)  # compares files with this database's records: no personal data shown
+    failed = 0
+    for export in exports:
+        division, heads, problems = receiving.check_audit_export(ctx, export)
+        if problems:
+            failed = 1
+            print(f"{division} 的操作日志与报送时的记录不符：")
+            for p in problems:
+                print(f"  · {p}")
+        else:
+            print(f"{division} 的操作日志完整：哈希链无误，报送时记录的 {heads} 个日志位置都在且未改动。")
+    return failed
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from fupin_desktop.services.backup import make_backup
     from fupin_desktop.services.backup_archive import SUFFIX
@@ -205,6 +248,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_audit_list)
     p = au.add_parser("verify", parents=[common], help="核对操作日志的哈希链")
     p.set_defaults(func=cmd_audit_verify)
+    p = au.add_parser("check", parents=[common],
+                      help="用备份文件、报送包或纸面校验码核对本单位日志；或核对下级导出的操作日志")
+    p.add_argument("files", nargs="*", metavar="文件",
+                   help="备份文件（.fupinbak）、报送包（.zip），或下级用 audit export 导出的日志（.json）")
+    p.add_argument("--head", action="append", metavar="校验码",
+                   help="首页显示、随纸质材料存档的校验码，如“第 1234 条 9F3A 4B2C 1D2E 3F4A”")
+    p.set_defaults(func=cmd_audit_check)
 
     p = sub.add_parser("backup", parents=[common],
                        help="备份全部数据：数据库、附件、印章、设置，写成一个 .fupinbak 文件并逐项校验（管理员）")

@@ -175,19 +175,6 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_audit_check(args: argparse.Namespace) -> int:
-    export = input_file(args.file)
-    ctx = context(args, signed_in=False)  # compares a file with this database's records: no personal data shown
-    division, heads, problems = receiving.check_audit_export(ctx, export)
-    if problems:
-        print(f"{division} 的操作日志与报送时的记录不符：")
-        for p in problems:
-            print(f"  · {p}")
-        return 1
-    print(f"{division} 的操作日志完整：哈希链无误，报送时记录的 {heads} 个日志位置都在且未改动。")
-    return 0
-
-
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, audit_sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("seal", help="电子印章（审核人持有）").add_subparsers(dest="action", required=True, metavar="操作")
     p = s.add_parser("init", parents=[common], help=f"生成电子印章密钥（口令取自 {PASSPHRASE_ENV} 或提示输入）")
@@ -243,6 +230,3 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
     p = audit_sub.add_parser("export", parents=[common], help="导出本单位全部操作日志（上级检查时用）")
     p.add_argument("-o", "--output", required=True)
     p.set_defaults(func=cmd_audit_export)
-    p = audit_sub.add_parser("check", parents=[common], help="核对下级导出的操作日志与历次报送记录的日志位置")
-    p.add_argument("file")
-    p.set_defaults(func=cmd_audit_check)

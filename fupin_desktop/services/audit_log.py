@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -44,3 +45,12 @@ def list_records(ctx: ServiceContext, *, entity: str | None = None, entity_id: o
 def verify(db: Database) -> list[ChainBreak]:
     with db.reading() as s:
         return verify_chain(s)
+
+
+def is_export(path: Path) -> bool:
+    """Whether ``path`` looks like an ``audit export`` file (JSON) rather than a zip."""
+    try:
+        with open(path, "rb") as f:
+            return f.read(64).lstrip().startswith(b"{")
+    except OSError:
+        return False

@@ -35,6 +35,7 @@ from sqlalchemy import select
 
 from fupin_desktop.domain import clock
 from fupin_desktop.errors import AuthError, KnownError, PermissionDenied, os_error_message
+from fupin_desktop.services.audit_anchor import record_anchor
 from fupin_desktop.services.backup_archive import (
     SUFFIX,
     BackupRefused,
@@ -196,6 +197,7 @@ def _write(db: Database, data_dir: Path, db_path: Path, target: Path, *, kind: s
     with db.transaction() as s:
         put_settings(s, {LAST_GOOD: when.isoformat(), **({LAST_AUTO: when.date().isoformat()}
                                                         if kind == "automatic" else {})})
+        record_anchor(s, manifest.audit_seq, manifest.audit_hash, f"备份「{final.name}」", when.isoformat(sep=" "))
         audit.append(s, username=actor, action="backup", entity="setting", entity_id="backup",
                      summary=f"{'自动' if kind == 'automatic' else ''}备份全部数据到 {final}（已校验）",
                      after={"file": final.name, "size": final.stat().st_size, "parts": len(manifest.parts),

@@ -30,6 +30,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, verify_package_bytes
+from fupin_desktop.services.audit_anchor import record_anchor
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
@@ -145,6 +146,7 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
                          recipient=manifest["recipient"], incomplete=manifest["incomplete"], sent_to=[])
         s.add(row)
         s.flush()
+        record_anchor(s, seq, head_hash, f"报送包「{name}」", manifest["created_at"].replace("T", " "))
         audit.append(s, username=ctx.user.username, action="submit", entity="submission", entity_id=row.id,
                      summary=f"盖章报送 {kind.label} {period.label_zh} 第 {version} 版「{name}」"
                              + ("（更正）" if previous else ""),

@@ -13,6 +13,7 @@ from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import AuthError, KnownError, NotFound
 from fupin_desktop.services.context import CurrentUser, ServiceContext
 from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.settings import get_setting, put_settings
 from fupin_desktop.store import audit, key_slots
 from fupin_desktop.store.db import Database
 from fupin_desktop.store.models import User
@@ -82,7 +83,7 @@ def login(db: Database, username: str, password: str) -> CurrentUser:
                 user.password_hash = _hasher.hash(password)
             sealed = key_slots.seal_plain_rows(s) if key_slots.open_key(s) else 0
             if sealed:
-                audit.append(s, username=user.username, action="seal", entity="household", entity_id="-",
+                audit.append(s, username=user.username, action="encrypt", entity="household", entity_id="-",
                              summary=f"加密保存帮扶对象的姓名和身份证号（{sealed} 户，升级后首次登录）")
             current = _to_current(user)
     if current is not None:
@@ -166,3 +167,25 @@ def change_password(ctx: ServiceContext, old: str, new: str) -> None:
         key_slots.give_slot(s, user.id, new)
         audit.append(s, username=ctx.user.username, action="update", entity="user", entity_id=user.id,
                      summary="修改密码")
+
+
+IDLE_LOCK_SETTING = "idle_lock_minutes"
+DEFAULT_IDLE_LOCK_MINUTES = 15
+MAX_IDLE_LOCK_MINUTES = 240
+
+
+def idle_lock_minutes(db: Database) -> int:
+    """After how many minutes without a key or a click the window locks itself (0: never)."""
+    text = get_setting(db, IDLE_LOCK_SETTING)
+    return int(text) if text and text.isdigit() else DEFAULT_IDLE_LOCK_MINUTES
+
+
+def set_idle_lock_minutes(ctx: ServiceContext, minutes: int) -> None:
+    ctx.require(Permission.MANAGE_USERS)
+    if not 0 <= minutes <= MAX_IDLE_LOCK_MINUTES:
+        raise KnownError(f"自动锁定时间应为 0（不锁定）到 {MAX_IDLE_LOCK_MINUTES} 分钟，而不是 {minutes}。")
+    with ctx.db.transaction() as s:
+        before = put_settings(s, {IDLE_LOCK_SETTING: str(minutes)})
+        audit.append(s, username=ctx.user.username, action="update", entity="setting", entity_id=IDLE_LOCK_SETTING,
+                     summary=f"无操作自动锁定：{f'{minutes} 分钟' if minutes else '不锁定'}",
+                     before={"minutes": before.get(IDLE_LOCK_SETTING)}, after={"minutes": minutes})

@@ -58,7 +58,8 @@ def slot_of(session: Session, user_id: int) -> SealedSlot | None:
 def seal_plain_rows(session: Session) -> int:
     """Seal the households an older version stored in plain text; how many were sealed."""
     count = 0
-    for h in session.scalars(select(Household).where(Household.id_number_sealed.is_(None))):
+    plain = select(Household).where(Household.id_number_sealed.is_(None), Household.legacy_id_number.is_not(None))
+    for h in session.scalars(plain):
         h.head_name, h.id_number = h.legacy_head_name or "", h.legacy_id_number or ""  # empties the plain columns
         count += 1
     return count

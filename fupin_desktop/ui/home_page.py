@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.domain import clock
+from fupin_desktop.services.audit_anchor import current_head, printed
 from fupin_desktop.services.backup import backup_status
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.context import ServiceContext
@@ -108,6 +109,12 @@ class HomePage(QWidget):
         backup_row.addSpacing(12)
         backup_row.addWidget(self.backup_warning)
         backup_row.addStretch(1)
+        # Copied onto the paper file: later `fupin audit check --head` proves the log up to here.
+        self.audit_head = QLabel()
+        self.audit_head.setStyleSheet("color: #555;")
+        self.audit_head.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.audit_head.setToolTip("操作日志校验码：打印或抄录后随纸质材料存档，日后可用它核对此前的操作记录未被改写")
+        backup_row.addWidget(self.audit_head)
         layout.addLayout(backup_row)
         figures = QHBoxLayout()
         self.organizations = Figure("社会组织")
@@ -144,6 +151,7 @@ class HomePage(QWidget):
     def refresh(self) -> None:
         self.title.setText(bureau(self.ctx.db).name)
         self.show_backup_status()
+        self.audit_head.setText(f"日志校验码 {printed(*current_head(self.ctx.db))}")
         organizations = list_organizations(self.ctx)
         active = sum(1 for o in organizations if o.values.get("status") == "active")
         self.organizations.set(active, f"正常 {active} 家，共登记 {len(organizations)} 家")

@@ -38,8 +38,10 @@ from fupin_desktop.services.drafts import Draft
 from fupin_desktop.services.monthly import get_month
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.services.users import idle_lock_minutes
 from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.idle_lock import IdleWatch, UnlockDialog
 from fupin_desktop.ui.inspections_page import InspectionsPage
 from fupin_desktop.ui.monthly_page import MonthlyPage, spreadsheet_paths
 from fupin_desktop.ui.organizations_page import OrganizationsPage
@@ -123,6 +125,32 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.setAcceptDrops(True)  # dropped files go to their page by extension (_drop_route)
         self.resize(1280, 720)
+        self.idle = IdleWatch(idle_lock_minutes(ctx.db), self)
+        self.idle.idle.connect(self.lock_screen)
+        self.unlock_dialog: UnlockDialog | None = None
+        self._veiled: list[QWidget] = []
+
+    def lock_screen(self) -> UnlockDialog:
+        """Hide what is on screen (this window's pages, and any open dialog) until the password."""
+        if self.unlock_dialog is not None:
+            return self.unlock_dialog
+        self.idle.paused = True
+        self.centralWidget().hide()
+        # An open dialog keeps its typing: made transparent, not closed (closing would end it).
+        self._veiled = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not self]
+        for w in self._veiled:
+            w.setWindowOpacity(0.0)
+        self.unlock_dialog = UnlockDialog(self.ctx.db, self.ctx.user, self)
+        self.unlock_dialog.accepted.connect(self._unlocked)
+        self.unlock_dialog.open()
+        return self.unlock_dialog
+
+    def _unlocked(self) -> None:
+        self.centralWidget().show()
+        for w in self._veiled:
+            w.setWindowOpacity(1.0)
+        self._veiled, self.unlock_dialog = [], None
+        self.idle.restart()
 
     def _show_row(self, row: int) -> None:
         if row < 0:

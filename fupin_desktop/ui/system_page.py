@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -24,14 +25,18 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.errors import KnownError
+from fupin_desktop.services.audit_anchor import current_head, last_anchor, printed
 from fupin_desktop.services.audit_log import list_records
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.users import (
+    MAX_IDLE_LOCK_MINUTES,
     change_password,
     create_user,
+    idle_lock_minutes,
     list_users,
     locked_usernames,
+    set_idle_lock_minutes,
     unlock_user,
 )
 from fupin_desktop.ui.backup_panel import BackupPanel
@@ -42,10 +47,20 @@ from fupin_desktop.ui.table_page import button
 AUDIT_LIMIT = 500
 ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
            "demo": "演示数据", "approve": "审核", "submit": "报送", "seal": "盖章", "attach": "添加附件",
-           "detach": "移除附件", "backup": "备份", "restore": "恢复"}
+           "detach": "移除附件", "backup": "备份", "restore": "恢复", "encrypt": "加密",
+           "view_personal": "查看身份证号", "login_failed": "登录失败", "unlock": "解锁"}
 ENTITIES = {"organization": "社会组织", "pairing": "结对帮扶", "household": "帮扶对象", "village": "村（社区）",
             "township": "镇（街道）", "institution": "福利机构", "campaign": "专项行动", "user": "用户",
             "setting": "设置", "monthly_report": "月报", "inspection": "年检年报", "evaluation": "年终评估"}
+
+
+def anchor_text(ctx: ServiceContext) -> str:
+    seq, digest = current_head(ctx.db)
+    last = last_anchor(ctx.db)
+    sent = (f"最近一次外送的校验码：{printed(last.seq, last.hash)}（{last.where}，{last.at[:16]}）。" if last
+            else "日志校验码还没有随备份或报送包外送过。")
+    return (f"当前日志校验码：{printed(seq, digest)}。{sent}"
+            "用 fupin audit check 加备份文件、报送包或纸面校验码，可核对此前的记录未被改写。")
 
 
 def read_only_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> QTableWidget:
@@ -129,10 +144,33 @@ class UsersTab(QWidget):
         tools.addStretch(1)
         tools.addWidget(self.unlock_button)
         tools.addWidget(self.add_button)
+        self.idle_minutes = QSpinBox()
+        self.idle_minutes.setRange(0, MAX_IDLE_LOCK_MINUTES)
+        self.idle_minutes.setSuffix(" 分钟")
+        self.idle_minutes.setSpecialValueText("不锁定")
+        self.idle_minutes.setValue(idle_lock_minutes(ctx.db))
+        self.idle_message = QLabel()
+        idle = QHBoxLayout()
+        idle.addWidget(QLabel("无操作自动锁定窗口："))
+        idle.addWidget(self.idle_minutes)
+        idle.addWidget(button("保存", self.save_idle_lock, "所有用户的窗口在这么久无操作后锁定，需输入密码解锁"))
+        idle.addWidget(self.idle_message)
+        idle.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addWidget(self.table)
+        layout.addLayout(idle)
         self.refresh()
+
+    def save_idle_lock(self) -> bool:
+        minutes = self.idle_minutes.value()
+        if not run_op(self, lambda: set_idle_lock_minutes(self.ctx, minutes)):
+            return False
+        watch = getattr(self.window(), "idle", None)  # this window follows at once; others at next start
+        if watch is not None:
+            watch.set_minutes(minutes)
+        show_message(self.idle_message, "已保存。", "#2e7d32")
+        return True
 
     def refresh(self) -> None:
         locked = locked_usernames(self.ctx)
@@ -171,12 +209,18 @@ class AuditTab(QWidget):
         tools.addWidget(note)
         tools.addStretch(1)
         tools.addWidget(button("刷新", self.refresh))
+        # The heads that left the PC are what `fupin audit check` proves the log against.
+        self.anchor = QLabel()
+        self.anchor.setWordWrap(True)
+        self.anchor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
+        layout.addWidget(self.anchor)
         layout.addWidget(self.table)
         self.refresh()
 
     def refresh(self) -> None:
+        self.anchor.setText(anchor_text(self.ctx))
         rows = [(e.seq, e.at, e.username, ACTIONS.get(e.action, e.action), ENTITIES.get(e.entity, e.entity), e.summary)
                 for e in list_records(self.ctx, limit=AUDIT_LIMIT)]
         fill_table(self.table, rows)

@@ -145,5 +145,5 @@ def test_a_database_from_before_sealing_is_sealed_by_the_first_login(tmp_path: P
     assert number.encode() not in data and "陈堃".encode() not in data
     conn = sqlite3.connect(folder / DB_FILE)
     assert conn.execute("SELECT count(*) FROM household WHERE id_number IS NOT NULL").fetchone() == (0,)
-    assert conn.execute("SELECT summary FROM audit_log WHERE action = 'seal'").fetchone()[0].startswith("加密保存")
+    assert conn.execute("SELECT summary FROM audit_log WHERE action = 'encrypt'").fetchone()[0].startswith("加密保存")
     conn.close()

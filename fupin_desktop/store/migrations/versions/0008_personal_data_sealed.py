@@ -40,6 +40,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # No key here: the sealed names and numbers are dropped, not opened. The program never
+    # downgrades; tests use this to make a database "from an older version".
     with op.batch_alter_table('household') as batch:
         batch.drop_constraint('uq_household_id_lookup', type_='unique')
         batch.drop_column('id_lookup')
