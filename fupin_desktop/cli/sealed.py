@@ -101,8 +101,18 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
         if answer.strip().lower() != "yes":
             raise KnownError("未确认，未登记。")
         confirmed = fingerprint
-    entry = receiving.trust_add(ctx, cert, args.division, confirmed_fingerprint=confirmed, note=args.note or "")
+    retire = None
+    if args.retire_old_from:
+        retire = parse_loose_date(args.retire_old_from)
+        if not isinstance(retire, date):
+            raise KnownError("--retire-old-from 应写到日，如 2026-12-01")
+    before = {t.fingerprint for t in receiving.trust_list(ctx) if t.division == args.division and t.retired_from is None}
+    entry = receiving.trust_add(ctx, cert, args.division, confirmed_fingerprint=confirmed, note=args.note or "",
+                                retire_previous_from=retire)
     print(f"已登记 {entry.bureau}（{entry.division}）的印章证书：{entry.fingerprint}")
+    for old in receiving.trust_list(ctx):
+        if old.fingerprint in before:
+            print(f"同一区划只有一张有效证书：原证书 {old.fingerprint} 自 {old.retired_from} 起停用。")
     return 0
 
 
@@ -206,6 +216,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
     p.add_argument("--division", required=True)
     p.add_argument("--fingerprint", help="纸质登记单上的指纹（不写则显示后询问）")
     p.add_argument("--note")
+    p.add_argument("--retire-old-from", help="同一区划原有的证书自哪天起停用（默认明天：今天以前收到的仍有效）")
     p.set_defaults(func=cmd_trust_add)
     p = t.add_parser("list", parents=[common], help="已登记的证书")
     p.set_defaults(func=cmd_trust_list)

@@ -19,10 +19,11 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
 from fupin_desktop.documents.pkcs12_mac import strengthen_mac
+from fupin_desktop.domain.passphrase import MIN_LENGTH
 from fupin_desktop.errors import KnownError
 from fupin_desktop.paths import font_path
 
-MIN_PASSPHRASE = 8
+MIN_PASSPHRASE = MIN_LENGTH  # the one rule, with the strength hint (domain.passphrase)
 # PBKDF2-SHA256 rounds for the key's encryption and (pkcs12_mac) the file's MAC: OWASP's 2023
 # figure; opening the seal costs about half a second, guessing a passphrase as much.
 KDF_ROUNDS = 600_000

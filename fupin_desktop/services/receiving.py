@@ -6,7 +6,7 @@ import json
 import tempfile
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,7 @@ class ReceivedView:
     superseded: bool
     sha256: str
     waiting: bool = False  # a correction held until the version it corrects arrives
+    signed_at: str = ""  # when the package says it was sealed: shown beside our own receipt time, never trusted
 
 
 def certificate_fingerprint(cert_path: Path) -> tuple[str, str, str | None]:
@@ -74,8 +75,14 @@ def certificate_fingerprint(cert_path: Path) -> tuple[str, str, str | None]:
     return cert_fingerprint(cert), cert_bureau(cert), cert_division(cert)
 
 
-def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_fingerprint: str, note: str = "") -> TrustView:
-    """Register a county's certificate; the fingerprint read from the paper register must match."""
+def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_fingerprint: str, note: str = "",
+              retire_previous_from: date | None = None) -> TrustView:
+    """Register a county's certificate; the fingerprint read from the paper register must match.
+
+    One division has one active certificate: one registered before for the same division is
+    retired from ``retire_previous_from`` (if not given, tomorrow: what was received up to today
+    still counts), unless it already is earlier.
+    """
     ctx.require(Permission.MANAGE_TRUST)
     code = parse_division_code(division)
     cert = load_certificate(Path(cert_path).read_bytes())
@@ -90,6 +97,14 @@ def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_
         entry = TrustEntry(division=code.code, bureau=cert_bureau(cert), fingerprint=fingerprint,
                            cert_pem=Path(cert_path).read_bytes(), added_at=clock.now(), added_by=ctx.user.username,
                            note=note or None)
+        retire_from = retire_previous_from or clock.today() + timedelta(days=1)
+        for old in s.scalars(select(TrustEntry).where(TrustEntry.division == code.code)):
+            if old.retired_from is None or old.retired_from > retire_from:
+                before, old.retired_from = old.retired_from, retire_from
+                audit.append(s, username=ctx.user.username, action="update", entity="trust",
+                             entity_id=old.fingerprint[:20],
+                             summary=f"登记新证书，停用 {old.bureau} 原印章证书（自 {retire_from} 起）",
+                             before={"retired_from": before}, after={"retired_from": retire_from})
         s.add(entry)
         audit.append(s, username=ctx.user.username, action="create", entity="trust", entity_id=fingerprint[:20],
                      summary=f"登记 {entry.bureau}（{code.code}）的印章证书 {fingerprint}",
@@ -161,7 +176,7 @@ def list_received(ctx: ServiceContext) -> list[ReceivedView]:
         return [ReceivedView(p.id, p.division, p.bureau, p.report,
                              REPORT_KINDS[p.report].label if p.report in REPORT_KINDS else p.report, p.period,
                              p.version, p.file_name, p.received_at, name or p.received_by, p.superseded,
-                             p.package_sha256, p.waiting)
+                             p.package_sha256, p.waiting, str(p.manifest.get("created_at", "")).replace("T", " ")[:16])
                 for p, name in rows]
 
 

@@ -3,6 +3,7 @@ visible seal image (the bureau's own scan, or a marked placeholder)."""
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,8 @@ from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import SealCertificate
+
+log = logging.getLogger(__name__)
 
 SEAL_FOLDER = "seal"
 IMAGE_FILE = "seal-image.png"
@@ -58,13 +61,33 @@ def _folder(ctx: ServiceContext) -> Path:
 
 
 def write_private(path: Path, data: bytes) -> None:
-    """A key file only its owner can read (0600; on Windows the data folder sits in the user's profile)."""
+    """A key file only its owner can read: 0600, and on Windows an ACL for this user alone."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as out:
         out.write(data)
         out.flush()
         os.fsync(out.fileno())
     os.chmod(path, 0o600)  # also when the file was there before with wider rights
+    owner_only_acl(path)
+
+
+def owner_only_acl(path: Path) -> None:
+    """Windows: drop inherited rights and grant full control to the signed-in user only (chmod
+    there only sets read-only). Best effort: a failure is logged, the passphrase still guards."""
+    if os.name != "nt":
+        return
+    import subprocess
+
+    user = os.environ.get("USERNAME", "")
+    domain = os.environ.get("USERDOMAIN", "")
+    if not user:
+        log.warning("no USERNAME: %s keeps its inherited access rights", path)
+        return
+    account = f"{domain}\\{user}" if domain else user
+    done = subprocess.run(["icacls", str(path), "/inheritance:r", "/grant:r", f"{account}:F"], capture_output=True,
+                          text=True, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0), check=False)
+    if done.returncode != 0:
+        log.warning("icacls failed for %s: %s", path, (done.stdout + done.stderr).strip()[:300])
 
 
 def current_seal(ctx: ServiceContext) -> SealInfo | None:

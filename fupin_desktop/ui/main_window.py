@@ -135,7 +135,13 @@ class MainWindow(QMainWindow):
         if self.unlock_dialog is not None:
             return self.unlock_dialog
         self.idle.paused = True
-        self.centralWidget().hide()
+        central = self.centralWidget()
+        self.lock_cover = QLabel(f"窗口已锁定\n\n{self.ctx.user.display_name} 输入密码后继续", self)
+        self.lock_cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lock_cover.setStyleSheet("font-size: 16pt; color: #546e7a;")
+        self.lock_cover.setGeometry(central.geometry())
+        central.hide()
+        self.lock_cover.show()
         # An open dialog keeps its typing: made transparent, not closed (closing would end it).
         self._veiled = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not self]
         for w in self._veiled:
@@ -146,6 +152,7 @@ class MainWindow(QMainWindow):
         return self.unlock_dialog
 
     def _unlocked(self) -> None:
+        self.lock_cover.deleteLater()
         self.centralWidget().show()
         for w in self._veiled:
             w.setWindowOpacity(1.0)

@@ -49,7 +49,9 @@ PASSED, FAILED = "通过", "未通过"
 PASS_COLOR = "#2e7d32"
 DROP_TEXT = "把报送包拖到这里，或点“选择报送包”"
 PACKAGE_SUFFIXES = (".zip",)
-RECEIVED_HEADERS = ("单位", "区划", "报表", "期间", "版本", "接收时间", "接收人", "状态")
+# 接收时间 is this bureau's own clock; the package's own claim of when it was sealed is shown
+# beside it, for the clerk to compare, and never used as evidence (issue 10, case 2).
+RECEIVED_HEADERS = ("单位", "区划", "报表", "期间", "版本", "接收时间", "接收人", "状态", "盖章时间（包内自称）")
 SUPERSEDED, CURRENT, WAITING = "已被更正", "在用", "等待原版"
 SUPERSEDED_COLOR = "#9e9e9e"
 
@@ -121,7 +123,7 @@ class ReceivedPanel(QGroupBox):
         for r, p in enumerate(rows):
             cells = (p.bureau, p.division, p.report_label, period_label(p.period), f"第 {p.version} 版",
                      f"{p.received_at:%Y-%m-%d %H:%M}", p.received_by,
-                     WAITING if p.waiting else SUPERSEDED if p.superseded else CURRENT)
+                     WAITING if p.waiting else SUPERSEDED if p.superseded else CURRENT, p.signed_at)
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(f"{p.file_name}\nSHA-256：{p.sha256}")

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.documents.seal_key import MIN_PASSPHRASE
+from fupin_desktop.domain.passphrase import passphrase_strength
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 
 
@@ -100,10 +101,21 @@ class NewSealDialog(_PassphraseBase):
         self.first = password_edit()
         self.second = password_edit()
         self.first.setPlaceholderText(f"至少 {MIN_PASSPHRASE} 个字符，可用汉字")
+        self.strength = QLabel()
+        self.strength.setWordWrap(True)
         self.form.addRow("新口令", self.first)
+        self.form.addRow("", self.strength)
         self.form.addRow("再输一遍", self.second)
+        self.first.textChanged.connect(self.show_strength)
+        self.show_strength("")
         self._finish_layout()
         self.first.setFocus()
+
+    def show_strength(self, text: str) -> None:
+        s = passphrase_strength(text)
+        color = {0: "#757575", 1: ERROR_COLOR, 2: "#ef6c00", 3: "#2e7d32"}[s.level]
+        self.strength.setText(f"强度：{s.label}　{s.hint}" if text else f"至少 {MIN_PASSPHRASE} 个字符；越长越难猜。")
+        self.strength.setStyleSheet(f"color: {color};")
 
     def passphrase(self) -> str:
         return self.first.text()

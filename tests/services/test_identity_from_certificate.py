@@ -78,3 +78,22 @@ def test_the_genuine_packages_still_aggregate_once_each(counties, city, tmp_path
     assert all(r.accepted for r in receiving.receive(city, packages))
     result = receiving.aggregate(city, "monthly", _month(), tmp_path / "out")
     assert sorted(c["bureau"] for c in result.counties) == ["晋江市民政局", "石狮市民政局"]
+
+
+def test_a_new_certificate_for_a_division_retires_the_old_one(clerk, city, tmp_path: Path) -> None:
+    """One division, one active certificate: packages the city already had keep counting."""
+    from fupin_desktop.documents.seal_key import cert_fingerprint, create_seal_key, load_certificate
+
+    kept = _submit(clerk, tmp_path / "usb1")
+    _trust(city, clerk, tmp_path)
+    assert receiving.receive(city, [kept])[0].accepted
+    late = _submit(clerk, tmp_path / "usb2")  # sealed with the old key, brought after the new one
+    new = create_seal_key("晋江市民政局", "350582", "新审核人", "secret-passphrase")
+    (tmp_path / "new.pem").write_bytes(new.cert_pem)
+    receiving.trust_add(city, tmp_path / "new.pem", "350582",
+                        confirmed_fingerprint=cert_fingerprint(load_certificate(new.cert_pem)))
+    entries = receiving.trust_list(city)
+    assert [e.retired_from is None for e in entries].count(True) == 1
+    assert receiving.verify(city, kept).ok
+    verdict = receiving.verify(city, late)
+    assert not verdict.ok and any("已停用" in p for p in verdict.problems), verdict.problems

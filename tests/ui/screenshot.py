@@ -22,6 +22,7 @@ from fupin_desktop.services.demo import build_demo
 from fupin_desktop.services.households import list_households
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
+from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.compat import guard_singleton_refcounts
 from fupin_desktop.ui.fonts import install_fonts
 from fupin_desktop.ui.form_dialog import FormDialog
@@ -48,6 +49,7 @@ def shoot(app: QApplication, widget: QWidget, out: Path, name: str) -> None:
 
 
 def main(out: Path) -> int:
+    unsaved.ask_discard_typed = lambda _parent: True  # a script: 取消 throws the typing away unasked
     out.mkdir(parents=True, exist_ok=True)
     guard_singleton_refcounts()
     app = QApplication(sys.argv[:1])
@@ -139,6 +141,12 @@ def main(out: Path) -> int:
     shoot(app, admin_window, out, "15-system-admin-users")
     system.setCurrentIndex(1)
     shoot(app, admin_window, out, "16-system-admin-audit")
+    lock = admin_window.lock_screen()  # as after the idle time
+    settle(app)
+    shoot(app, admin_window, out, "17-locked-window")
+    shoot(app, lock, out, "18-unlock-dialog")
+    lock.password.setText("demo")
+    lock.try_unlock()
     admin_window.close()
     db.dispose()
     return 0

@@ -3,6 +3,7 @@ fingerprint, verify a good and a tampered package (chosen or dropped), receive, 
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from collections.abc import Iterator
@@ -169,6 +170,8 @@ def test_a_page_opened_later_lists_the_packages_received_before(qtbot, received,
     assert [table.item(0, c).text() for c in (0, 1, 2, 3, 4, 6)] == [
         "晋江市民政局", "350582", "月报", APPROVED_MONTH.label_zh, "第 1 版", city.user.display_name]
     assert table.item(0, 7).text() == CURRENT and package(stick).name in table.item(0, 0).toolTip()
+    signed, received_at = table.item(0, 8).text(), table.item(0, 5).text()  # the package's claim beside our own clock
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", signed) and signed[:10] == received_at[:10]
 
 
 def test_a_package_dropped_on_the_main_window_goes_to_the_receiving_page(qtbot, city, stick) -> None:

@@ -175,12 +175,14 @@ def test_a_new_seal_asks_the_passphrase_twice(qtbot) -> None:
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.first, "short")
+    assert dialog.strength.text().startswith("强度：太短")
     qtbot.keyClicks(dialog.second, "short")
     dialog.ok_button.click()
     assert given == [] and dialog.isVisible() and "至少 8 个字符" in dialog.message.text()
     for edit in (dialog.first, dialog.second):
         edit.clear()
     qtbot.keyClicks(dialog.first, "secret-1")
+    assert dialog.strength.text().startswith("强度：弱")  # typed while it is typed
     qtbot.keyClicks(dialog.second, "secret-2")
     dialog.ok_button.click()
     assert given == [] and dialog.isVisible() and "不一致" in dialog.message.text()
