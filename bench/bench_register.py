@@ -52,12 +52,15 @@ def main() -> None:
     parser.add_argument("--households", type=int, default=1000)
     args = parser.parse_args()
 
+    from sqlalchemy import select
+
     from fupin_desktop.intake.division_table import load_division_table
-    from fupin_desktop.services import organizations, pairings
+    from fupin_desktop.services import households, organizations, pairings
     from fupin_desktop.services.context import Forms, ServiceContext
     from fupin_desktop.services.demo import build_demo
     from fupin_desktop.services.users import login
     from fupin_desktop.store.db import Database
+    from fupin_desktop.store.models import Household
 
     folder = Path(tempfile.mkdtemp(prefix="fupin-bench-"))
     t0 = time.perf_counter()
@@ -72,9 +75,13 @@ def main() -> None:
           f"{args.households} households in {folder}")
     print(f"create county:            {t_create:7.2f} s   (of which loading the division table {t_table:.2f} s)")
 
+    with db.reading() as s:  # names and ID numbers are sealed: each list opens them all
+        whole_id = next(iter(s.scalars(select(Household)))).id_number
     for label, fn in (("org list (service)", lambda: organizations.list_organizations(ctx)),
                       ("org search 'jjs'", lambda: organizations.list_organizations(ctx, "jjs")),
-                      ("pairing list (service)", lambda: pairings.list_pairings(ctx))):
+                      ("pairing list (service)", lambda: pairings.list_pairings(ctx)),
+                      ("household list (sealed)", lambda: households.list_households(ctx)),
+                      ("household by whole ID", lambda: households.list_households(ctx, whole_id))):
         times = []
         for _ in range(5):
             t = time.perf_counter()

@@ -89,7 +89,7 @@ def _organizations(session: Session, forms: Forms, rng: random.Random, count: in
     for n in range(count):
         kind = kinds[n % len(kinds)]
         digit = {"social_group": "1", "social_service_agency": "2", "foundation": "3"}[kind]
-        code = make_credit_code("5", digit, DEMO_DIVISION, f"MJ{rng.randrange(10**5):05d}{n % 10}")[:18]  # MJ: 民政-registered
+        code = make_credit_code("5", digit, DEMO_DIVISION, f"MJ{n:04d}{rng.randrange(100):02d}")[:18]  # MJ: 民政-registered; n keeps it unique
         rating = rng.choice(["none", "none", "3A", "4A", "5A", "2A"])
         raw = {
             "name": _org_name(rng, kind, used), "credit_code": code, "kind": kind,

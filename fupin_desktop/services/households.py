@@ -61,11 +61,12 @@ def list_households(ctx: ServiceContext, query: str = "", village_id: int | None
         stmt = select(Household).order_by(Household.village_id, Household.id)
         if village_id is not None:
             stmt = stmt.where(Household.village_id == village_id)
-        found = list(s.scalars(stmt))
         by_id = find_by_id_number(s, whole_id) if len(whole_id) == 18 else None
+        if by_id is not None:
+            return [_view(by_id, reveal=False)] if village_id in (None, by_id.village_id) else []
         return [
-            _view(h, reveal=False) for h in found
-            if not q or h is by_id or q in match_key(h.head_name) or q in match_key(h.village.name)
+            _view(h, reveal=False) for h in s.scalars(stmt)
+            if not q or q in match_key(h.head_name) or q in match_key(h.village.name)
         ]
 
 
