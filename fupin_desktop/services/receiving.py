@@ -205,6 +205,21 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
                                                "（更正链不符），未接收。请联系报送单位。", v)
             current.superseded = True
             note = f"，替代第 {current.version} 版"
+        same = s.scalar(select(ReceivedPackage).where(
+            ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
+            ReceivedPackage.period == v.period, ReceivedPackage.version == v.version))
+        if same is not None:
+            if waiting or not same.waiting:
+                return Received(v.file, False, f"已有另一份第 {v.version} 版（{same.file_name}），未接收。请联系报送单位。", v)
+            # A waiting correction of a version this chain never had: a dead branch, never counted.
+            # The one that fits the chain takes its number; the audit keeps what was dropped.
+            audit.append(s, username=ctx.user.username, action="delete", entity="received_package",
+                         entity_id=same.package_sha256[:20],
+                         summary=f"移除等待原版的第 {same.version} 版「{same.file_name}」：它更正的版本不在已核对的更正链上",
+                         before={"file": same.file_name, "sha256": same.package_sha256, "corrects": same.corrects})
+            s.delete(same)
+            s.flush()
+            note += f"；原先等待原版的另一份第 {v.version} 版不在更正链上，已移除"
         head = m.get("audit_head") or {}
         s.add(ReceivedPackage(
             division=v.division, bureau=v.bureau, report=v.report, period=v.period, version=v.version, file_name=v.file,

@@ -97,3 +97,24 @@ def test_a_new_certificate_for_a_division_retires_the_old_one(clerk, city, tmp_p
     assert receiving.verify(city, kept).ok
     verdict = receiving.verify(city, late)
     assert not verdict.ok and any("已停用" in p for p in verdict.problems), verdict.problems
+
+
+def test_a_waiting_correction_off_the_chain_gives_way_to_the_genuine_one(clerk, city, tmp_path: Path) -> None:
+    """A correction of a version the city never saw waits; when the real chain brings a version
+    with the same number, the chain's wins (no database error), and the stray one is recorded."""
+    v1 = _submit(clerk, tmp_path / "usb")
+    v2 = _submit(clerk, tmp_path / "usb")
+
+    def off_chain(m):  # type: ignore[no-untyped-def]
+        m.update(corrects="ab" * 32)
+
+    stray = _resigned_by(clerk, v2, tmp_path / "stray_v2.zip", off_chain, lambda d: None)
+    _trust(city, clerk, tmp_path)
+    assert "等待原版" in receiving.receive(city, [stray])[0].message
+    assert receiving.receive(city, [v1])[0].accepted
+    genuine = receiving.receive(city, [v2])[0]
+    assert genuine.accepted and "不在更正链上，已移除" in genuine.message
+    assert [(p.version, p.superseded, p.waiting) for p in receiving.list_received(city)] == [(2, False, False),
+                                                                                          (1, True, False)]
+    again = receiving.receive(city, [stray])[0]
+    assert not again.accepted and "已有" in again.message
