@@ -90,6 +90,14 @@ def cmd_user_unlock(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_user_reset_password(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    new_password = os.environ.get("FUPIN_NEW_PASSWORD") or password_from_env_or_prompt(f"{args.username} 的新密码：")
+    opened = users.reset_password(ctx, args.username, new_password)
+    print(f"已重设用户 {args.username} 的密码" + ("" if opened else "（你的登录没有打开数据密钥，该用户暂时看不到帮扶对象的姓名和身份证号）"))
+    return 0
+
+
 def cmd_places_list(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=False)
     rows = [[t.values["code"], t.values["name"], t.extra["kind"], str(t.extra["villages"])] for t in places.list_townships(ctx)]
@@ -233,6 +241,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = user.add_parser("unlock", parents=[common], help="解锁因连续输错密码被锁定的用户（管理员）")
     p.add_argument("--username", required=True)
     p.set_defaults(func=cmd_user_unlock)
+    p = user.add_parser("reset-password", parents=[common],
+                        help="为忘记密码的用户重设密码（管理员；新密码取自 FUPIN_NEW_PASSWORD 或提示输入）")
+    p.add_argument("--username", required=True)
+    p.set_defaults(func=cmd_user_reset_password)
 
     pl = sub.add_parser("places", help="镇（街道）与区划代码表").add_subparsers(dest="action", required=True, metavar="操作")
     p = pl.add_parser("list", parents=[common], help="列出本县镇（街道）")

@@ -12,7 +12,7 @@ from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.id_number import mask_id_number
 from fupin_desktop.domain.records import CheckedRecord, check_record
 from fupin_desktop.domain.text import match_key
-from fupin_desktop.errors import AuthError, NotFound
+from fupin_desktop.errors import AuthError, KnownError, NotFound
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, find_villages
@@ -45,6 +45,9 @@ def _view(h: Household, *, reveal: bool) -> RecordView:
 def _require_login(ctx: ServiceContext) -> None:
     if ctx.user.id == 0:
         raise AuthError("帮扶对象名单含个人信息，需要登录后查看（命令行请加 --user 用户名）。")
+    if ctx.db.personal_key is None:  # an account made before key slots, not yet given one
+        raise KnownError(f"帮扶对象的姓名和身份证号已加密保存，账户“{ctx.user.username}”还没有解密钥匙："
+                         "请管理员在“系统 → 用户管理”为你重设密码后再登录。")
 
 
 def list_households(ctx: ServiceContext, query: str = "", village_id: int | None = None) -> list[RecordView]:

@@ -36,6 +36,7 @@ from fupin_desktop.services.users import (
     idle_lock_minutes,
     list_users,
     locked_usernames,
+    reset_password,
     set_idle_lock_minutes,
     unlock_user,
 )
@@ -86,10 +87,13 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
 
 
 class NewUserDialog(QDialog):
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    """新增用户; with ``reset_for``, only the two password fields: 重设密码 for that user."""
+
+    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None, reset_for: str | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.setWindowTitle("新增用户")
+        self.reset_for = reset_for
+        self.setWindowTitle(f"重设密码：{reset_for}" if reset_for else "新增用户")
         form = QFormLayout()
         self.username = QLineEdit()
         self.username.setPlaceholderText("字母、数字或下划线")
@@ -101,11 +105,12 @@ class NewUserDialog(QDialog):
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.confirm = QLineEdit()
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        for label, widget in (("用户名", self.username), ("姓名", self.display_name), ("角色", self.role),
-                              ("初始密码", self.password), ("再输一次", self.confirm)):
-            form.addRow(label, widget)
+        rows = [("用户名", self.username), ("姓名", self.display_name), ("角色", self.role),
+                ("初始密码", self.password), ("再输一次", self.confirm)]
+        for label, widget in rows[3:] if reset_for else rows:
+            form.addRow("新密码" if reset_for and widget is self.password else label, widget)
         self.error = message_label()
-        ok = QPushButton("创建")
+        ok = QPushButton("重设" if reset_for else "创建")
         ok.clicked.connect(self.create)
         cancel = QPushButton("取消")
         cancel.setAutoDefault(False)
@@ -124,8 +129,11 @@ class NewUserDialog(QDialog):
             show_message(self.error, "两次输入的密码不一致。", ERROR_COLOR)
             return False
         try:
-            create_user(self.ctx, self.username.text(), self.password.text(), self.role.currentData(),
-                        self.display_name.text().strip())
+            if self.reset_for:
+                reset_password(self.ctx, self.reset_for, self.password.text())
+            else:
+                create_user(self.ctx, self.username.text(), self.password.text(), self.role.currentData(),
+                            self.display_name.text().strip())
         except KnownError as exc:
             show_message(self.error, str(exc), ERROR_COLOR)
             return False
@@ -142,7 +150,9 @@ class UsersTab(QWidget):
         self.unlock_button = button("解锁", self.unlock, "让因连续输错密码被锁定的用户重新登录")
         tools = QHBoxLayout()
         tools.addStretch(1)
+        self.reset_button = button("重设密码", self.reset_password, "为忘记密码的用户设一个新密码（同时解锁）")
         tools.addWidget(self.unlock_button)
+        tools.addWidget(self.reset_button)
         tools.addWidget(self.add_button)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(0, MAX_IDLE_LOCK_MINUTES)
@@ -188,8 +198,13 @@ class UsersTab(QWidget):
         self.refresh()
         return True
 
-    def new_user(self) -> NewUserDialog:
-        dialog = NewUserDialog(self.ctx, self)
+    def reset_password(self) -> NewUserDialog | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return self.new_user(item.text()) if item is not None else None
+
+    def new_user(self, reset_for: str | None = None) -> NewUserDialog:
+        dialog = NewUserDialog(self.ctx, self, reset_for)
         dialog.accepted.connect(self.refresh)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

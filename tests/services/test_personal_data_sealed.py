@@ -17,7 +17,7 @@ from fupin_desktop.domain.id_number import check_char
 from fupin_desktop.errors import AuthError, KnownError
 from fupin_desktop.services import backup, households
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
-from fupin_desktop.services.users import change_password, create_user, login
+from fupin_desktop.services.users import change_password, create_user, login, reset_password
 from fupin_desktop.store.db import DB_FILE, Database, make_engine, migrate
 from fupin_desktop.store.models import AuditRecord, Household
 
@@ -127,9 +127,10 @@ def test_a_database_from_before_sealing_is_sealed_by_the_first_login(tmp_path: P
     migrate(engine, None, to="0007")  # as the version before sealing left it
     number = "350582194001221033"
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO user_account (username, display_name, role, password_hash, active, created_at,"
-                          " failed_logins) VALUES ('admin', '管理员', 'admin', :h, 1, '2026-01-01', 0)"),
-                     {"h": PasswordHasher().hash("secret-1")})
+        for name, role in (("admin", "admin"), ("clerk", "clerk")):
+            conn.execute(text("INSERT INTO user_account (username, display_name, role, password_hash, active,"
+                              " created_at, failed_logins) VALUES (:u, :u, :r, :h, 1, '2026-01-01', 0)"),
+                         {"u": name, "r": role, "h": PasswordHasher().hash("secret-1")})
         conn.execute(text("INSERT INTO township (code, name) VALUES ('350582100', '青阳街道')"))
         conn.execute(text("INSERT INTO village (code, name, township_id, flags) VALUES ('350582100001', '青华社区',"
                           " 1, '[]')"))
@@ -146,6 +147,22 @@ def test_a_database_from_before_sealing_is_sealed_by_the_first_login(tmp_path: P
         db.dispose()
     data = (folder / DB_FILE).read_bytes() + b"".join(p.read_bytes() for p in folder.glob(f"{DB_FILE}-wal"))
     assert number.encode() not in data and "陈堃".encode() not in data
+    # The clerk's account predates key slots: told to ask for a new password, then it opens too.
+    db = Database.open(folder, create=False)
+    try:
+        clerk = ServiceContext(db, Forms(), login(db, "clerk", "secret-1"), folder)
+        with pytest.raises(KnownError, match="请管理员.*重设密码"):
+            households.list_households(clerk)
+        admin = clerk.as_user(login(db, "admin", "secret-1"))
+        assert reset_password(admin, "clerk", "fresh-pass-2")
+    finally:
+        db.dispose()
+    db = Database.open(folder, create=False)
+    try:
+        clerk = ServiceContext(db, Forms(), login(db, "clerk", "fresh-pass-2"), folder)
+        assert [v.values["head_name"] for v in households.list_households(clerk)] == ["陈堃"]
+    finally:
+        db.dispose()
     conn = sqlite3.connect(folder / DB_FILE)
     assert conn.execute("SELECT count(*) FROM household WHERE id_number IS NOT NULL").fetchone() == (0,)
     assert conn.execute("SELECT summary FROM audit_log WHERE action = 'encrypt'").fetchone()[0].startswith("加密保存")
