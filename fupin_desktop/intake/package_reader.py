@@ -203,9 +203,14 @@ def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedC
     match = next((t for t in candidates if t.certificate == signer), None)
     certs = [match.certificate] if match else []
     detached = verify_detached(package.files[MANIFEST], package.files[SIGNATURE], certs)
-    # An unknown signer is reported once, below, not also as the signature's untrusted certificate.
-    untrusted = untrusted_certificate_problem(detached.signer_cert) if match is None and detached.signer_cert is not None else None
+    # An unknown signer is reported once, below, not also as the signature's untrusted certificate;
+    # a signature whose embedded certificate is not signer.pem's was damaged or swapped: said so.
+    swapped = match is not None and detached.signer_cert is not None and detached.signer_cert != match.certificate
+    untrusted = (untrusted_certificate_problem(detached.signer_cert)
+                 if (match is None or swapped) and detached.signer_cert is not None else None)
     result.problems += [p for p in detached.problems if p not in result.problems and p != untrusted]
+    if swapped:
+        result.problems.append("签名文件 manifest.sig 被改动过：其中的签章证书与 signer.pem 不是同一张")
     manifest_ok = detached.intact
     if match is None:
         result.problems.append(f"签章证书（指纹 {cert_fingerprint(signer)}）不在本单位信任的 {result.division or '?'} "

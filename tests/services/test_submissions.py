@@ -110,7 +110,7 @@ CASES = {
     "pdf_byte": (_flip("report.pdf"), "report.pdf"),
     "xlsx_byte": (_flip("report.xlsx"), "report.xlsx"),
     "data_byte": (_flip("data.json"), "data.json"),
-    "signature_byte": (_flip("manifest.sig"), ""),
+    "signature_byte": (_flip("manifest.sig"), "签名"),
     "cert_byte": (_flip("signer.pem"), ""),
     "removed_file": (lambda f: f.pop("report.xlsx"), "缺少文件 report.xlsx"),
     "added_file": (lambda f: f.update({"extra.txt": b"hello"}), "多出了"),
