@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 
 from ..domain.money import format_wan
-from .chinese_date import chinese_date
+from .gongwen_date import gongwen_date
 from .pdf_fonts import (
     BoldParagraph,
     CJKParagraph,
@@ -171,7 +171,7 @@ class _Signature(Flowable):
 
     def __init__(self, issuer: str, signed_on: date, fonts: FontSet, debug: bool) -> None:
         super().__init__()
-        self.issuer, self.date_text, self.fonts, self.debug = issuer, chinese_date(signed_on), fonts, debug
+        self.issuer, self.date_text, self.fonts, self.debug = issuer, gongwen_date(signed_on), fonts, debug
         self.seal_top = 0.3 * LINE
         self.height = self.seal_top + SEAL + 2
         self.placed: SealBox | None = None

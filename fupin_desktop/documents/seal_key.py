@@ -196,11 +196,12 @@ def cert_bureau(cert: x509.Certificate) -> str:
 
 def load_certificate(pem_or_der: bytes) -> x509.Certificate:
     """A certificate from PEM or DER bytes (what the sending bureau hands over)."""
-    data = pem_or_der.lstrip(b"\xef\xbb\xbf").strip()  # editors on Windows add a BOM
+    text = pem_or_der.lstrip(b"\xef\xbb\xbf").strip()  # editors on Windows add a BOM
     try:
-        if data.startswith(b"-----BEGIN"):
-            return x509.load_pem_x509_certificate(data)
-        return x509.load_der_x509_certificate(data)
+        if text.startswith(b"-----BEGIN"):
+            return x509.load_pem_x509_certificate(text)
+        # DER is binary: its last byte may be 0x0a or 0x20, which strip() would cut off.
+        return x509.load_der_x509_certificate(pem_or_der)
     except ValueError:
         raise KnownError("这不是有效的证书文件（应为 PEM 或 DER 格式的 X.509 证书）。") from None
 

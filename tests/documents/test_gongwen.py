@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fupin_desktop.documents.chinese_date import chinese_date
+from fupin_desktop.documents.gongwen_date import gongwen_date
 from fupin_desktop.documents.gongwen import (
     CoverLetter,
     ReportTable,
@@ -129,14 +129,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, SealBox]:
 
 
 @pytest.mark.parametrize(("d", "text"), [
-    (date(2020, 6, 3), "二〇二〇年六月三日"),
-    (date(2026, 11, 25), "二〇二六年十一月二十五日"),
-    (date(2026, 10, 10), "二〇二六年十月十日"),
-    (date(2026, 12, 31), "二〇二六年十二月三十一日"),
-    (date(2000, 1, 20), "二〇〇〇年一月二十日"),
+    (date(2020, 6, 3), "2020年6月3日"),
+    (date(2026, 11, 25), "2026年11月25日"),
+    (date(2026, 10, 10), "2026年10月10日"),
+    (date(2026, 12, 2), "2026年12月2日"),  # GB/T 9704-2012 §7.3.5: Arabic numerals, no leading zero
+    (date(2000, 1, 20), "2000年1月20日"),
 ])
-def test_chinese_date(d: date, text: str) -> None:
-    assert chinese_date(d) == text
+def test_the_date_is_written_in_arabic_numerals(d: date, text: str) -> None:
+    assert gongwen_date(d) == text
 
 
 def test_fonts_register_once_and_resolve_the_shipped_files() -> None:
@@ -186,7 +186,7 @@ def test_every_font_is_embedded_and_no_helvetica(report: tuple[Path, SealBox]) -
 def test_text_comes_back_including_ext_b(report: tuple[Path, SealBox]) -> None:
     cover = _run("pdftotext", "-f", "1", "-l", "1", report[0], "-")
     for text in ("晋江市民政局", "晋民〔2026〕12号", "泉州市民政局：", "特此报告。",
-                 "二〇二六年十一月二十五日", "王𠮷", "陈堃"):
+                 "2026年11月25日", "王𠮷", "陈堃"):
         assert text in cover.replace("\n", ""), text
     everything = _run("pdftotext", report[0], "-")
     for text in ("合作村社帮扶工作开展情况统计表", "填报单位：晋江市民政局（盖章）", "填报时间：2026年11月5日",
@@ -217,7 +217,7 @@ def test_seal_box_sits_over_the_signature_inside_the_type_area(report: tuple[Pat
 def test_seal_box_sits_centred_over_the_issuer_and_the_date(report: tuple[Path, SealBox]) -> None:
     x1, y1, x2, y2 = report[1].box
     words = _bbox_words(report[0], page=1)
-    date_box = next(w for w in words if w[4] == "二〇二六年十一月二十五日")
+    date_box = next(w for w in words if w[4] == "2026年11月25日")
     name_box = min((w for w in words if w[4] == "晋江市民政局"), key=lambda w: w[1])  # the 署名, not the 版头
     # 右空四字: the date ends four characters in from the right edge of the type area.
     assert abs(((28 + 156) * MM - date_box[2]) - 4 * 156 * MM / 28) < 2
@@ -287,7 +287,7 @@ def test_a_long_letter_carries_its_last_lines_onto_the_seal_page(tmp_path: Path)
     assert seal.box[1] >= 35 * MM and seal.box[3] <= (297 - 37) * MM
     page2 = _run("pdftotext", "-f", "2", "-l", "2", pdf, "-")
     # No seal on a blank page: the closing words and the attachments come with it.
-    for text in ("特此报告。", "附件：1. 晋江市社会组织", "2. 帮扶对象名单", "二〇二六年十一月二十五日"):
+    for text in ("特此报告。", "附件：1. 晋江市社会组织", "2. 帮扶对象名单", "2026年11月25日"):
         assert text in page2, text
 
 
@@ -301,4 +301,4 @@ def test_only_the_last_lines_of_a_long_paragraph_go_over_with_the_seal(tmp_path:
     page1 = _run("pdftotext", "-f", "1", "-l", "1", pdf, "-").replace("\n", "")
     page2 = _run("pdftotext", "-f", "2", "-l", "2", pdf, "-").replace("\n", "")
     assert page1.count("社会事务办") >= 5  # the page is filled, not left blank
-    assert 1 <= page2.count("社会事务办") <= 2 and "二〇二六年十一月二十五日" in page2
+    assert 1 <= page2.count("社会事务办") <= 2 and "2026年11月25日" in page2

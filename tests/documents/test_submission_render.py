@@ -38,7 +38,7 @@ def test_every_pdf_page_renders_with_embedded_chinese_fonts(package, tmp_path: P
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     pages = text.split("\f")
     assert "晋江市民政局" in pages[0] and "泉州市民政局" in pages[0]
-    assert re.search(r"二〇\S+年\S+月\S+日", text)  # 成文日期 in Chinese numerals
+    assert re.search(r"(?<!\d)20\d\d年[1-9]\d?月[1-9]\d?日", text)  # 成文日期: Arabic numerals, no leading zeros
     assert "合作村社帮扶工作开展情况统计表" in text and re.search(r"合\s*计", text)
     assert "\ufffd" not in text
     subprocess.run(["pdftoppm", "-png", "-r", "30", str(pdf), str(tmp_path / "page")], check=True)
