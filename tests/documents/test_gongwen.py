@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from fupin_desktop.documents.gongwen_date import gongwen_date
 from fupin_desktop.documents.gongwen import (
     CoverLetter,
     ReportTable,
@@ -18,6 +17,7 @@ from fupin_desktop.documents.gongwen import (
     TableColumn,
     write_report_pdf,
 )
+from fupin_desktop.documents.gongwen_date import gongwen_date
 from fupin_desktop.documents.pdf_fonts import has_glyph, mark_fallback, register_fonts, resolve_fonts
 
 MM = 72 / 25.4
