@@ -25,6 +25,14 @@ from fupin_desktop.services.settings import bureau, get_setting
 SEED_004 = "晋政民〔2020〕28号文件"
 
 
+def unapproved_sentence(unapproved: list[tuple[str, str]]) -> str:
+    """Townships counted once however many of their months are missing (they were counted as
+    township-months: "另有 15 个镇（街道）" for 5 townships over a quarter)."""
+    townships = len({township for township, _month in unapproved})
+    return (f"另有 {townships} 个镇（街道）的 {len(unapproved)} 份月报未报或未经审核，未计入本表。"
+            if len(unapproved) > townships else f"另有 {townships} 个镇（街道）月报未报或未经审核，未计入本表。")
+
+
 @dataclass
 class ReportContent:
     kind: str
@@ -132,7 +140,7 @@ def _build_summary(name: str, label: str) -> Callable[[ServiceContext, Period, d
                 f"{period.label_zh}社会组织结对帮扶工作情况报告如下：{_sentence(totals)}；"
                 f"年初至今投入资金 {format_wan(summary.total.year_to_date['funds_fen'])} 万元。")
         if summary.unapproved:
-            text += f"另有 {len(summary.unapproved)} 个镇（街道）月报未报或未经审核，未计入本表。"
+            text += unapproved_sentence(summary.unapproved)
         paragraphs = [text, "特此报告。"]
         table = ReportTable(title=f"社会组织结对帮扶工作{label}（{period.label_zh}）", unit_name=b.name, filled_on=today,
                             period_label=period.label_zh, columns=columns, rows=rows,
