@@ -85,3 +85,16 @@ def test_demo_never_overwrites_a_real_database(tmp_path: Path, capsys, monkeypat
     run(capsys, "init", "--data-dir", str(tmp_path), "--bureau", "某县民政局", "--division", "350582", "--admin", "boss")
     code, _, err = run(capsys, "demo", "--data-dir", str(tmp_path), "--force")
     assert code == 1 and "正式数据库" in err
+
+
+def test_bureau_letter_settings_are_set_by_an_admin_and_checked(demo_dir: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "demo")
+    base = ["--data-dir", str(demo_dir), "bureau"]
+    code, out, _ = run(capsys, *base, "show")
+    assert code == 0 and "机关代字：晋民" in out and "主送机关：泉州市民政局" in out
+    code, _, err = run(capsys, *base, "set", "--agency-code", "晋民〔2026〕", "--user", "admin")
+    assert code == 1 and "1 到 8 个汉字" in err
+    code, _, err = run(capsys, *base, "set", "--agency-code", "石民", "--user", "clerk")
+    assert code == 1 and "管理用户" in err
+    code, out, _ = run(capsys, *base, "set", "--agency-code", "石民", "--recipient", "", "--user", "admin")
+    assert code == 0 and "机关代字：石民" in out and "主送机关：（未设置）" in out

@@ -20,7 +20,7 @@ from fupin_desktop.cli.common import (
     print_table,
 )
 from fupin_desktop.errors import AuthError, KnownError
-from fupin_desktop.services import audit_anchor, audit_log, places, receiving, users
+from fupin_desktop.services import audit_anchor, audit_log, letterhead, places, receiving, users
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.store.db import DB_FILE, Database
 
@@ -95,6 +95,22 @@ def cmd_user_reset_password(args: argparse.Namespace) -> int:
     new_password = os.environ.get("FUPIN_NEW_PASSWORD") or password_from_env_or_prompt(f"{args.username} 的新密码：")
     opened = users.reset_password(ctx, args.username, new_password)
     print(f"已重设用户 {args.username} 的密码" + ("" if opened else "（你的登录没有打开数据密钥，该用户暂时看不到帮扶对象的姓名和身份证号）"))
+    return 0
+
+
+def cmd_bureau_show(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)  # what the bureau's letters carry: not personal
+    for key, value in letterhead.letter_settings(ctx).items():
+        print(f"{letterhead.LABELS[key]}：{value or '（未设置）'}")
+    return 0
+
+
+def cmd_bureau_set(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    changes = {key: value for key, value in (("agency_code", args.agency_code), ("recipient", args.recipient),
+                                             ("preparer", args.preparer), ("phone", args.phone)) if value is not None}
+    for key, value in letterhead.set_letter_settings(ctx, changes).items():
+        print(f"{letterhead.LABELS[key]}：{value or '（未设置）'}")
     return 0
 
 
@@ -245,6 +261,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                         help="为忘记密码的用户重设密码（管理员；新密码取自 FUPIN_NEW_PASSWORD 或提示输入）")
     p.add_argument("--username", required=True)
     p.set_defaults(func=cmd_user_reset_password)
+
+    bu = sub.add_parser("bureau", help="公文设置：机关代字、主送机关、填表人、联系电话").add_subparsers(
+        dest="action", required=True, metavar="操作")
+    p = bu.add_parser("show", parents=[common], help="显示公文设置")
+    p.set_defaults(func=cmd_bureau_show)
+    p = bu.add_parser("set", parents=[common], help="修改公文设置（管理员；空字符串清空一项）")
+    p.add_argument("--agency-code", help="发文字号的机关代字，如“晋民”（每份盖章报告取当年下一个号：晋民〔2026〕1号）")
+    p.add_argument("--recipient", help="主送机关，如“泉州市民政局”")
+    p.add_argument("--preparer", help="统计表上的填表人")
+    p.add_argument("--phone", help="统计表上的联系电话")
+    p.set_defaults(func=cmd_bureau_set)
 
     pl = sub.add_parser("places", help="镇（街道）与区划代码表").add_subparsers(dest="action", required=True, metavar="操作")
     p = pl.add_parser("list", parents=[common], help="列出本县镇（街道）")

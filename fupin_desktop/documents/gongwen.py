@@ -78,6 +78,7 @@ class CoverLetter:
     paragraphs: list[str]
     signed_on: date  # 成文日期
     attachments: list[str] = field(default_factory=list)  # 附件 names
+    signer: str = ""  # 签发人 of an upward 报告: the number then goes left, "签发人：name" right
 
 
 @dataclass
@@ -131,11 +132,12 @@ class _GridParagraph(CJKParagraph):
 
 class _MastHead(Flowable):
     """版头: 发文机关标志 35 mm below the top of the type area in red, the 发文字号 two lines
-    below it, and the red separator 4 mm under the number, as wide as the type area."""
+    below it, and the red separator 4 mm under the number, as wide as the type area. An upward
+    报告 (上行文, §7.2.6) puts the number 居左空一字 and 签发人：name 居右空一字 on its line."""
 
-    def __init__(self, issuer: str, doc_number: str, fonts: FontSet) -> None:
+    def __init__(self, issuer: str, doc_number: str, fonts: FontSet, signer: str = "") -> None:
         super().__init__()
-        self.issuer, self.doc_number, self.fonts = issuer, doc_number, fonts
+        self.issuer, self.doc_number, self.fonts, self.signer = issuer, doc_number, fonts, signer
         natural = stringWidth(issuer, fonts.title, 1.0) or 1.0
         self.mark_size = min(44.0, AREA_W * 0.98 / natural)
         self.mark_base = 35 * mm + 0.86 * self.mark_size
@@ -159,7 +161,13 @@ class _MastHead(Flowable):
         if self.number_base is not None:
             c.setFillColor(colors.black)
             c.setFont(self.fonts.body, BODY_SIZE)
-            c.drawCentredString(AREA_W / 2, top - self.number_base, self.doc_number)
+            y = top - self.number_base
+            if self.signer:
+                c.drawString(PITCH, y, self.doc_number)
+                # No 楷体 is shipped: the name is in the body face until issue 11's font search finds one.
+                c.drawRightString(AREA_W - PITCH, y, f"签发人：{self.signer}")
+            else:
+                c.drawCentredString(AREA_W / 2, y, self.doc_number)
         c.setStrokeColor(RED)
         c.setLineWidth(1.5)
         c.line(0, top - self.rule_y, AREA_W, top - self.rule_y)
@@ -223,7 +231,7 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate, *, left: float, right: fl
 def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[list[Flowable], _Signature]:
     body = cjk_style("body", fonts.body, BODY_SIZE, LINE, firstLineIndent=2 * BODY_SIZE)
     plain = cjk_style("plain", fonts.body, BODY_SIZE, LINE)
-    story: list[Flowable] = [_MastHead(cover.issuer, cover.doc_number, fonts), Spacer(0, 2 * LINE)]
+    story: list[Flowable] = [_MastHead(cover.issuer, cover.doc_number, fonts, cover.signer), Spacer(0, 2 * LINE)]
     # 标题: 2号, centred; a long title is broken into lines of even length.
     title_w = stringWidth(cover.title, fonts.title, TITLE_SIZE)
     title_lines = max(1, math.ceil(title_w / AREA_W))

@@ -153,7 +153,8 @@ def build_demo(db: Database, table: DivisionTable, *, seed: int = 20200428, orga
     initialize(db, bureau=DEMO_BUREAU, division=DEMO_DIVISION, admin="admin", password=DEMO_PASSWORD, table=table)
     mark_demo(db)
     with db.transaction() as s:
-        for key, value in (("recipient", "泉州市民政局"), ("preparer", "林晓华"), ("phone", "0595-85612345")):
+        for key, value in (("recipient", "泉州市民政局"), ("preparer", "林晓华"), ("phone", "0595-85612345"),
+                           ("agency_code", "晋民")):
             s.add(Setting(key=key, value=value))
         for username, role, display in DEMO_USERS[1:]:
             add_user_unchecked(s, "system", username, DEMO_PASSWORD, role, display)

@@ -19,6 +19,9 @@ class Bureau:
     division_year: int
 
 
+AGENCY_CODE = "agency_code"  # 机关代字 of the 发文字号, e.g. 晋民
+
+
 def get_setting(db: Database, key: str) -> str | None:
     with db.reading() as s:
         return s.scalar(select(Setting.value).where(Setting.key == key))

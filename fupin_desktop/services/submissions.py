@@ -27,6 +27,7 @@ from fupin_desktop.documents.package import (
 )
 from fupin_desktop.documents.signing import sign_detached, sign_pdf
 from fupin_desktop.domain import clock
+from fupin_desktop.domain.doc_number import next_doc_number
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, verify_package_bytes
@@ -37,7 +38,7 @@ from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import ReportContent, report_kind
 from fupin_desktop.services.seal import seal_image, unlock_seal
-from fupin_desktop.services.settings import bureau, get_setting
+from fupin_desktop.services.settings import AGENCY_CODE, bureau, get_setting
 from fupin_desktop.store import audit
 from fupin_desktop.store.models_submission import Submission
 
@@ -84,6 +85,25 @@ def _pdf(content: ReportContent) -> tuple[bytes, int, tuple[float, float, float,
 SEAL_STAGES = 6
 
 
+def _number_the_letter(ctx: ServiceContext, content: ReportContent) -> str | None:
+    """Give the cover letter its 发文字号 (the next of its year) and 签发人 (the reviewer who
+    seals), and say which letter a correction corrects. None when no 机关代字 is set."""
+    agency = (get_setting(ctx.db, AGENCY_CODE) or "").strip()
+    year = content.cover.signed_on.year
+    with ctx.db.reading() as s:
+        taken = list(s.scalars(select(Submission.doc_number).where(Submission.doc_number.like(f"{agency}〔{year}〕%"))))
+        previous = s.execute(select(Submission.doc_number, Submission.version)
+                             .where(Submission.report == content.kind, Submission.period == str(content.period))
+                             .order_by(Submission.version.desc()).limit(1)).first()
+    number = next_doc_number(agency, year, [t for t in taken if t]) if agency else None
+    content.cover.doc_number, content.cover.signer = number or "", ctx.user.display_name
+    if previous is not None:
+        which = previous[0] or f"此前报送的第 {previous[1]} 版"
+        content.cover.paragraphs.insert(max(len(content.cover.paragraphs) - 1, 0),
+                                        f"本报告更正{which}，请以本报告为准。")
+    return number
+
+
 def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
             allow_incomplete: bool = False,
             today: date | None = None) -> Generator[Progress, None, tuple[SubmissionView, Path]]:
@@ -107,6 +127,7 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
     content = kind.build(ctx, period, today or clock.today())
     if content.incomplete and not allow_incomplete:
         raise IncompleteMonths(content.incomplete)
+    number = _number_the_letter(ctx, content)
     b = bureau(ctx.db)
     yield Progress(2, SEAL_STAGES, "正在生成报表 PDF……")
     seal_png, placeholder = seal_image(ctx)
@@ -140,7 +161,10 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
         verdict = verify_package_bytes(name, package, lambda division: trusted)
         if not verdict.ok:
             raise KnownError(f"生成的报送包「{name}」复核未通过（{'；'.join(verdict.problems)}），未记录、未写出。")
-        row = Submission(report=kind.name, period=str(period), version=version, file_name=name,
+        if number and s.scalar(select(Submission.id).where(Submission.doc_number == number)):
+            raise KnownError(f"发文字号 {number} 刚被另一次盖章报送用掉了（可能另一台电脑同时盖章），本次未记录、未写出；"
+                             "请重新盖章报送，会取下一个号。")
+        row = Submission(report=kind.name, period=str(period), version=version, file_name=name, doc_number=number,
                          package_sha256=sha256(package), manifest_sha256=sha256(signed), corrects=manifest["corrects"],
                          manifest=manifest, package=package, created_at=clock.now(), created_by=ctx.user.username,
                          recipient=manifest["recipient"], incomplete=manifest["incomplete"], sent_to=[])

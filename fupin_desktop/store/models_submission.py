@@ -47,6 +47,7 @@ class Submission(Base):
     recipient: Mapped[str] = mapped_column(String(100), default="")
     incomplete: Mapped[list[Any]] = mapped_column(JSON, default=list)  # township-months missing or not approved
     sent_to: Mapped[list[Any]] = mapped_column(JSON, default=list)  # [{"path": …, "at": …}] each time written
+    doc_number: Mapped[str | None] = mapped_column(String(40), unique=True)  # 发文字号; None without a 机关代字
 
 
 class TrustEntry(Base):

@@ -76,3 +76,22 @@ def test_libreoffice_prints_the_workbook_one_page_wide_with_headers_on_every_pag
     for n, page in enumerate(printed, start=1):
         assert "落地项目" in page  # the last column is on every page: fit to one page wide, header repeated
         assert re.search(rf"第\s*{n}\s*页\s*共\s*{pages}\s*页", page)
+
+
+@needs_poppler
+def test_each_letter_gets_the_next_number_of_its_year_and_its_signer(clerk, tmp_path: Path) -> None:
+    """GB/T 9704-2012 §7.2.4–7.2.6 for an upward 报告: 晋民〔2026〕N号 居左, 签发人：name 居右 on
+    the same line; a correction gets its own number and names the one it corrects."""
+    reviewer = clerk.as_user(login(clerk.db, "reviewer", "demo"))
+    month = Period.of_date(clock.today()).previous().previous()
+    year = clock.today().year
+    pages = []
+    for n in (1, 2):
+        view, path = submissions.submit(reviewer, "monthly", month, tmp_path / "usb", "demo")
+        with zipfile.ZipFile(path) as zf:
+            (tmp_path / "r.pdf").write_bytes(zf.read("report.pdf"))
+        pages.append(subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), "-"],
+                                    capture_output=True, text=True, check=True).stdout)
+        line = next(row for row in pages[-1].splitlines() if f"晋民〔{year}〕{n}号" in row)
+        assert re.fullmatch(rf"\s{{0,3}}晋民〔{year}〕{n}号\s+签发人：陈志明\s*", line), line
+    assert f"本报告更正晋民〔{year}〕1号" in pages[1].replace("\n", "") and "更正" not in pages[0]
