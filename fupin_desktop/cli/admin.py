@@ -107,8 +107,9 @@ def cmd_bureau_show(args: argparse.Namespace) -> int:
 
 def cmd_bureau_set(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
-    changes = {key: value for key, value in (("agency_code", args.agency_code), ("recipient", args.recipient),
-                                             ("preparer", args.preparer), ("phone", args.phone)) if value is not None}
+    given = (("agency_code", args.agency_code), ("recipient", args.recipient), ("copy_to", args.copy_to),
+             ("printed_by", args.printed_by), ("preparer", args.preparer), ("phone", args.phone))
+    changes = {key: value for key, value in given if value is not None}
     for key, value in letterhead.set_letter_settings(ctx, changes).items():
         print(f"{letterhead.LABELS[key]}：{value or '（未设置）'}")
     return 0
@@ -269,6 +270,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = bu.add_parser("set", parents=[common], help="修改公文设置（管理员；空字符串清空一项）")
     p.add_argument("--agency-code", help="发文字号的机关代字，如“晋民”（每份盖章报告取当年下一个号：晋民〔2026〕1号）")
     p.add_argument("--recipient", help="主送机关，如“泉州市民政局”")
+    p.add_argument("--copy-to", help="版记的抄送机关，如“晋江市人民政府”（不设则无抄送）")
+    p.add_argument("--printed-by", help="版记的印发机关（不设则为“本单位名称＋办公室”）")
     p.add_argument("--preparer", help="统计表上的填表人")
     p.add_argument("--phone", help="统计表上的联系电话")
     p.set_defaults(func=cmd_bureau_set)

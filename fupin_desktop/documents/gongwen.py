@@ -79,6 +79,8 @@ class CoverLetter:
     signed_on: date  # 成文日期
     attachments: list[str] = field(default_factory=list)  # 附件 names
     signer: str = ""  # 签发人 of an upward 报告: the number then goes left, "签发人：name" right
+    copy_to: str = ""  # 抄送机关, e.g. "晋江市人民政府" (several separated by 、 or ，)
+    printed_by: str = ""  # 印发机关; "" for the issuer's 办公室
 
 
 @dataclass
@@ -214,6 +216,59 @@ class _Signature(Flowable):
             c.circle(cx, seal_cy, SEAL / 2)
 
 
+class _Colophon(Flowable):
+    """版记 (§7.4) at the foot of the letter's last page: 抄送 (when set) and, between the rules,
+    印发机关 左空一字 and 印发日期 右空一字, in 4号; the last rule on the type area's bottom edge.
+    It takes the rest of the page, so it sits at the bottom; with no room it starts a page."""
+
+    SIZE = 14.0  # 4号
+
+    def __init__(self, copy_to: str, printed_by: str, printed_on: date, fonts: FontSet) -> None:
+        super().__init__()
+        self.printed_by, self.printed_on, self.fonts = printed_by, gongwen_date(printed_on) + "印发", fonts
+        self.copy_lines = self._copy_lines(copy_to.strip().rstrip("。") + "。") if copy_to.strip() else []
+        self.row = LINE
+        self.block = (len(self.copy_lines) + 1) * self.row + 2
+
+    def _copy_lines(self, names: str) -> list[str]:
+        # Wrapped lines align with the first name after "抄送：" (§7.4.2).
+        first = AREA_W - 2 * self.SIZE - stringWidth("抄送：", self.fonts.body, self.SIZE)
+        lines, current, width = [], "", first
+        for ch in names:
+            if stringWidth(current + ch, self.fonts.body, self.SIZE) > width:
+                lines.append(current)
+                current, width = "", first
+            current += ch
+        return [*lines, current]
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.height = availHeight - 0.01 if availHeight >= self.block else self.block
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        c, row, size = self.canv, self.row, self.SIZE
+        c.setStrokeColor(colors.black)
+        c.setFillColor(colors.black)
+        c.setFont(self.fonts.body, size)
+        base = 0.3 * row
+        c.drawString(size, base, self.printed_by)
+        c.drawRightString(AREA_W - size, base, self.printed_on)
+        indent = size + stringWidth("抄送：", self.fonts.body, size)
+        for n, line in enumerate(reversed(self.copy_lines)):
+            y = row + base + n * row
+            if n == len(self.copy_lines) - 1:
+                c.drawString(size, y, "抄送：" + line)
+            else:
+                c.drawString(indent, y, line)
+        top = (len(self.copy_lines) + 1) * row
+        for y, width in ((0.5, 1.0), (top, 1.0)):  # first and last rules 0.35 mm
+            c.setLineWidth(width)
+            c.line(0, y, AREA_W, y)
+        if self.copy_lines:
+            c.setLineWidth(0.7)  # the rule between 抄送 and 印发 is thinner (0.25 mm)
+            c.line(0, row, AREA_W, row)
+
+
 def _page_number(canvas: Canvas, doc: BaseDocTemplate, *, left: float, right: float, bottom: float) -> None:
     """``— N —`` in 4号, 7 mm under the type area; odd pages right, even pages left, one character in."""
     n = canvas.getPageNumber()
@@ -263,6 +318,7 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[l
     signature = _Signature(cover.issuer, cover.signed_on, fonts, debug)
     # The seal never stands alone on a page: keep it with the last lines of text.
     story.append(KeepTogether([*tail, signature]))
+    story.append(_Colophon(cover.copy_to, cover.printed_by or f"{cover.issuer}办公室", cover.signed_on, fonts))
     return story, signature
 
 

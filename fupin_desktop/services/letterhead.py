@@ -12,7 +12,8 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import AGENCY_CODE, get_settings, put_settings
 from fupin_desktop.store import audit
 
-LABELS = {AGENCY_CODE: "机关代字", "recipient": "主送机关", "preparer": "填表人", "phone": "联系电话"}
+LABELS = {AGENCY_CODE: "机关代字", "recipient": "主送机关", "copy_to": "抄送机关", "printed_by": "印发机关",
+          "preparer": "填表人", "phone": "联系电话"}
 _AGENCY = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
 
 

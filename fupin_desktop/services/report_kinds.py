@@ -92,7 +92,8 @@ def _signature_lines(ctx: ServiceContext) -> dict[str, str]:
 def _cover(ctx: ServiceContext, title: str, paragraphs: list[str], attachment: str, today: date) -> CoverLetter:
     b = bureau(ctx.db)
     return CoverLetter(issuer=b.name, doc_number="", title=title, recipient=get_setting(ctx.db, "recipient") or "上级民政部门",
-                       paragraphs=paragraphs, signed_on=today, attachments=[attachment])
+                       paragraphs=paragraphs, signed_on=today, attachments=[attachment],
+                       copy_to=get_setting(ctx.db, "copy_to") or "", printed_by=get_setting(ctx.db, "printed_by") or "")
 
 
 def build_monthly(ctx: ServiceContext, period: Period, today: date) -> ReportContent:

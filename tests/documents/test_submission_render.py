@@ -95,3 +95,34 @@ def test_each_letter_gets_the_next_number_of_its_year_and_its_signer(clerk, tmp_
         line = next(row for row in pages[-1].splitlines() if f"晋民〔{year}〕{n}号" in row)
         assert re.fullmatch(rf"\s{{0,3}}晋民〔{year}〕{n}号\s+签发人：陈志明\s*", line), line
     assert f"本报告更正晋民〔{year}〕1号" in pages[1].replace("\n", "") and "更正" not in pages[0]
+
+
+@needs_poppler
+def test_the_colophon_sits_at_the_foot_of_the_letters_last_page(clerk, tmp_path: Path) -> None:
+    """版记 (§7.4): 抄送 when set, then 印发机关 左 and 印发日期 右 on one line, just above the type
+    area's bottom edge (35 mm from the paper's), on the page that ends the letter."""
+    from fupin_desktop.services.letterhead import set_letter_settings
+
+    admin = clerk.as_user(login(clerk.db, "admin", "demo"))
+    set_letter_settings(admin, {"copy_to": "晋江市人民政府"})
+    reviewer = clerk.as_user(login(clerk.db, "reviewer", "demo"))
+    month = Period.of_date(clock.today()).previous().previous()
+    _, path = submissions.submit(reviewer, "monthly", month, tmp_path / "usb", "demo")
+    with zipfile.ZipFile(path) as zf:
+        (tmp_path / "r.pdf").write_bytes(zf.read("report.pdf"))
+    boxes = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                           check=True).stdout
+    pages = boxes.split("<page ")[1:]
+    letter_end = next(n for n, page in enumerate(pages) if "特此报告" in page)
+
+    def word(page: str, pattern: str) -> tuple[float, float, float, float]:
+        m = re.search(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">' + pattern, page)
+        assert m, pattern
+        return tuple(float(v) for v in m.groups())  # type: ignore[return-value]
+
+    page = pages[letter_end]
+    printer, printed = word(page, "晋江市民政局办公室<"), word(page, rf"{clock.today().year}年\d+月\d+日印发<")
+    copy = word(page, "抄送：晋江市人民政府。<")
+    bottom = 842 - 35 / 25.4 * 72  # the type area's bottom edge, from the top
+    assert printer[1] == printed[1] and bottom - 29 < printer[3] < bottom  # one line, on the last line
+    assert copy[3] < printer[1] and printer[0] < printed[0]  # 抄送 above, 印发机关 left of the date
