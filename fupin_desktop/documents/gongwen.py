@@ -8,7 +8,6 @@ later, as the appearance of the digital signature, over the issuer's name and th
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -46,6 +45,7 @@ from .pdf_fonts import (
     mark_fallback,
     register_fonts,
 )
+from .title_lines import title_lines
 
 __all__ = ["CoverLetter", "ReportTable", "SealBox", "TableColumn", "write_report_pdf"]
 
@@ -287,12 +287,10 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[l
     body = cjk_style("body", fonts.body, BODY_SIZE, LINE, firstLineIndent=2 * BODY_SIZE)
     plain = cjk_style("plain", fonts.body, BODY_SIZE, LINE)
     story: list[Flowable] = [_MastHead(cover.issuer, cover.doc_number, fonts, cover.signer), Spacer(0, 2 * LINE)]
-    # 标题: 2号, centred; a long title is broken into lines of even length.
-    title_w = stringWidth(cover.title, fonts.title, TITLE_SIZE)
-    title_lines = max(1, math.ceil(title_w / AREA_W))
-    side = max(0.0, (AREA_W - title_w / title_lines - TITLE_SIZE) / 2) if title_lines > 1 else 0.0
-    title = cjk_style("title", fonts.title, TITLE_SIZE, TITLE_SIZE * 1.5, TA_CENTER, leftIndent=side, rightIndent=side)
-    story += [CJKParagraph(mark_fallback(cover.title, fonts.title), title), Spacer(0, LINE)]
+    # 标题: 2号, centred; a long title is broken between words into lines as even as they allow.
+    lines = title_lines(cover.title, lambda t: stringWidth(t, fonts.title, TITLE_SIZE), AREA_W, keep=[cover.issuer])
+    title = cjk_style("title", fonts.title, TITLE_SIZE, TITLE_SIZE * 1.5, TA_CENTER)
+    story += [CJKParagraph("<br/>".join(mark_fallback(line, fonts.title) for line in lines), title), Spacer(0, LINE)]
     story.append(_GridParagraph(mark_fallback(cover.recipient + "：", fonts.body), plain))
     paragraphs: list[Flowable] = [
         _GridParagraph(mark_fallback(p, fonts.body), body) for p in cover.paragraphs if p.strip()

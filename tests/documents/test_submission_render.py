@@ -95,6 +95,9 @@ def test_each_letter_gets_the_next_number_of_its_year_and_its_signer(clerk, tmp_
         line = next(row for row in pages[-1].splitlines() if f"晋民〔{year}〕{n}号" in row)
         assert re.fullmatch(rf"\s{{0,3}}晋民〔{year}〕{n}号\s+签发人：陈志明\s*", line), line
     assert f"本报告更正晋民〔{year}〕1号" in pages[1].replace("\n", "") and "更正" not in pages[0]
+    # The title breaks between words (§7.3.1), not inside 合作村社.
+    title = [row.strip() for row in pages[0].splitlines() if "关于报送" in row or "开展情况的报告" in row]
+    assert title == [f"晋江市民政局关于报送{month.label_zh}", "合作村社帮扶工作开展情况的报告"], title
 
 
 @needs_poppler
