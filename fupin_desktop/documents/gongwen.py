@@ -295,13 +295,25 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[l
     paragraphs: list[Flowable] = [
         _GridParagraph(mark_fallback(p, fonts.body), body) for p in cover.paragraphs if p.strip()
     ]
-    if paragraphs:
-        # Only the last two lines need to go with the seal: split them off a long paragraph.
-        lines = round(paragraphs[-1].wrap(AREA_W, AREA_H)[1] / LINE)
-        if lines > 2:
-            paragraphs[-1:] = paragraphs[-1].split(AREA_W, (lines - 2) * LINE + 1)
-    tail = paragraphs[-1:]
-    story += paragraphs[:-1]
+    # The closing block goes to a new page only with two lines of body above it (§7.3.5.5): the
+    # last two lines of the body, across paragraphs when the last is one line (特此报告。).
+    tail: list[Flowable] = []
+    need = 2
+    while paragraphs and need > 0:
+        last = paragraphs.pop()
+        lines = round(last.wrap(AREA_W, AREA_H)[1] / LINE)
+        if lines <= need:
+            tail.insert(0, last)
+            need -= lines
+        else:
+            parts = last.split(AREA_W, (lines - need) * LINE + 1)
+            if len(parts) == 2:
+                paragraphs.append(parts[0])
+                tail.insert(0, parts[1])
+            else:  # the paragraph will not split there (widow/orphan rules): it goes whole
+                tail.insert(0, last)
+            need = 0
+    story += paragraphs
     if cover.attachments:
         # 正文下空一行左空二字 "附件："; several are numbered, wrapped lines align with the name.
         tail.append(Spacer(0, LINE))

@@ -90,9 +90,9 @@ def test_each_letter_gets_the_next_number_of_its_year_and_its_signer(clerk, tmp_
         view, path = submissions.submit(reviewer, "monthly", month, tmp_path / "usb", "demo")
         with zipfile.ZipFile(path) as zf:
             (tmp_path / "r.pdf").write_bytes(zf.read("report.pdf"))
-        pages.append(subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "1", str(tmp_path / "r.pdf"), "-"],
+        pages.append(subprocess.run(["pdftotext", "-layout", "-f", "1", "-l", "2", str(tmp_path / "r.pdf"), "-"],
                                     capture_output=True, text=True, check=True).stdout)
-        line = next(row for row in pages[-1].splitlines() if f"晋民〔{year}〕{n}号" in row)
+        line = next(row for row in pages[-1].split("\f")[0].splitlines() if f"晋民〔{year}〕{n}号" in row)
         assert re.fullmatch(rf"\s{{0,3}}晋民〔{year}〕{n}号\s+签发人：陈志明\s*", line), line
     assert f"本报告更正晋民〔{year}〕1号" in pages[1].replace("\n", "") and "更正" not in pages[0]
     # The title breaks between words (§7.3.1), not inside 合作村社.
@@ -129,3 +129,16 @@ def test_the_colophon_sits_at_the_foot_of_the_letters_last_page(clerk, tmp_path:
     bottom = 842 - 35 / 25.4 * 72  # the type area's bottom edge, from the top
     assert printer[1] == printed[1] and bottom - 29 < printer[3] < bottom  # one line, on the last line
     assert copy[3] < printer[1] and printer[0] < printed[0]  # 抄送 above, 印发机关 left of the date
+
+
+@needs_poppler
+def test_the_closing_block_never_starts_a_page_without_two_lines_of_body(package, tmp_path: Path) -> None:
+    """§7.3.5.5: 特此报告, 附件, 署名 and the seal go to a new page only with body text above them."""
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(package["report.pdf"])
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    n = next(i for i, page in enumerate(pages) if "特此报告" in page)
+    if n > 0:  # not all on the first page
+        above = [row for row in pages[n].split("特此报告")[0].splitlines() if row.strip()]
+        assert len(above) >= 1, pages[n][:300]  # with 特此报告 itself: two lines of body
