@@ -166,8 +166,11 @@ class _MastHead(Flowable):
             y = top - self.number_base
             if self.signer:
                 c.drawString(PITCH, y, self.doc_number)
-                # No 楷体 is shipped: the name is in the body face until issue 11's font search finds one.
-                c.drawRightString(AREA_W - PITCH, y, f"签发人：{self.signer}")
+                # "签发人：" in 仿宋, the name in 楷体 (§7.2.6), right-aligned 空一字.
+                name_w = stringWidth(self.signer, self.fonts.kai, BODY_SIZE)
+                c.drawRightString(AREA_W - PITCH - name_w, y, "签发人：")
+                c.setFont(self.fonts.kai, BODY_SIZE)
+                c.drawRightString(AREA_W - PITCH, y, self.signer)
             else:
                 c.drawCentredString(AREA_W / 2, y, self.doc_number)
         c.setStrokeColor(RED)

@@ -1,18 +1,23 @@
 """Fonts and Chinese text setting for the printed PDF documents (reportlab).
 
-reportlab embeds only TrueType (glyf) fonts and has no per-glyph fallback, so:
+reportlab embeds only TrueType (glyf) fonts and has no per-glyph fallback, so the fonts the
+公文 standard names (§7.5) are used when the office has them, found by file name in Windows'
+font folders or the Linux ones (麒麟, 统信), and the shipped OFL fonts stand in otherwise:
 
-- the body face (仿宋 style) is Windows' simfang.ttf, registered as ``FangSong``, when
-  present; otherwise the shipped LXGW WenKai (a Kai face: no OFL 仿宋 exists) under ``Kai``;
-- ``HeiTi`` is the title and table face (黑体, the stand-in for 小标宋): Windows' simhei.ttf
-  when present, else the shipped Noto Sans SC (GBK + all of Ext-A);
+- title and 发文机关标志: 方正小标宋简体 (``XiaoBiaoSong``), else 黑体 ``HeiTi``: simhei.ttf,
+  else the shipped Noto Sans SC (GBK + all of Ext-A);
+- body: 仿宋_GB2312 or simfang.ttf (``FangSong``), else the shipped LXGW WenKai (a Kai face:
+  no OFL 仿宋 exists) under ``Kai``;
+- 楷体 for the 签发人's name: 楷体_GB2312 or simkai.ttf (``KaiTi``), else WenKai;
+- 宋体 for page numbers: simsun.ttc (``SongTi``), else the body face;
 - the fallbacks, in order, are always the shipped files: ``Kai`` (WenKai: 525 Ext-B
   characters such as 𠮷, but only 503 of Ext-A) then Noto Sans SC (``HeiTi``, or
   ``NotoSansSC`` when HeiTi is simhei). ``mark_fallback`` wraps characters the chosen face
   lacks in ``<font name=…>`` for Paragraph markup.
 
-``register_fonts()`` returns the names to use (``.body``, ``.title``). Each file is parsed
-and embedded (as a subset, reportlab's default) once.
+``register_fonts()`` returns the names to use (``.body``, ``.title``, ``.kai``); ``.choices``
+say which file each came from (the 系统 page shows them). Each file is parsed and embedded (as
+a subset, reportlab's default) once.
 
 Importing this module also patches reportlab twice, both idempotent: the "cannot start a
 line" set gets the full-width punctuation it lacks (，：；！？》 …; such a character hangs at
@@ -49,6 +54,8 @@ __all__ = [
     "FONT_HEI",
     "FONT_KAI",
     "FONT_NOTO",
+    "FONT_OFFICE_KAI",
+    "FONT_XBS",
     "FONT_SONG",
     "BoldParagraph",
     "CJKParagraph",
@@ -57,9 +64,11 @@ __all__ = [
     "SpreadCell",
     "cjk_style",
     "extend_cannot_start",
+    "fonts_in_use",
     "fix_to_unicode",
     "has_glyph",
     "mark_fallback",
+    "office_font_dirs",
     "register_fonts",
     "resolve_fonts",
 ]
@@ -69,6 +78,8 @@ FONT_HEI = "HeiTi"
 FONT_KAI = "Kai"
 FONT_SONG = "SongTi"  # Windows' simsun.ttc only: page numbers are set in 宋体 when it is there
 FONT_NOTO = "NotoSansSC"  # the shipped Noto, when HeiTi is Windows' simhei
+FONT_XBS = "XiaoBiaoSong"  # 方正小标宋简体: title and 发文机关标志, when the office has it
+FONT_OFFICE_KAI = "KaiTi"  # 楷体_GB2312 / simkai: the 签发人's name, when the office has it
 FALLBACK = FONT_KAI
 
 SHIPPED_KAI = "LXGWWenKai-Regular.ttf"
@@ -109,31 +120,70 @@ class FontSet:
     song: str  # 宋体 for page numbers: simsun, else the body face
     fallbacks: tuple[str, ...]
     choices: tuple[FontChoice, ...]
+    kai: str = FONT_KAI  # 楷体 for the 签发人's name: the office's, else the shipped WenKai
 
 
-def _windows_fonts_dir() -> Path | None:
-    if sys.platform != "win32":
-        return None
-    return Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
+def office_font_dirs() -> list[Path]:
+    """Where offices' fonts live: Windows' system and per-user folders, and the Linux ones
+    (麒麟 / 统信 put 方正 and 中易 fonts under /usr/share/fonts)."""
+    if sys.platform == "win32":
+        dirs = [Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"]
+        if os.environ.get("LOCALAPPDATA"):
+            dirs.append(Path(os.environ["LOCALAPPDATA"]) / "Microsoft" / "Windows" / "Fonts")
+        return dirs
+    home = Path.home()
+    return [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local" / "share" / "fonts",
+            home / ".fonts"]
 
 
-def resolve_fonts(windows_fonts: Path | None = None) -> tuple[FontChoice, ...]:
-    """The files to register: Windows' simfang/simhei/simsun when present, and always the shipped two.
+# Each face the 公文 standard names (§7.5), by the file names offices have, best first. Only
+# TrueType outlines can be embedded by reportlab, so .otf files are not looked for.
+OFFICE_FILES: dict[str, tuple[str, ...]] = {
+    FONT_XBS: ("方正小标宋简体.ttf", "方正小标宋_gbk.ttf", "fzxbsjw.ttf", "fzxbsk.ttf", "fzxiaobiaosong-b05s.ttf"),
+    FONT_FANGSONG: ("仿宋_gb2312.ttf", "fs_gb2312.ttf", "simfang.ttf"),
+    FONT_HEI: ("simhei.ttf",),
+    FONT_OFFICE_KAI: ("楷体_gb2312.ttf", "kt_gb2312.ttf", "simkai.ttf"),
+    FONT_SONG: ("simsun.ttc",),
+}
 
-    ``windows_fonts`` is the folder that may hold them (None: not on Windows). The shipped WenKai is ``Kai``; the shipped Noto is ``HeiTi`` unless simhei
-    takes that name, then ``NotoSansSC``.
-    """
+
+def _font_files(folders: list[Path]) -> dict[str, Path]:
+    """Lower-case file name → first path found, through the folders and their subfolders."""
+    found: dict[str, Path] = {}
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for root, _dirs, files in os.walk(folder):
+            for name in files:
+                found.setdefault(name.lower(), Path(root) / name)
+    return found
+
+
+def resolve_fonts(folders: list[Path] | Path | None = None) -> tuple[FontChoice, ...]:
+    """The files to register: the office fonts found in ``folders`` (None: none), and always the
+    shipped two. The shipped WenKai is ``Kai``; the shipped Noto is ``HeiTi`` unless simhei takes
+    that name, then ``NotoSansSC``."""
+    if isinstance(folders, Path):
+        folders = [folders]
+    files = _font_files(folders or [])
     choices: list[FontChoice] = []
-    folder = windows_fonts
-    if folder is not None and (folder / "simfang.ttf").is_file():
-        choices.append(FontChoice(FONT_FANGSONG, folder / "simfang.ttf"))
-    if folder is not None and (folder / "simhei.ttf").is_file():
-        choices.append(FontChoice(FONT_HEI, folder / "simhei.ttf"))
-    if folder is not None and (folder / "simsun.ttc").is_file():
-        choices.append(FontChoice(FONT_SONG, folder / "simsun.ttc", subfont_index=0))
+    for name, candidates in OFFICE_FILES.items():
+        path = next((files[c] for c in candidates if c in files), None)
+        if path is not None:
+            choices.append(FontChoice(name, path))
     noto = FONT_NOTO if any(c.name == FONT_HEI for c in choices) else FONT_HEI
     choices += [FontChoice(noto, font_path(SHIPPED_SANS)), FontChoice(FONT_KAI, font_path(SHIPPED_KAI))]
     return tuple(choices)
+
+
+def fonts_in_use() -> list[tuple[str, str, bool]]:
+    """(what it sets, the file, whether it is the office's own font) for the 系统 page."""
+    fonts = register_fonts()
+    paths = {c.name: c.path for c in fonts.choices}
+    shipped = {font_path(SHIPPED_SANS), font_path(SHIPPED_KAI)}
+    roles = [("标题、发文机关标志（小标宋）", fonts.title), ("正文（仿宋）", fonts.body),
+             ("签发人姓名（楷体）", fonts.kai), ("页码（宋体）", fonts.song)]
+    return [(role, str(paths[name]), paths[name] not in shipped) for role, name in roles]
 
 
 _original_to_unicode = ttfonts.makeToUnicodeCMap
@@ -159,7 +209,7 @@ _lock = threading.Lock()
 _registered: FontSet | None = None
 
 
-def register_fonts(windows_fonts: Path | None = None) -> FontSet:
+def register_fonts(font_dirs: list[Path] | None = None) -> FontSet:
     """Register the fonts with reportlab once (later calls return the same set)."""
     global _registered
     with _lock:
@@ -167,7 +217,7 @@ def register_fonts(windows_fonts: Path | None = None) -> FontSet:
         fix_to_unicode()
         if _registered is not None:
             return _registered
-        choices = resolve_fonts(windows_fonts if windows_fonts is not None else _windows_fonts_dir())
+        choices = resolve_fonts(font_dirs if font_dirs is not None else office_font_dirs())
         known = set(pdfmetrics.getRegisteredFontNames())
         for choice in choices:
             if choice.name not in known:
@@ -177,7 +227,9 @@ def register_fonts(windows_fonts: Path | None = None) -> FontSet:
         body = FONT_FANGSONG if FONT_FANGSONG in names else FONT_KAI
         noto = FONT_NOTO if FONT_NOTO in names else FONT_HEI
         song = FONT_SONG if FONT_SONG in names else body
-        _registered = FontSet(body=body, title=FONT_HEI, song=song, fallbacks=(FONT_KAI, noto), choices=choices)
+        title = FONT_XBS if FONT_XBS in names else FONT_HEI
+        kai = FONT_OFFICE_KAI if FONT_OFFICE_KAI in names else FONT_KAI
+        _registered = FontSet(body=body, title=title, song=song, fallbacks=(FONT_KAI, noto), choices=choices, kai=kai)
         return _registered
 
 

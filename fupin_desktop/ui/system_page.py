@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from fupin_desktop.documents.pdf_fonts import fonts_in_use
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.audit_anchor import current_head, last_anchor, printed
@@ -278,6 +279,23 @@ class PasswordTab(QWidget):
         return True
 
 
+class FontsTab(QWidget):
+    """Which font files the printed letters and tables use: the office's own (方正小标宋简体,
+    仿宋_GB2312 …, found in the system's font folders) or the shipped stand-ins."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        rows = [(role, path, "本机的公文字体" if own else "程序自带的替代字体（本机没有找到公文字体）")
+                for role, path, own in fonts_in_use()]
+        self.table = read_only_table(("用途", "字体文件", "来源"), rows)
+        note = QLabel("公文字体按 GB/T 9704-2012 §7.5：标题用方正小标宋简体，正文用仿宋_GB2312，签发人姓名用楷体。"
+                      "把字体文件（.ttf）装进系统字体文件夹后重新启动程序即可使用。")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(note)
+        layout.addWidget(self.table)
+
+
 class SystemPage(QTabWidget):
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -295,6 +313,8 @@ class SystemPage(QTabWidget):
             self.backup = BackupPanel(ctx)
             self.addTab(self.backup, "备份与恢复")
         self.addTab(PasswordTab(ctx), "修改密码")
+        self.fonts = FontsTab()
+        self.addTab(self.fonts, "打印字体")
 
     def refresh(self) -> None:
         for tab in (self.users, self.audit, self.backup):

@@ -150,12 +150,28 @@ def test_fonts_register_once_and_resolve_the_shipped_files() -> None:
 
 
 def test_windows_fonts_are_preferred_and_the_shipped_ones_stay_as_fallbacks(tmp_path: Path) -> None:
-    for name in ("simfang.ttf", "simhei.ttf", "simsun.ttc"):
+    for name in ("SIMFANG.TTF", "simhei.ttf", "simsun.ttc", "simkai.ttf"):  # Windows writes either case
         (tmp_path / name).write_bytes(b"")
     names = {c.name: c.path for c in resolve_fonts(tmp_path)}
-    assert names["FangSong"] == tmp_path / "simfang.ttf" and names["HeiTi"] == tmp_path / "simhei.ttf"
-    assert names["SongTi"] == tmp_path / "simsun.ttc"
+    assert names["FangSong"] == tmp_path / "SIMFANG.TTF" and names["HeiTi"] == tmp_path / "simhei.ttf"
+    assert names["SongTi"] == tmp_path / "simsun.ttc" and names["KaiTi"] == tmp_path / "simkai.ttf"
     assert names["NotoSansSC"].name == "NotoSansSC-Regular.ttf" and names["Kai"].name == "LXGWWenKai-Regular.ttf"
+    assert "XiaoBiaoSong" not in names
+
+
+def test_the_office_fonts_of_the_standard_win_over_windows_own(tmp_path: Path) -> None:
+    """方正小标宋简体 for titles and 仿宋_GB2312 for the body (§7.5), found in a 麒麟/统信-style
+    subfolder of the user's fonts, before simfang; the shipped fonts stay the fallbacks."""
+    office = tmp_path / "fonts" / "founder"
+    office.mkdir(parents=True)
+    for name in ("方正小标宋简体.ttf", "仿宋_GB2312.ttf", "楷体_GB2312.ttf"):
+        (office / name).write_bytes(b"")
+    (tmp_path / "win").mkdir()
+    (tmp_path / "win" / "simfang.ttf").write_bytes(b"")
+    names = {c.name: c.path for c in resolve_fonts([tmp_path / "fonts", tmp_path / "win"])}
+    assert names["XiaoBiaoSong"].name == "方正小标宋简体.ttf" and names["FangSong"].name == "仿宋_GB2312.ttf"
+    assert names["KaiTi"].name == "楷体_GB2312.ttf"
+    assert names["HeiTi"].name == "NotoSansSC-Regular.ttf" and names["Kai"].name == "LXGWWenKai-Regular.ttf"
 
 
 def test_mark_fallback_wraps_what_the_face_lacks_and_escapes() -> None:

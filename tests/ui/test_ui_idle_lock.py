@@ -64,20 +64,3 @@ def test_a_key_or_a_click_restarts_the_count(qtbot, clerk_ctx) -> None:
     window.idle.timer.stop()
     qtbot.mouseClick(window.nav.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     assert window.idle.timer.isActive() and window.idle.timer.remainingTime() > 14 * 60_000
-
-
-def test_the_admin_resets_a_forgotten_password_in_the_window(qtbot, admin_ctx) -> None:
-    from fupin_desktop.services.users import login
-
-    page = SystemPage(admin_ctx)
-    qtbot.addWidget(page)
-    assert page.users is not None
-    users = page.users
-    row = next(r for r in range(users.table.rowCount()) if users.table.item(r, 0).text() == "clerk")
-    users.table.selectRow(row)
-    dialog = users.reset_password()
-    assert dialog is not None and dialog.windowTitle() == "重设密码：clerk"
-    qtbot.keyClicks(dialog.password, "new-pass-9")
-    qtbot.keyClicks(dialog.confirm, "new-pass-9")
-    assert dialog.create()
-    assert login(admin_ctx.db, "clerk", "new-pass-9").username == "clerk"
