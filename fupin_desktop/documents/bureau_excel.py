@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from typing import Any, Protocol
 
 import xlsxwriter
@@ -45,6 +46,11 @@ def _value(column: Column, value: Any) -> Any:
         return float(fen_to_wan(int(value or 0)))  # a number cell; the exact fen sum is in data.json
     if column.kind == "count":
         return int(value or 0)
+    if column.kind == "decimal":  # a number if it is one ("214.86"), else its text ("<5", "")
+        try:
+            return float(Decimal(str(value)))
+        except (InvalidOperation, ValueError):
+            return "" if value is None else str(value)
     return "" if value is None else str(value)
 
 
@@ -69,6 +75,7 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
         "text": wb.add_format({**base, "text_wrap": True, "border": 1, "valign": "top", "locked": True}),
         "money": wb.add_format({**base, "num_format": "#,##0.00", "border": 1}),
         "count": wb.add_format({**base, "num_format": "0", "border": 1}),
+        "decimal": wb.add_format({**base, "num_format": "General", "border": 1}),
         "total_label": wb.add_format({**base, "bold": True, "align": "center", "border": 1}),
         "total_money": wb.add_format({**base, "bold": True, "num_format": "#,##0.00", "border": 1}),
         "total_count": wb.add_format({**base, "bold": True, "num_format": "0", "border": 1}),
@@ -111,7 +118,7 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
         ws.set_row(r, 14 * min(lines, 8))
         for c, column in enumerate(columns):
             value = _value(column, row.get(column.key))
-            if column.kind == "text":
+            if isinstance(value, str):
                 ws.write_string(r, c, value, fmt["text"])  # never a formula, whatever it starts with
             else:
                 ws.write_number(r, c, value, fmt[column.kind])
@@ -119,7 +126,7 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     if table.totals is not None:
         ws.write_string(last, 0, "合计", fmt["total_label"])
         for c, column in enumerate(columns[1:], start=1):
-            if column.kind == "text":
+            if column.kind in ("text", "decimal"):  # decimal rows have different units: never summed
                 ws.write_string(last, c, "", fmt["total_label"])
                 continue
             letter = xlsxwriter.utility.xl_col_to_name(c)

@@ -88,7 +88,9 @@ class TableColumn:
     key: str
     title: str
     group: str = ""  # a merged header over consecutive columns of the same group
-    kind: Literal["text", "money", "count"] = "text"
+    # money: int fen shown in 万元; count: int; decimal: a number already written out ("214.86"),
+    # for a column whose rows have different units; text: anything else.
+    kind: Literal["text", "money", "count", "decimal"] = "text"
     weight: float = 1.0  # relative width; give code columns room for 18 characters
 
 
@@ -344,7 +346,9 @@ def _plain_table(fonts: FontSet) -> list[tuple[Any, ...]]:
 def _cell_text(value: Any, kind: str) -> str:
     if value is None or value == "":
         return ""
-    return format_wan(int(value)) if kind == "money" else str(int(value)) if kind == "count" else str(value)
+    if kind == "money":
+        return format_wan(int(value))
+    return str(int(value)) if kind == "count" else str(value)
 
 
 def _table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:

@@ -200,7 +200,7 @@ def _build(public: bool) -> Callable[[ServiceContext, Period, date], ReportConte
         if public:
             notes.append(PUBLIC_NOTE)
         columns = [TableColumn("seq", "序号", weight=0.4), TableColumn("aspect", "方面", weight=0.8),
-                   TableColumn("item", "项目", weight=1.7), TableColumn("value", "数量", weight=0.8),
+                   TableColumn("item", "项目", weight=1.7), TableColumn("value", "数量", kind="decimal", weight=0.8),
                    TableColumn("unit", "单位", weight=0.8), TableColumn("note", "说明", weight=3.6)]
         table = ReportTable(title=title, unit_name=b.name, filled_on=today, period_label=period.label_zh,
                             columns=columns, rows=rows, totals=None, notes=notes, **_signature_lines(ctx))

@@ -243,3 +243,14 @@ def test_command_line(clerk, demo_dir: Path, tmp_path: Path, capsys, monkeypatch
     assert code == 0 and "目标 100" in out and "建议表扬" in out and first in out
     code, out, _ = _run(capsys, *county, "campaign-progress", "百社解千难", "--year", str(YEAR), "--json")
     assert code == 0 and json.loads(out)["commended"][0]["agreement_no"] == first
+
+
+def test_the_participation_workbook_stores_figures_as_numbers(reviewer, tmp_path: Path) -> None:
+    """Issue 11: 数量 is a number Excel can add and format, not text (rows differ in unit, so no total)."""
+    _, path = submissions.submit(reviewer, "participation", PERIOD, tmp_path / "usb", "demo", allow_incomplete=True)
+    ws = openpyxl.load_workbook(io.BytesIO(_files(path)["report.xlsx"])).active
+    header = next(r for r in ws.iter_rows(max_row=6) if any(c.value == "数量" for c in r))
+    column = next(c.column for c in header if c.value == "数量")
+    values = [ws.cell(row=r, column=column) for r in range(header[0].row + 1, ws.max_row + 1)]
+    figures = [c for c in values if c.value not in (None, "")]
+    assert figures and all(c.data_type == "n" for c in figures), [(c.coordinate, c.value) for c in figures[:5]]
