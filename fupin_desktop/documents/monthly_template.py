@@ -118,7 +118,7 @@ def _write_heading(ws: Worksheet, spec: FormSpec, title: str, unit_name: str) ->
     ws.row_dimensions[TITLE_ROW].height = 32
     unit_end, label_from, label_to = _info_columns(spec)
     big = Font(name=_FONT, size=12)
-    _style(_put(ws.cell(row=INFO_ROW, column=1), f"填报单位：{unit_name}"), font=big, border=None, align=_LEFT)
+    _style(_put(ws.cell(row=INFO_ROW, column=1), f"填报单位（盖章）：{unit_name}"), font=big, border=None, align=_LEFT)
     _merge(ws, INFO_ROW, 1, INFO_ROW, unit_end)
     _style(ws.cell(row=INFO_ROW, column=label_from, value="填报时间："), font=big, border=None,
            align=Alignment(horizontal="right", vertical="center"))
@@ -229,6 +229,11 @@ def _write_footer_rows(ws: Worksheet, spec: FormSpec, last: int) -> int:
     phone = min(n, label_to + 1)
     _style(ws.cell(row=sign, column=phone), font=plain, border=_UNDERLINE, align=_LEFT, locked=False)
     _merge(ws, sign, phone, sign, min(n, phone + 2))
+    reviewer = phone + 3  # the township's 审核人 signs the paper copy too (issue 11)
+    if reviewer < n:
+        _style(ws.cell(row=sign, column=reviewer, value="审核人："), font=plain, border=None, align=right)
+        _style(ws.cell(row=sign, column=reviewer + 1), font=plain, border=_UNDERLINE, align=_LEFT, locked=False)
+        _merge(ws, sign, reviewer + 1, sign, n)
     note = sign + 1
     _style(_put(ws.cell(row=note, column=1), "注：" + (spec.help or "每月 5 日前报上月情况。")), font=plain,
            border=None, align=_LEFT)

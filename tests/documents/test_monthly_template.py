@@ -60,7 +60,7 @@ def test_title_unit_time_and_two_row_header(template: Path, spec: FormSpec) -> N
     assert ws["A1"].font.b and ws["A1"].font.sz == 16
     merged = _merged(ws)
     assert "A1:M1" in merged
-    assert ws["A2"].value == f"填报单位：{UNIT}"
+    assert ws["A2"].value == f"填报单位（盖章）：{UNIT}"
     assert "填报时间：" in [c.value for c in ws[2]]
     assert ws["B3"].value == "合作村社" and "B3:C3" in merged
     assert (ws["B4"].value, ws["C4"].value) == ("村（社区）", "社会组织名称")
@@ -122,7 +122,10 @@ def test_total_row_and_signature_line(template: Path, spec: FormSpec) -> None:
     assert ws.cell(row=total, column=6).value == f"=SUM(F{FIRST_DATA_ROW}:F{LAST_DATA_ROW})"
     assert ws.cell(row=total, column=13).value == f"=SUM(M{FIRST_DATA_ROW}:M{LAST_DATA_ROW})"
     texts = [c.value for row in ws.iter_rows(min_row=total + 1) for c in row if c.value]
-    assert "填表人：" in texts and "联系电话：" in texts
+    assert "填表人：" in texts and "联系电话：" in texts and "审核人：" in texts
+    sign = next(r for r in range(total + 1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "填表人：")
+    reviewer = next(c for c in range(1, 14) if ws.cell(row=sign, column=c).value == "审核人：")
+    assert ws.cell(row=sign, column=reviewer + 1).protection.locked is False  # the township writes the name
 
 
 def test_print_setup(template: Path, spec: FormSpec) -> None:
