@@ -57,3 +57,20 @@ def test_submit_trust_verify_receive(demo_dir: Path, tmp_path: Path, capsys, mon
     assert run(capsys, *county, "--user", "reviewer", "audit", "export", "-o", str(export))[0] == 0
     code, out, _ = run(capsys, *city, "audit", "check", str(export))
     assert code == 0 and "完整" in out
+
+
+def test_the_letter_is_drafted_then_sealed_as_the_reviewer_wrote_it(demo_dir: Path, tmp_path: Path, capsys,
+                                                                     monkeypatch) -> None:
+    monkeypatch.setenv("FUPIN_PASSWORD", "demo")
+    monkeypatch.setenv("FUPIN_SEAL_PASSPHRASE", "demo")
+    month = str(Period.of_date(clock.today()).previous().previous())
+    county = ["--data-dir", str(demo_dir), "--user", "reviewer"]
+    code, out, _ = run(capsys, *county, "letter-draft", "monthly", "--period", month)
+    assert code == 0 and out.startswith("主送机关：泉州市民政局") and "特此报告。" in out
+    body = tmp_path / "正文.txt"
+    body.write_text("各镇（街道）均按时报送。\n特此报告。\n", encoding="utf-8")
+    base = [*county, "submit", "monthly", "--period", month, "-o", str(tmp_path / "usb"), "--body-file", str(body)]
+    code, _, err = run(capsys, *base, "--recipient", " ")
+    assert code == 1 and "主送机关不能为空" in err and not list(tmp_path.glob("usb/*.zip"))
+    code, out, _ = run(capsys, *base, "--recipient", "泉州市民政局社会组织管理局")
+    assert code == 0 and "已盖章报送" in out

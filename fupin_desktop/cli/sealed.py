@@ -20,7 +20,7 @@ from fupin_desktop.cli.common import (
 )
 from fupin_desktop.domain.periods import Period, parse_loose_date
 from fupin_desktop.errors import KnownError
-from fupin_desktop.services import receiving, seal, submissions
+from fupin_desktop.services import cover_letter, receiving, seal, submissions
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.report_kinds import REPORT_KINDS
 from fupin_desktop.services.settings import bureau
@@ -65,12 +65,27 @@ def cmd_submit(args: argparse.Namespace) -> int:
     kind = REPORT_KINDS[args.report]
     period = Period.parse(args.period)
     ctx = context(args, signed_in=True)
+    letter = None
+    if args.recipient is not None or args.body_file or args.attachment is not None:
+        letter = cover_letter.draft_letter(ctx, kind.name, period)
+        letter.recipient = letter.recipient if args.recipient is None else args.recipient
+        if args.body_file:
+            letter.body = input_file(args.body_file).read_text(encoding="utf-8-sig")
+        if args.attachment is not None:
+            letter.attachments = "\n".join(args.attachment)
     view, path = submissions.submit(ctx, kind.name, period, output_dir(args.output), _passphrase(),
-                                    allow_incomplete=args.allow_incomplete)
+                                    allow_incomplete=args.allow_incomplete, letter=letter)
     print(f"已盖章报送：{path}（第 {view.version} 版" + ("，更正前一版" if view.corrects else "") + "）")
     if view.incomplete:
         err("注意：以下镇（街道）月报未报或未审核，已在报表中列明：" +
             "、".join(f"{i['township']}（{i['month']}）" for i in view.incomplete))
+    return 0
+
+
+def cmd_letter_draft(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    letter = cover_letter.draft_letter(ctx, REPORT_KINDS[args.report].name, Period.parse(args.period))
+    print(f"主送机关：{letter.recipient}\n\n{letter.body}\n\n附件：" + ("；".join(letter.attachments.splitlines()) or "无"))
     return 0
 
 
@@ -202,7 +217,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
     p.add_argument("--period", required=True)
     p.add_argument("-o", "--output", required=True, help="输出文件夹（如 U 盘）")
     p.add_argument("--allow-incomplete", action="store_true", help="有镇（街道）未报或未审核时仍然报送")
+    p.add_argument("--recipient", help="主送机关（默认取公文设置）")
+    p.add_argument("--body-file", help="公文正文（UTF-8 文本，一段一行），代替按数字生成的正文；先用 letter-draft 取得草稿")
+    p.add_argument("--attachment", action="append", help="附件名称（可写多次；写一次空字符串表示无附件）")
     p.set_defaults(func=cmd_submit)
+    p = sub.add_parser("letter-draft", parents=[common], help="按数字生成的公文草稿（主送机关、正文、附件），供修改后盖章")
+    p.add_argument("report", choices=kinds, metavar="报表", help=" | ".join(kinds))
+    p.add_argument("--period", required=True)
+    p.set_defaults(func=cmd_letter_draft)
     p = sub.add_parser("submissions", parents=[common], help="已报送的记录")
     p.set_defaults(func=cmd_submissions)
     p = sub.add_parser("resend", parents=[common], help="把已报送的包原样再写出一次")

@@ -27,18 +27,18 @@ from fupin_desktop.documents.package import (
 )
 from fupin_desktop.documents.signing import sign_detached, sign_pdf
 from fupin_desktop.domain import clock
-from fupin_desktop.domain.doc_number import next_doc_number
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, verify_package_bytes
 from fupin_desktop.services.audit_anchor import record_anchor
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.cover_letter import LetterText, apply_letter, number_the_letter
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import ReportContent, report_kind
 from fupin_desktop.services.seal import seal_image, unlock_seal
-from fupin_desktop.services.settings import AGENCY_CODE, bureau, get_setting
+from fupin_desktop.services.settings import bureau, get_setting
 from fupin_desktop.store import audit
 from fupin_desktop.store.models_submission import Submission
 
@@ -85,28 +85,9 @@ def _pdf(content: ReportContent) -> tuple[bytes, int, tuple[float, float, float,
 SEAL_STAGES = 6
 
 
-def _number_the_letter(ctx: ServiceContext, content: ReportContent) -> str | None:
-    """Give the cover letter its 发文字号 (the next of its year) and 签发人 (the reviewer who
-    seals), and say which letter a correction corrects. None when no 机关代字 is set."""
-    agency = (get_setting(ctx.db, AGENCY_CODE) or "").strip()
-    year = content.cover.signed_on.year
-    with ctx.db.reading() as s:
-        taken = list(s.scalars(select(Submission.doc_number).where(Submission.doc_number.like(f"{agency}〔{year}〕%"))))
-        previous = s.execute(select(Submission.doc_number, Submission.version)
-                             .where(Submission.report == content.kind, Submission.period == str(content.period))
-                             .order_by(Submission.version.desc()).limit(1)).first()
-    number = next_doc_number(agency, year, [t for t in taken if t]) if agency else None
-    content.cover.doc_number, content.cover.signer = number or "", ctx.user.display_name
-    if previous is not None:
-        which = previous[0] or f"此前报送的第 {previous[1]} 版"
-        content.cover.paragraphs.insert(max(len(content.cover.paragraphs) - 1, 0),
-                                        f"本报告更正{which}，请以本报告为准。")
-    return number
-
-
 def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
-            allow_incomplete: bool = False,
-            today: date | None = None) -> Generator[Progress, None, tuple[SubmissionView, Path]]:
+            allow_incomplete: bool = False, today: date | None = None,
+            letter: LetterText | None = None) -> Generator[Progress, None, tuple[SubmissionView, Path]]:
     """Seal one submission, record it, then write it to the stick; yields its stages.
 
     The package (its bytes) is recorded and committed before anything is written: a kill or a
@@ -115,6 +96,8 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
     (取消) before the recording stage leaves nothing recorded and nothing written; closing it
     at the last stage leaves the recorded submission to be written with 重新写出.
     A later call for the same report and period is a correction of the recorded version.
+    ``letter``: the cover letter's 主送机关, body and 附件 as the reviewer edited them
+    (``cover_letter.draft_letter`` gives the generated ones to start from).
     """
     ctx.require(Permission.HOLD_SEAL)
     kind = report_kind(report)
@@ -127,7 +110,9 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
     content = kind.build(ctx, period, today or clock.today())
     if content.incomplete and not allow_incomplete:
         raise IncompleteMonths(content.incomplete)
-    number = _number_the_letter(ctx, content)
+    number = number_the_letter(ctx, content)
+    if letter is not None:
+        apply_letter(content, letter)
     b = bureau(ctx.db)
     yield Progress(2, SEAL_STAGES, "正在生成报表 PDF……")
     seal_png, placeholder = seal_image(ctx)
@@ -188,9 +173,11 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
 
 
 def submit(ctx: ServiceContext, report: str, period: Period, out_dir: Path, passphrase: str, *,
-           allow_incomplete: bool = False, today: date | None = None) -> tuple[SubmissionView, Path]:
+           allow_incomplete: bool = False, today: date | None = None,
+           letter: LetterText | None = None) -> tuple[SubmissionView, Path]:
     """Seal and write one submission (``sealing`` to its end); a later call is a correction."""
-    return drain(sealing(ctx, report, period, out_dir, passphrase, allow_incomplete=allow_incomplete, today=today))
+    return drain(sealing(ctx, report, period, out_dir, passphrase, allow_incomplete=allow_incomplete, today=today,
+                         letter=letter))
 
 
 def not_written_message(view_or_name: str) -> str:

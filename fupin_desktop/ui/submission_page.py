@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.cover_letter import LetterText, draft_letter
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.report_kinds import REPORT_KINDS
@@ -41,6 +42,7 @@ from fupin_desktop.services.submissions import (
     sealing,
 )
 from fupin_desktop.ui.choosers import FolderChooser, ReportPeriodPicker, period_label, report_label
+from fupin_desktop.ui.letter_dialog import LetterDialog
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import JobHandle, inform, run_job, run_op, show_error
 from fupin_desktop.ui.seal_dialogs import PassphraseDialog
@@ -88,12 +90,15 @@ class SubmissionPage(QWidget):
         self.submit_button = button(TITLE, self.seal_and_submit, "输入印章口令后生成盖章的 PDF、Excel 和数据文件，"
                                                                  "打包写到所选文件夹并当场复核")
         self.submit_button.setStyleSheet("font-weight: bold; padding: 4px 14px;")
+        self.letters: dict[tuple[str, str], LetterText] = {}  # edited before sealing, per report and period
+        self.letter_button = button("编辑公文…", self.edit_letter, "盖章前修改公文的主送机关、正文和附件说明")
         top = QHBoxLayout()
         top.addWidget(self.picker)
         top.addStretch(1)
         where = QHBoxLayout()
         where.addWidget(QLabel("写到"))
         where.addWidget(self.out, 1)
+        where.addWidget(self.letter_button)
         where.addWidget(self.submit_button)
         self.hint = QLabel("同一报表同一期间再次报送即为更正报送（第 2 版、第 3 版……），新版注明更正的是哪一版。")
         self.hint.setWordWrap(True)
@@ -179,6 +184,7 @@ class SubmissionPage(QWidget):
     def _update_buttons(self) -> None:
         has_seal = self.seal_panel.seal is not None
         self.submit_button.setEnabled(self.can_seal and has_seal)
+        self.letter_button.setEnabled(self.can_seal)
         self.out.choose_button.setEnabled(self.can_seal)
         if self.can_seal and not has_seal:
             self.submit_button.setToolTip("请先在右边“电子印章”里生成印章")
@@ -209,6 +215,21 @@ class SubmissionPage(QWidget):
         open_dialog(dialog)
         return dialog
 
+    def edit_letter(self) -> LetterDialog | None:
+        """The generated letter (or this period's edited one) to change before sealing."""
+        if not self.can_seal:
+            return None
+        report, period = self.picker.report(), self.picker.period()
+        key = (report, str(period))
+        drafted: list[LetterText] = []
+        if key not in self.letters and not run_op(self, lambda: drafted.append(draft_letter(self.ctx, report, period))):
+            return None
+        dialog = LetterDialog(f"{REPORT_KINDS[report].label} · {period.label_zh}", self.letters.get(key) or drafted[0],
+                              self)
+        dialog.accepted.connect(lambda: self.letters.__setitem__(key, dialog.letter()))
+        open_dialog(dialog)
+        return dialog
+
     def submit_with(self, passphrase: str, report: str | None = None, period: Period | None = None,
                     folder: Path | None = None, *, allow_incomplete: bool = False) -> JobHandle | None:
         """Run ``submit`` in a worker (what the passphrase dialog's OK does)."""
@@ -219,11 +240,12 @@ class SubmissionPage(QWidget):
             return None
         ctx = self.ctx
         before = {v.id for v in self.history}
+        letter = self.letters.get((report, str(period)))
 
         def job() -> Generator[Progress, None, object]:
             try:
                 return (yield from sealing(ctx, report, period, folder, passphrase,
-                                           allow_incomplete=allow_incomplete))
+                                           allow_incomplete=allow_incomplete, letter=letter))
             except KnownError as exc:  # shown by ``done``; IncompleteMonths asks first
                 return exc
 
@@ -237,6 +259,7 @@ class SubmissionPage(QWidget):
             elif isinstance(result, KnownError):
                 show_error(self, result, TITLE)
             else:
+                self.letters.pop((report, str(period)), None)  # sealed: the next version starts afresh
                 self._submitted(*result)  # type: ignore[misc]
 
         self.job = run_job(self, job, done, TITLE, on_cancelled=cancelled)

@@ -3,6 +3,8 @@ corrections and 重新写出; the seal box; a clerk only reads the history."""
 
 from __future__ import annotations
 
+import subprocess
+import zipfile
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -232,3 +234,30 @@ def test_the_admin_loads_the_seal_image_and_the_sample_mark_goes(qtbot, admin_ct
     assert not panel.placeholder_label.isVisibleTo(panel) and "本单位载入" in panel.image_note.text()
     assert not panel.preview.pixmap().isNull()
 
+
+
+def test_the_reviewer_edits_the_letter_before_sealing(qtbot, reviewer_ctx, tmp_path: Path) -> None:
+    """Issue 11: 主送机关, body and 附件 are the reviewer's to change; what was sealed carries them."""
+    page = make_page(qtbot, reviewer_ctx)
+    page.out.set_folder(tmp_path)
+    page.picker.set_choice("monthly", APPROVED_MONTH)
+    dialog = page.edit_letter()
+    assert dialog is not None and dialog.recipient.text() == "泉州市民政局"
+    assert dialog.body.toPlainText().endswith("特此报告。")
+    dialog.recipient.clear()
+    dialog.accept()
+    assert dialog.isVisible() and "主送机关不能为空" in dialog.message.text()
+    dialog.recipient.setText("泉州市民政局社会组织管理局")  # keyClicks types ASCII only
+    dialog.body.setPlainText("现将本月情况报告如下：各镇（街道）均已按时报送。\n特此报告。")
+    dialog.attachments.setPlainText("")
+    dialog.accept()
+    assert not dialog.isVisible()
+    page.submit_with("demo")
+    finish(qtbot, page)
+    (path,) = tmp_path.glob("*.zip")
+    with zipfile.ZipFile(path) as zf:
+        (tmp_path / "r.pdf").write_bytes(zf.read("report.pdf"))
+    text = subprocess.run(["pdftotext", str(tmp_path / "r.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\n", "")
+    assert "泉州市民政局社会组织管理局：" in text and "各镇（街道）均已按时报送。" in text and "附件：" not in text
+    assert page.letters == {}  # sealed: a correction starts from a fresh draft
