@@ -358,7 +358,7 @@ def _table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
         BoldParagraph(mark_fallback(table.title, fonts.title),
                        cjk_style("ttitle", fonts.title, 18, 26, TA_CENTER, spaceAfter=4)),
     ]
-    if table.period_label:
+    if table.period_label and table.period_label not in table.title:  # said once, not twice
         story.append(CJKParagraph(mark_fallback(table.period_label, fonts.body),
                                cjk_style("period", fonts.body, 12, 18, TA_CENTER)))
     filled = f"填报时间：{table.filled_on.year}年{table.filled_on.month}月{table.filled_on.day}日"
@@ -392,6 +392,11 @@ def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
     weights = [max(c.weight, 0.01) for c in cols]
     widths = [width * w / sum(weights) for w in weights]
     pad_x, pad_y = 7.0, 5.0  # left 3 + right 4; top 2 + bottom 3
+    # 序号 (and 合计 under it) on one line: the first column is never narrower than two characters.
+    least = stringWidth("序号", fonts.title, CELL_SIZE) * 1.1 + pad_x
+    if n > 1 and widths[0] < least:
+        rest = width - least
+        widths = [least] + [w * rest / sum(widths[1:]) for w in widths[1:]]
     head = cjk_style("thead", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_CENTER)
     cell = cjk_style("td", fonts.title, CELL_SIZE, CELL_SIZE * 1.3)
     number = cjk_style("tdn", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_RIGHT)
@@ -403,16 +408,22 @@ def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]
 
-    def label(text: str) -> BoldParagraph:
+    def label(text: str, span: float | None = None) -> BoldParagraph:
+        # A title with its unit, 投入资金（万元）, breaks before the unit when it must, never inside.
+        cut = text.rfind("（")
+        if span is not None and cut > 0 and text.endswith("）") \
+                and stringWidth(text, fonts.title, CELL_SIZE) > span - pad_x:
+            return BoldParagraph(mark_fallback(text[:cut], fonts.title) + "<br/>" + mark_fallback(text[cut:], fonts.title),
+                                 head)
         return BoldParagraph(mark_fallback(text, fonts.title), head)
 
     def tall(text: str, span: float) -> float:
-        return label(text).wrap(span - pad_x, 1e6)[1] + pad_y
+        return label(text, span).wrap(span - pad_x, 1e6)[1] + pad_y
 
     grouped = any(c.group for c in cols)
     row_heights: list[float | None] = []
     if not grouped:
-        data: list[list[Any]] = [[label(c.title) for c, w in zip(cols, widths, strict=True)]]
+        data: list[list[Any]] = [[label(c.title, w) for c, w in zip(cols, widths, strict=True)]]
         styles.append(("INNERGRID", (0, 0), (-1, 0), *line))
     else:
         # Group label over its columns in row 0, their titles in row 1; an ungrouped title
@@ -430,12 +441,12 @@ def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
         sub: list[Any] = []
         for i, (c, w) in enumerate(zip(cols, widths, strict=True)):
             if not c.group:
-                top.append(SpreadCell(label(c.title), w - pad_x, down=h1 / 2))
+                top.append(SpreadCell(label(c.title, w), w - pad_x, down=h1 / 2))
                 sub.append("")
             else:
                 span = sum(widths[i:runs[i] + 1]) if i in runs else 0
                 top.append(SpreadCell(label(c.group), span - pad_x) if i in runs else "")
-                sub.append(label(c.title))
+                sub.append(label(c.title, w))
                 styles.append(("LINEBELOW", (i, 0), (i, 0), *line))
             if i < n - 1:
                 styles.append(("LINEAFTER", (i, 1), (i, 1), *line))

@@ -142,3 +142,18 @@ def test_the_closing_block_never_starts_a_page_without_two_lines_of_body(package
     if n > 0:  # not all on the first page
         above = [row for row in pages[n].split("特此报告")[0].splitlines() if row.strip()]
         assert len(above) >= 1, pages[n][:300]  # with 特此报告 itself: two lines of body
+
+
+@needs_poppler
+def test_table_headers_keep_units_whole_and_the_period_is_said_once(package, tmp_path: Path) -> None:
+    """Issue 11: 培训（人次） breaks before its unit, never inside it; 序号 (and 合计) on one line;
+    the table title carries the period, so no subtitle repeats it."""
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(package["report.pdf"])
+    boxes = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page = next(p for p in boxes.split("<page ")[1:] if "统计表" in p and "序号" in p)
+    words = re.findall(r">([^<]+)</word>", page)
+    assert "序号" in words and "（人次）" in words and "（万元）" in words
+    assert not [w for w in words if w in ("（人", "次）", "（万", "元）", "序", "号")], words[:40]
+    month = Period.of_date(clock.today()).previous().previous()
+    assert sum(w.count(month.label_zh) for w in words) == 1  # in the title only
