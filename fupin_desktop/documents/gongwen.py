@@ -8,6 +8,7 @@ later, as the appearance of the digital signature, over the issuer's name and th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -274,6 +275,14 @@ class _Colophon(Flowable):
             c.line(0, row, AREA_W, row)
 
 
+_PADDED = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef])[ \t]+(?=[0-9])|(?<=[0-9%])[ \t]+(?=[\u3000-\u9fff\uff00-\uffef])")
+
+
+def tight_numbers(text: str) -> str:
+    """Running text of a 公文 has no half-width spaces around its numbers: 投入资金168.58万元."""
+    return _PADDED.sub("", text)
+
+
 def _page_number(canvas: Canvas, doc: BaseDocTemplate, *, left: float, right: float, bottom: float) -> None:
     """``— N —`` in 4号, 7 mm under the type area; odd pages right, even pages left, one character in."""
     n = canvas.getPageNumber()
@@ -298,7 +307,7 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[l
     story += [CJKParagraph("<br/>".join(mark_fallback(line, fonts.title) for line in lines), title), Spacer(0, LINE)]
     story.append(_GridParagraph(mark_fallback(cover.recipient + "：", fonts.body), plain))
     paragraphs: list[Flowable] = [
-        _GridParagraph(mark_fallback(p, fonts.body), body) for p in cover.paragraphs if p.strip()
+        _GridParagraph(mark_fallback(tight_numbers(p), fonts.body), body) for p in cover.paragraphs if p.strip()
     ]
     # The closing block goes to a new page only with two lines of body above it (§7.3.5.5): the
     # last two lines of the body, across paragraphs when the last is one line (特此报告。).

@@ -300,8 +300,25 @@ def _units(frag: Any) -> list[Any]:
     return out
 
 
+_NUMBER_CHARS = frozenset("0123456789.,%")
+
+
+def _keep_number_with_unit(units: list[Any], start: int, i: int, extra: float) -> tuple[int, float]:
+    """Move a break that would part a number from the Chinese unit after it (``168.58|万元``)
+    to before the number, unless the number starts the line."""
+    if i >= len(units) or ord(units[i]) < 0x3000 or units[i - 1] not in _NUMBER_CHARS:
+        return i, extra
+    j = i
+    while j > start and units[j - 1] in _NUMBER_CHARS:
+        j -= 1
+    if j == start:
+        return i, extra
+    return j, extra + sum(units[m].width for m in range(j, i))
+
+
 def _cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
-    """reportlab's ``cjkFragSplit`` plus one rule: a line never ends with an opening bracket."""
+    """reportlab's ``cjkFragSplit`` plus two rules: a line never ends with an opening bracket,
+    and a number stays with the Chinese unit that follows it."""
     cannot_start, cannot_end = _textsplit.ALL_CANNOT_START, _textsplit.ALL_CANNOT_END
     units = [u for f in frags for u in _units(f)]
     lines: list[Any] = []
@@ -331,6 +348,8 @@ def _cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> 
                 while i - 1 > start and units[i - 1] in cannot_end:
                     i -= 1
                     extra += units[i].width
+        if not line_break:
+            i, extra = _keep_number_with_unit(units, start, i, extra)
         lines.append(_paragraph.makeCJKParaLine(units[start:i], max_width, used, extra, line_break, calc_bounds))
         max_width = max_widths[min(len(lines), len(max_widths) - 1)]
         start, used = i, 0

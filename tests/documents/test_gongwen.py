@@ -318,3 +318,25 @@ def test_only_the_last_lines_of_a_long_paragraph_go_over_with_the_seal(tmp_path:
     page2 = _run("pdftotext", "-f", "2", "-l", "2", pdf, "-").replace("\n", "")
     assert page1.count("社会事务办") >= 5  # the page is filled, not left blank
     assert 1 <= page2.count("社会事务办") <= 2 and "2026年11月25日" in page2
+
+
+def test_a_number_stays_with_its_unit_at_every_line_width() -> None:
+    """Issue 11: 168.58万元 and 3223人次 are never split across lines, whatever the width."""
+    from fupin_desktop.documents.pdf_fonts import CJKParagraph, cjk_style
+
+    fonts = register_fonts()
+    text = "投入资金168.58万元，物资折款21.96万元，帮扶贫困户33户，受益3223人次，提供就业岗位66个，培训801人次。"
+    style = cjk_style("b", fonts.body, 16, 29)
+    for width in range(80, 400, 3):
+        lines = ["".join(w.text for w in line.words) for line in CJKParagraph(text, style).breakLinesCJK(width).lines]
+        assert "".join(lines) == text
+        for this, after in zip(lines, lines[1:], strict=False):
+            assert not (this[-1].isdigit() and not after[0].isascii()), (width, this, after)
+
+
+def test_running_text_has_no_spaces_around_numbers() -> None:
+    from fupin_desktop.documents.gongwen import tight_numbers
+
+    assert tight_numbers("本月共有 20 个镇（街道）的 112 对，投入资金 214.86 万元。") == \
+        "本月共有20个镇（街道）的112对，投入资金214.86万元。"
+    assert tight_numbers("GB/T 9704-2012 的 2 号") == "GB/T 9704-2012的2号"  # Latin keeps its own space
