@@ -104,6 +104,30 @@ def _seal_image(seal_png: bytes, box: tuple[float, float, float, float]) -> Imag
     return image
 
 
+def _ink_stamp_style():  # type: ignore[no-untyped-def]
+    """pyHanko's static stamp drawn with the multiply blend mode: like red ink pressed on paper,
+    the seal darkens what it covers and never hides it, so the black 署名 and date under it
+    stay black and legible (GB/T 9704-2012 §7.3.5.1)."""
+    from pyhanko.pdf_utils import content, generic
+    from pyhanko.pdf_utils.generic import pdf_name
+    from pyhanko.stamp import StaticContentStamp, StaticStampStyle
+
+    class InkStamp(StaticContentStamp):
+        def _render_background(self):  # type: ignore[no-untyped-def]
+            command = super()._render_background()
+            opacity = generic.FloatObject(self.style.background_opacity)
+            self.set_resource(category=content.ResourceType.EXT_G_STATE, name=pdf_name("/BackgroundGS"),
+                              value=generic.DictionaryObject({pdf_name("/CA"): opacity, pdf_name("/ca"): opacity,
+                                                              pdf_name("/BM"): pdf_name("/Multiply")}))
+            return command
+
+    class InkStampStyle(StaticStampStyle):
+        def create_stamp(self, writer, box, text_params):  # type: ignore[no-untyped-def]
+            return InkStamp(writer=writer, style=self, box=box)
+
+    return InkStampStyle
+
+
 def sign_pdf(
     pdf: bytes,
     key: SealKey,
@@ -122,8 +146,6 @@ def sign_pdf(
     from pyhanko.pdf_utils.images import PdfImage
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
-    from pyhanko.stamp import StaticStampStyle
-
     x1, y1, x2, y2 = box
     if not (x2 - x1 > 1 and y2 - y1 > 1):
         raise SigningError("盖章位置无效：印章区域的宽和高都必须大于 0。")
@@ -135,7 +157,7 @@ def sign_pdf(
     if not 0 <= page < page_count:
         raise SigningError(f"盖章页码超出范围：文件共 {page_count} 页，要求第 {page + 1} 页。")
 
-    style = StaticStampStyle(
+    style = _ink_stamp_style()(
         background=PdfImage(_seal_image(seal_png, box)),
         background_opacity=1.0,
         border_width=0,

@@ -157,3 +157,28 @@ def test_table_headers_keep_units_whole_and_the_period_is_said_once(package, tmp
     assert not [w for w in words if w in ("（人", "次）", "（万", "元）", "序", "号")], words[:40]
     month = Period.of_date(clock.today()).previous().previous()
     assert sum(w.count(month.label_zh) for w in words) == 1  # in the title only
+
+
+@needs_poppler
+def test_the_seal_leaves_the_text_under_it_black(package, tmp_path: Path) -> None:
+    """§7.3.5.1 and issue 11: the seal presses the 署名 and the date like red ink, it does not
+    paint over them. Every pixel that is black text without the seal (-hide-annotations) is
+    still dark with it, not red."""
+    from PIL import Image
+
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(package["report.pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    page = next(n for n, p in enumerate(text.split("\f"), start=1) if "特此报告" in p)
+    for flags, name in (([], "with"), (["-hide-annotations"], "without")):
+        subprocess.run(["pdftoppm", "-r", "100", "-png", "-f", str(page), "-l", str(page), *flags, str(pdf),
+                        str(tmp_path / name)], check=True)
+    with_seal = Image.open(next(tmp_path.glob("with-*.png"))).convert("RGB")
+    without = Image.open(next(tmp_path.glob("without-*.png"))).convert("RGB")
+    changed = [(x, y) for x in range(without.width) for y in range(without.height)
+               if with_seal.getpixel((x, y)) != without.getpixel((x, y))]
+    assert changed  # the seal is there
+    under = [xy for xy in changed if max(without.getpixel(xy)) < 90]  # black text the seal covers
+    assert len(under) > 50
+    still_dark = [xy for xy in under if with_seal.getpixel(xy)[0] < 120]
+    assert len(still_dark) >= 0.95 * len(under), (len(still_dark), len(under))
