@@ -145,7 +145,8 @@ def _lines(d: dict[str, Any], public: bool) -> list[_Line]:
     out.append(_Line(a, "结对帮扶的贫困户", str(who["households"]), "户", f"共 {who['people']} 人"))
     out += [_Line(a, f"其中：{g['group']}", str(g["households"]), "户", f"涉及 {g['people']} 人") for g in who["groups"]]
     out += [_Line(a, "结对村（社区）", str(who["villages"]), "个"), _Line(a, "结对福利机构", str(who["institutions"]), "个"),
-            _Line(a, "月报累计帮扶贫困户", str(who["monthly_households"]), "户", "各结对月报“帮扶贫困户”之和"),
+            # Summed over months: a household helped in three months counts three times (户次, not 户).
+            _Line(a, "月报累计帮扶贫困户", str(who["monthly_households"]), "户次", "各结对各月月报“帮扶贫困户”之和"),
             _Line(a, "月报累计受益", str(who["monthly_beneficiaries"]), "人次", "各结对月报“受益人数”之和")]
     a = "扶了多少"
     out += [_Line(a, label, format_wan(much[key]) if key.endswith("_fen") else str(much[key]), unit)
@@ -170,7 +171,7 @@ def _paragraphs(d: dict[str, Any]) -> list[str]:
         f"一、在哪扶。{d['organizations']} 家社会组织结对 {d['pairings']} 对，分布在 {len(where['townships'])} 个镇（街道），"
         f"结对村（社区）{who['villages']} 个，其中{flags}。",
         f"二、扶了谁。结对帮扶贫困户 {who['households']} 户 {who['people']} 人，福利机构 {who['institutions']} 个；"
-        f"月报累计帮扶贫困户 {who['monthly_households']} 户，受益 {who['monthly_beneficiaries']} 人次。",
+        f"月报累计帮扶贫困户 {who['monthly_households']} 户次，受益 {who['monthly_beneficiaries']} 人次。",
         f"三、扶了多少。投入资金 {format_wan(much['funds_fen'])} 万元，物资折款 {format_wan(much['materials_fen'])} 万元，"
         f"提供就业岗位 {much['jobs']} 个，培训 {much['trainees']} 人次，志愿服务 {much['volunteers']} 人次，"
         f"落地项目 {much['projects_landed']} 个；协议计划投入 {format_wan(much['budget_fen'])} 万元。",

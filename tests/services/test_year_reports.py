@@ -254,3 +254,5 @@ def test_the_participation_workbook_stores_figures_as_numbers(reviewer, tmp_path
     values = [ws.cell(row=r, column=column) for r in range(header[0].row + 1, ws.max_row + 1)]
     figures = [c for c in values if c.value not in (None, "")]
     assert figures and all(c.data_type == "n" for c in figures), [(c.coordinate, c.value) for c in figures[:5]]
+    summed = next(r for r in ws.iter_rows(values_only=True) if "月报累计帮扶贫困户" in r)
+    assert summed[column] == "户次"  # 单位, right of 数量: summed over months, so 户次 (not 户)
