@@ -64,7 +64,9 @@ def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, text: str, cell_format: A
 
 def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: str = "统计表") -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    # Cells left unstyled (and the columns' default) in 宋体 too, not Calibri.
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True,
+                                   "default_format_properties": {"font_name": FONT, "font_size": 10}})
     wb.set_properties({"title": table.title, "author": table.unit_name})
     base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
     fmt = {

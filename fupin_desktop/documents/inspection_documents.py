@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -20,6 +19,8 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from fupin_desktop.documents.song_workbook import song_workbook
 
 from .cells import put_text
 from .pdf_fonts import BoldParagraph, CJKParagraph, cjk_style, mark_fallback, register_fonts
@@ -187,7 +188,7 @@ def _put(ws: Worksheet, row: int, col: int, value: str, *, span: int = 1, bold: 
 
 
 def write_draft_xlsx(draft: WorkReportDraft, path: Path) -> Path:
-    wb = Workbook()
+    wb = song_workbook()
     ws = wb.active
     ws.title = "工作情况"
     for col, w in enumerate([8, 16, 14, 22, 22, 40, 14], start=1):
@@ -252,7 +253,7 @@ def write_draft_xlsx(draft: WorkReportDraft, path: Path) -> Path:
 
 def write_checklist_workbook(path: Path, title: str, subtitle: str, headers: list[str],
                              rows: list[list[str]]) -> Path:
-    wb = Workbook()
+    wb = song_workbook()
     ws = wb.active
     ws.title = "缺漏清单"
     widths = [6, 34, 22, 10, 15, 22, 22, 64, 20]

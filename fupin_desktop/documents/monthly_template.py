@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
@@ -23,6 +22,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fupin_desktop.documents.cells import put_text as _put
+from fupin_desktop.documents.song_workbook import song_workbook
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 
 __all__ = [
@@ -316,7 +316,7 @@ def write_monthly_template(
     ``rows`` are (序号, 村（社区）, 社会组织名称), one per pairing; with none, blank rows are
     left to type in. The title is ``title（period_label）`` unless ``title`` already names the period.
     """
-    book = Workbook()
+    book = song_workbook()
     ws = book.active
     assert ws is not None
     ws.title = spec.sheet or spec.title

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fupin_desktop.documents.cells import put_text
+from fupin_desktop.documents.song_workbook import song_workbook
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 
 __all__ = ["GUIDE_SHEET", "TEMPLATE_ROWS", "TemplateColumn", "template_columns", "write_template"]
@@ -203,7 +204,7 @@ def _write_guide(ws: Worksheet, spec: FormSpec, sub: FormSpec | None, columns: l
 def write_template(spec: FormSpec, path: Path, sub: FormSpec | None = None) -> None:
     """Write the blank register workbook for ``spec`` (with ``sub`` for its repeated groups) to ``path``."""
     columns = template_columns(spec, sub)
-    book = Workbook()
+    book = song_workbook()
     ws = book.active
     assert ws is not None
     ws.title = spec.sheet or spec.title

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fupin_desktop.documents.song_workbook import song_workbook
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.money import fen_to_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
@@ -134,7 +135,7 @@ def _detail_sheet(wb: Workbook, spec: FormSpec, rows: list[dict[str, Any]], head
 
 def write_summary_workbook(path: Path, spec: FormSpec, *, heading: str, subtitle: str, sheets: list[SheetData],
                            detail: list[dict[str, Any]]) -> None:
-    wb = Workbook()
+    wb = song_workbook()
     wb.remove(wb.active)
     for data in sheets:
         _summary_sheet(wb, spec, data, heading, subtitle)
