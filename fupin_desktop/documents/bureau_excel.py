@@ -54,6 +54,33 @@ def _value(column: Column, value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+SEAL_MM = 42.0  # a 公章's diameter
+_PX_PER_MM = 96 / 25.4  # XlsxWriter lays images out at 96 dpi
+# Printable width of landscape A4 with XlsxWriter's default 0.7-inch side margins, in pixels.
+_PRINTABLE_PX = (297 - 2 * 0.7 * 25.4) * _PX_PER_MM
+
+
+def _column_widths(columns: list[Any]) -> list[int]:
+    total_weight = sum(c.weight for c in columns) or 1
+    return [max(6, round(150 * column.weight / total_weight)) for column in columns]
+
+
+def _seal_placement(seal_png: bytes, columns: list[Any], unit_name: str) -> dict[str, float]:
+    """Scale, offset and height that print the seal 42 mm wide in the 填报单位 row, centred over
+    the bureau's name after 填报单位（盖章）：. Fit-to-width shrinks the whole sheet when it
+    prints, so the image is made larger by the same factor."""
+    from PIL import Image
+
+    width_px = Image.open(io.BytesIO(seal_png)).width
+    columns_px = sum(int(w * 7 + 5) for w in _column_widths(columns))  # Excel's column width → pixels
+    shrink = min(1.0, _PRINTABLE_PX / columns_px)
+    seal_px = SEAL_MM * _PX_PER_MM / shrink
+    char_px = 11 * 96 / 72  # the 11 pt info row
+    centre_x = (len("填报单位（盖章）：") + len(unit_name) / 2) * char_px
+    return {"scale": seal_px / width_px, "x_offset": max(0.0, centre_x - seal_px / 2),
+            "height_pt": seal_px * 72 / 96}
+
+
 def _span(ws: Any, r0: int, c0: int, r1: int, c1: int, text: str, cell_format: Any) -> None:
     """Text over a block of cells (merged when it is more than one cell)."""
     if (r0, c0) == (r1, c1):
@@ -91,7 +118,9 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     _span(ws, 1, 0, 1, half - 1, f"填报单位（盖章）：{table.unit_name}", fmt["info"])
     d = table.filled_on
     _span(ws, 1, half, 1, n - 1, f"填报时间：{d.year}年{d.month}月{d.day}日", fmt["info"])
-    ws.set_row(1, 60 if seal_png else 24)  # room for the seal: it must not reach the repeated header rows
+    seal_at = _seal_placement(seal_png, table.columns, table.unit_name) if seal_png else None
+    # The seal's row is as tall as the seal: reaching into the header rows, it would print on every page.
+    ws.set_row(1, seal_at["height_pt"] + 4 if seal_at else 24)
     # Two header rows: a group title over its columns, the others merged down over both rows.
     col = 0
     while col < n:
@@ -107,8 +136,7 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
         else:
             _span(ws, 2, col, 3, col, columns[col].title, fmt["head"])
             col += 1
-    total_weight = sum(c.weight for c in columns) or 1
-    widths = [max(6, round(150 * column.weight / total_weight)) for column in columns]
+    widths = _column_widths(columns)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     first = 4
@@ -140,10 +168,10 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     ws.write_string(sign, 0, f"填表人：{table.preparer}    审核人：{table.reviewer}    联系电话：{table.phone}", fmt["info"])
     for i, note in enumerate(table.notes, start=sign + 1):
         ws.write_string(i, 0, note, fmt["info"])
-    if seal_png:
-        # The seal sits over 填报单位（盖章）, as the paper copy is stamped there.
-        ws.insert_image(1, 1, "seal.png", {"image_data": io.BytesIO(seal_png), "x_scale": 0.13, "y_scale": 0.13,
-                                            "x_offset": 30, "y_offset": 1, "object_position": 3})
+    if seal_png and seal_at:
+        ws.insert_image(1, 0, "seal.png", {"image_data": io.BytesIO(seal_png), "x_scale": seal_at["scale"],
+                                           "y_scale": seal_at["scale"], "x_offset": seal_at["x_offset"],
+                                           "y_offset": 2, "object_position": 3})
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)

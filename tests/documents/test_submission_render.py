@@ -76,6 +76,12 @@ def test_libreoffice_prints_the_workbook_one_page_wide_with_headers_on_every_pag
     for n, page in enumerate(printed, start=1):
         assert "落地项目" in page  # the last column is on every page: fit to one page wide, header repeated
         assert re.search(rf"第\s*{n}\s*页\s*共\s*{pages}\s*页", page)
+    # The seal prints once, on the first page, at a real seal's width (42 mm) after fit-to-width.
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    seals = [row.split() for row in images.splitlines()[2:] if row.split()[2] == "image"]
+    assert [row[0] for row in seals] == ["1"]
+    printed_mm = int(seals[0][3]) / int(seals[0][12]) * 25.4
+    assert 40 <= printed_mm <= 44, printed_mm
 
 
 @needs_poppler
