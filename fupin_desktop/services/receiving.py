@@ -28,7 +28,7 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import REPORT_KINDS, report_kind
-from fupin_desktop.services.settings import bureau
+from fupin_desktop.services.settings import bureau, get_setting
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import ReceivedPackage, TrustEntry
@@ -294,7 +294,7 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     missing = sorted((d, b) for d, b in expected.items() if d not in {p.division for p in packages})
     spec = ctx.forms["monthly"]
     columns = [TableColumn("seq", "序号", weight=0.45), TableColumn("division", "区划代码", weight=0.9),
-               TableColumn("bureau", "报送单位", weight=1.6), TableColumn("version", "版本", kind="count", weight=0.5),
+               TableColumn("bureau", "报送单位", weight=1.6), TableColumn("version", "版本", weight=0.5),  # a label, never summed
                *[TableColumn(k, f"{spec.field(k).label}（{spec.field(k).unit}）",
                              kind="money" if k.endswith("_fen") else "count", weight=0.9) for k in FIGURES]]
     day = today or clock.today()
@@ -303,10 +303,11 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     if missing:
         notes.append("未报送：" + "、".join(f"{b}（{d}）" for d, b in missing))
     table = ReportTable(title=title, unit_name=me.name, filled_on=day, period_label=period.label_zh, columns=columns,
-                        rows=counties, totals={"seq": "合计", "version": 0, **totals}, preparer=ctx.user.display_name,
+                        rows=[{**c, "version": f"第{c['version']}版"} for c in counties],
+                        totals={"seq": "合计", **totals}, preparer=ctx.user.display_name,
                         reviewer="", phone="", notes=notes)
     cover = CoverLetter(issuer=me.name, doc_number="", title=f"{me.name}{period.label_zh}社会组织结对帮扶工作{kind.label}汇总",
-                        recipient="", paragraphs=[f"{period.label_zh}共收到 {len(counties)} 个县（市、区）的报送，"
+                        recipient=get_setting(ctx.db, "recipient") or "上级民政部门", paragraphs=[f"{period.label_zh}共收到 {len(counties)} 个县（市、区）的报送，"
                                                   f"{len(missing)} 个未报送。汇总情况见附表。"],
                         signed_on=day, attachments=[title])
     out = Path(out_dir)

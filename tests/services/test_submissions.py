@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import text
 
@@ -252,6 +254,14 @@ def test_aggregate_of_several_counties_has_exact_totals_and_lists_the_missing(cl
     assert sum(c["funds_fen"] for c in result.counties) == jinjiang["funds_fen"] + shishi_totals["funds_fen"]
     assert result.missing == [("350583", "南安市民政局")]
     assert result.pdf.exists() and result.xlsx.exists()
+    # Issue 11: the 版本 column is a label, never summed; the letter has its 主送机关 (no bare "：").
+    ws = openpyxl.load_workbook(result.xlsx).active
+    header = next(r for r in ws.iter_rows() if any(c.value == "版本" for c in r))
+    column = next(c.column for c in header if c.value == "版本")
+    total = next(r for r in ws.iter_rows() if r[0].value == "合计")
+    assert total[column - 1].value in (None, "") and ws.cell(header[0].row + 2, column).value == "第1版"
+    assert "上级民政部门：" in subprocess.run(["pdftotext", str(result.pdf), "-"], capture_output=True, text=True,
+                                         check=True).stdout
     shishi.db.dispose()
 
 
