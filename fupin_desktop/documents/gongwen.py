@@ -364,6 +364,8 @@ def _table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
     width = LAND_W - 2 * LAND_MARGIN
     small = cjk_style("small", fonts.body, 11, 16)
     story: list[Flowable] = [
+        # §7.3.7: "附件" in 3号黑体 顶格 on the first line of the attachment's first page.
+        CJKParagraph("附件", cjk_style("attmark", fonts.title, BODY_SIZE, BODY_SIZE * 1.4)),
         BoldParagraph(mark_fallback(table.title, fonts.title),
                        cjk_style("ttitle", fonts.title, 18, 26, TA_CENTER, spaceAfter=4)),
     ]

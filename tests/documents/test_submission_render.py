@@ -188,3 +188,16 @@ def test_the_seal_leaves_the_text_under_it_black(package, tmp_path: Path) -> Non
     assert len(under) > 50
     still_dark = [xy for xy in under if with_seal.getpixel(xy)[0] < 120]
     assert len(still_dark) >= 0.95 * len(under), (len(still_dark), len(under))
+
+
+@needs_poppler
+def test_the_table_pages_are_marked_as_the_attachment(package, tmp_path: Path) -> None:
+    """§7.3.7: "附件" 顶格 on the first line of the attachment's first page, above its title."""
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(package["report.pdf"])
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    first = next(p for p in pages if "统计表" in p and "序号" in p)
+    lines = [row for row in first.splitlines() if row.strip()]
+    assert lines[0].strip() == "附件" and "统计表" in lines[1]
+    assert sum("附件" == row.strip() for p in pages for row in p.splitlines()) == 1  # the first table page only
