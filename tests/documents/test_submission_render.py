@@ -200,4 +200,4 @@ def test_the_table_pages_are_marked_as_the_attachment(package, tmp_path: Path) -
     first = next(p for p in pages if "统计表" in p and "序号" in p)
     lines = [row for row in first.splitlines() if row.strip()]
     assert lines[0].strip() == "附件" and "统计表" in lines[1]
-    assert sum("附件" == row.strip() for p in pages for row in p.splitlines()) == 1  # the first table page only
+    assert sum(row.strip() == "附件" for p in pages for row in p.splitlines()) == 1  # the first table page only
