@@ -98,10 +98,14 @@ def cmd_user_reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_letter_settings(values: dict[str, str]) -> None:
+    for key, value in values.items():
+        print(f"{letterhead.LABELS[key]}：{value or '（未设置）'}")
+
+
 def cmd_bureau_show(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=False)  # what the bureau's letters carry: not personal
-    for key, value in letterhead.letter_settings(ctx).items():
-        print(f"{letterhead.LABELS[key]}：{value or '（未设置）'}")
+    _print_letter_settings(letterhead.letter_settings(ctx))
     return 0
 
 
@@ -110,8 +114,7 @@ def cmd_bureau_set(args: argparse.Namespace) -> int:
     given = (("agency_code", args.agency_code), ("recipient", args.recipient), ("copy_to", args.copy_to),
              ("printed_by", args.printed_by), ("preparer", args.preparer), ("phone", args.phone))
     changes = {key: value for key, value in given if value is not None}
-    for key, value in letterhead.set_letter_settings(ctx, changes).items():
-        print(f"{letterhead.LABELS[key]}：{value or '（未设置）'}")
+    _print_letter_settings(letterhead.set_letter_settings(ctx, changes))
     return 0
 
 

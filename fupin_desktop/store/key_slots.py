@@ -8,22 +8,9 @@ from sqlalchemy.orm import Session
 
 from fupin_desktop.domain import clock
 from fupin_desktop.store.models import Household, KeySlot
-from fupin_desktop.store.personal_key import PersonalKey, SealedSlot
+from fupin_desktop.store.personal_key import PersonalKey, SealedSlot, open_key, set_open_key
 
-
-def _holder(session: Session) -> object:
-    return session.info.get("keys")
-
-
-def open_key(session: Session) -> PersonalKey | None:
-    key = getattr(_holder(session), "personal_key", None)
-    return key if isinstance(key, PersonalKey) else None
-
-
-def set_open_key(session: Session, key: PersonalKey) -> None:
-    holder = _holder(session)
-    if holder is not None:
-        holder.personal_key = key  # type: ignore[attr-defined]
+__all__ = ["give_slot", "has_slots", "open_key", "seal_plain_rows", "set_open_key", "slot_of"]
 
 
 def has_slots(session: Session) -> bool:

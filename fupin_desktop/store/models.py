@@ -22,7 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, object_session, relationship
 
-from fupin_desktop.store.personal_key import PersonalDataLocked, PersonalKey
+from fupin_desktop.store.personal_key import PersonalDataLocked, PersonalKey, open_key
 
 
 class Base(DeclarativeBase):
@@ -189,10 +189,9 @@ class Household(Base):
 def session_key(obj: object) -> PersonalKey:
     """The open data key of the database ``obj``'s session belongs to."""
     session = object_session(obj)
-    key = getattr(session.info.get("keys"), "personal_key", None) if session is not None else None
+    key = open_key(session) if session is not None else None
     if key is None:
         raise PersonalDataLocked()
-    assert isinstance(key, PersonalKey)
     return key
 
 

@@ -20,6 +20,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from sqlalchemy.orm import Session
 
 from fupin_desktop.errors import KnownError
 
@@ -100,3 +101,15 @@ class PersonalKey:
 
 def _derive(password: str, salt: bytes, time_cost: int, memory_kib: int, parallelism: int) -> bytes:
     return hash_secret_raw(password.encode("utf-8"), salt, time_cost, memory_kib, parallelism, 32, Type.ID)
+
+
+# A session's database (``Database``, in the session's info as "keys") holds the opened key.
+def open_key(session: Session) -> PersonalKey | None:
+    key = getattr(session.info.get("keys"), "personal_key", None)
+    return key if isinstance(key, PersonalKey) else None
+
+
+def set_open_key(session: Session, key: PersonalKey) -> None:
+    holder = session.info.get("keys")
+    if holder is not None:
+        holder.personal_key = key
