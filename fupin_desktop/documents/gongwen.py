@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -26,26 +25,21 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     KeepTogether,
-    LongTable,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
     Spacer,
-    Table,
-    TableStyle,
 )
 
-from ..domain.money import format_wan
 from .gongwen_date import gongwen_date
 from .pdf_fonts import (
-    BoldParagraph,
     CJKParagraph,
     FontSet,
-    SpreadCell,
     cjk_style,
     mark_fallback,
     register_fonts,
 )
+from .report_table import LAND_H, LAND_MARGIN, LAND_W, ReportTable, TableColumn, table_flowables
 from .title_lines import title_lines
 
 __all__ = ["CoverLetter", "ReportTable", "SealBox", "TableColumn", "write_report_pdf"]
@@ -64,10 +58,6 @@ CHARS_PER_LINE = 28
 LINE = AREA_H / 22  # 22 lines fill the type area: ≈ 28.99 pt
 PITCH = AREA_W / CHARS_PER_LINE  # one character on the grid: ≈ 15.79 pt
 SEAL = 42 * mm
-# Table pages: landscape A4, 20 mm margins.
-LAND_W, LAND_H = landscape(A4)
-LAND_MARGIN = 20 * mm
-CELL_SIZE = 9.0
 
 
 @dataclass
@@ -82,32 +72,6 @@ class CoverLetter:
     signer: str = ""  # 签发人 of an upward 报告: the number then goes left, "签发人：name" right
     copy_to: str = ""  # 抄送机关, e.g. "晋江市人民政府" (several separated by 、 or ，)
     printed_by: str = ""  # 印发机关; "" for the issuer's 办公室
-
-
-@dataclass
-class TableColumn:
-    key: str
-    title: str
-    group: str = ""  # a merged header over consecutive columns of the same group
-    # money: int fen shown in 万元; count: int; decimal: a number already written out ("214.86"),
-    # for a column whose rows have different units; text: anything else.
-    kind: Literal["text", "money", "count", "decimal"] = "text"
-    weight: float = 1.0  # relative width; give code columns room for 18 characters
-
-
-@dataclass
-class ReportTable:
-    title: str
-    unit_name: str  # 填报单位
-    filled_on: date  # 填报时间
-    period_label: str
-    columns: list[TableColumn]
-    rows: list[dict[str, Any]]  # str for text, int fen for money (shown in 万元), int for counts
-    totals: dict[str, Any] | None
-    preparer: str = ""  # 填表人
-    reviewer: str = ""  # 审核人
-    phone: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -346,167 +310,6 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[l
     return story, signature
 
 
-def _plain_table(fonts: FontSet) -> list[tuple[Any, ...]]:
-    # Tables set their cell font even for Paragraph cells: name ours, or Helvetica comes in.
-    return [("FONTNAME", (0, 0), (-1, -1), fonts.body), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0)]
-
-
-def _cell_text(value: Any, kind: str) -> str:
-    if value is None or value == "":
-        return ""
-    if kind == "money":
-        return format_wan(int(value))
-    return str(int(value)) if kind == "count" else str(value)
-
-
-def _table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
-    width = LAND_W - 2 * LAND_MARGIN
-    small = cjk_style("small", fonts.body, 11, 16)
-    story: list[Flowable] = [
-        # §7.3.7: "附件" in 3号黑体 顶格 on the first line of the attachment's first page.
-        CJKParagraph("附件", cjk_style("attmark", fonts.title, BODY_SIZE, BODY_SIZE * 1.4)),
-        BoldParagraph(mark_fallback(table.title, fonts.title),
-                       cjk_style("ttitle", fonts.title, 18, 26, TA_CENTER, spaceAfter=4)),
-    ]
-    if table.period_label and table.period_label not in table.title:  # said once, not twice
-        story.append(CJKParagraph(mark_fallback(table.period_label, fonts.body),
-                               cjk_style("period", fonts.body, 12, 18, TA_CENTER)))
-    filled = f"填报时间：{table.filled_on.year}年{table.filled_on.month}月{table.filled_on.day}日"
-    meta = Table(
-        [[CJKParagraph(mark_fallback(f"填报单位：{table.unit_name}（盖章）", fonts.body), small),
-          CJKParagraph(filled, cjk_style("right", fonts.body, 11, 16, TA_RIGHT))]],
-        colWidths=[width * 0.6, width * 0.4],
-        style=_plain_table(fonts),
-    )
-    story += [Spacer(0, 4), meta, Spacer(0, 2)]
-
-    story.append(_grid(table, fonts, width))
-    footer = [f"填表人：{table.preparer}", f"审核人：{table.reviewer}", f"联系电话：{table.phone}"]
-    tail: list[Flowable] = [Spacer(0, 6), Table(
-        [[CJKParagraph(mark_fallback(t, fonts.body), small) for t in footer]],
-        colWidths=[width / 3] * 3,
-        style=_plain_table(fonts),
-    )]
-    indent = 2 * 11.0  # wrapped lines of the notes align after "注："
-    for i, note in enumerate(table.notes, 1):
-        text = ("注：" if i == 1 else "") + (f"{i}. " if len(table.notes) > 1 else "") + note
-        style = cjk_style(f"note{i}", fonts.body, 11, 16, leftIndent=indent, firstLineIndent=-indent if i == 1 else 0)
-        tail.append(CJKParagraph(mark_fallback(text, fonts.body), style))
-    story.append(KeepTogether(tail))
-    return story
-
-
-def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
-    """The report table: a one- or two-level header repeated on every page, a 合计 row, grid lines."""
-    cols, n = table.columns, len(table.columns)
-    weights = [max(c.weight, 0.01) for c in cols]
-    widths = [width * w / sum(weights) for w in weights]
-    pad_x, pad_y = 7.0, 5.0  # left 3 + right 4; top 2 + bottom 3
-    # 序号 (and 合计 under it) on one line: the first column is never narrower than two characters.
-    least = stringWidth("序号", fonts.title, CELL_SIZE) * 1.1 + pad_x
-    if n > 1 and widths[0] < least:
-        rest = width - least
-        widths = [least] + [w * rest / sum(widths[1:]) for w in widths[1:]]
-    head = cjk_style("thead", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_CENTER)
-    cell = cjk_style("td", fonts.title, CELL_SIZE, CELL_SIZE * 1.3)
-    number = cjk_style("tdn", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_RIGHT)
-    line = (0.5, colors.black)
-    styles: list[tuple[Any, ...]] = [
-        ("BOX", (0, 0), (-1, -1), *line), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("FONTNAME", (0, 0), (-1, -1), fonts.title), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-    ]
-
-    def label(text: str, span: float | None = None) -> BoldParagraph:
-        # A title with its unit, 投入资金（万元）, breaks before the unit when it must, never inside.
-        cut = text.rfind("（")
-        if span is not None and cut > 0 and text.endswith("）") \
-                and stringWidth(text, fonts.title, CELL_SIZE) > span - pad_x:
-            return BoldParagraph(mark_fallback(text[:cut], fonts.title) + "<br/>" + mark_fallback(text[cut:], fonts.title),
-                                 head)
-        return BoldParagraph(mark_fallback(text, fonts.title), head)
-
-    def tall(text: str, span: float) -> float:
-        return label(text, span).wrap(span - pad_x, 1e6)[1] + pad_y
-
-    grouped = any(c.group for c in cols)
-    row_heights: list[float | None] = []
-    if not grouped:
-        data: list[list[Any]] = [[label(c.title, w) for c, w in zip(cols, widths, strict=True)]]
-        styles.append(("INNERGRID", (0, 0), (-1, 0), *line))
-    else:
-        # Group label over its columns in row 0, their titles in row 1; an ungrouped title
-        # is centred over both rows. Row heights are worked out here, as SPAN would have.
-        runs: dict[int, int] = {}  # first column of a group → its last column
-        for i, c in enumerate(cols):
-            if c.group and (i == 0 or cols[i - 1].group != c.group):
-                runs[i] = i
-            elif c.group:
-                runs[max(k for k in runs if k <= i)] = i
-        h1 = max(tall(c.title, w) for c, w in zip(cols, widths, strict=True) if c.group)
-        h0 = max([tall(cols[a].group, sum(widths[a:b + 1])) for a, b in runs.items()]
-                 + [tall(c.title, w) - h1 for c, w in zip(cols, widths, strict=True) if not c.group])
-        top: list[Any] = []
-        sub: list[Any] = []
-        for i, (c, w) in enumerate(zip(cols, widths, strict=True)):
-            if not c.group:
-                top.append(SpreadCell(label(c.title, w), w - pad_x, down=h1 / 2))
-                sub.append("")
-            else:
-                span = sum(widths[i:runs[i] + 1]) if i in runs else 0
-                top.append(SpreadCell(label(c.group), span - pad_x) if i in runs else "")
-                sub.append(label(c.title, w))
-                styles.append(("LINEBELOW", (i, 0), (i, 0), *line))
-            if i < n - 1:
-                styles.append(("LINEAFTER", (i, 1), (i, 1), *line))
-                if not (c.group and cols[i + 1].group == c.group):
-                    styles.append(("LINEAFTER", (i, 0), (i, 0), *line))
-        data = [top, sub]
-        row_heights = [h0, h1]
-    n_head = len(data)
-    styles += [("LINEBELOW", (0, n_head - 1), (-1, n_head - 1), *line), ("ALIGN", (0, n_head), (-1, -1), "RIGHT")]
-    styles += [("ALIGN", (i, n_head), (i, -1), "LEFT") for i, c in enumerate(cols) if c.kind == "text"]
-
-    def body(text: str, w: float) -> Any:
-        # A short cell the font can draw as it is goes in as plain text: a Paragraph per cell is
-        # what makes a 3,000-row table slow, and most cells (names, villages) fit on one line.
-        marked = mark_fallback(text, fonts.title)
-        if "<" not in marked and "&" not in marked and stringWidth(text, fonts.title, CELL_SIZE) <= w - pad_x:
-            return text
-        return CJKParagraph(marked, cell)
-
-    for row in table.rows:
-        data.append([
-            body(_cell_text(row.get(c.key), c.kind), w) if c.kind == "text" else _cell_text(row.get(c.key), c.kind)
-            for c, w in zip(cols, widths, strict=True)
-        ])
-    last_body = len(data) - 1
-    if table.totals is not None:
-        totals = dict(table.totals)
-        # "合计" is centred over the leading text columns the totals leave empty.
-        lead = 0
-        while lead < n and cols[lead].kind == "text" and not totals.get(cols[lead].key):
-            lead += 1
-        total_row: list[Any] = []
-        for i, c in enumerate(cols):
-            if i < lead:
-                total_row.append(SpreadCell(label("合计"), sum(widths[:lead]) - pad_x) if i == 0 else "")
-            else:
-                total_row.append(BoldParagraph(mark_fallback(_cell_text(totals.get(c.key), c.kind), fonts.title),
-                                               cell if c.kind == "text" else number))
-        data.append(total_row)
-        t = len(data) - 1
-        styles.append(("LINEABOVE", (0, t), (-1, t), *line))
-        styles += [("LINEAFTER", (i, t), (i, t), *line) for i in range(max(lead - 1, 0), n - 1)]
-    if last_body >= n_head:
-        styles.append(("INNERGRID", (0, n_head), (-1, last_body), *line))
-    row_heights += [None] * (len(data) - len(row_heights))
-    return LongTable(data, colWidths=widths, rowHeights=row_heights, repeatRows=n_head,
-                     style=TableStyle(styles), hAlign="CENTER")
-
-
 def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
                      debug_seal_box: bool = False) -> SealBox:
     """Write the cover letter and the table to ``path``; return where the seal goes.
@@ -529,7 +332,7 @@ def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
                      onPage=partial(_page_number, left=LAND_MARGIN, right=LAND_W - LAND_MARGIN, bottom=LAND_MARGIN)),
     ])
     story, signature = _cover_flowables(cover, fonts, debug_seal_box)
-    story += [NextPageTemplate("table"), PageBreak(), *_table_flowables(table, fonts)]
+    story += [NextPageTemplate("table"), PageBreak(), *table_flowables(table, fonts)]
     doc.build(story)
     if signature.placed is None:
         raise RuntimeError("the signature block was not laid out")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fupin_desktop.documents.gongwen import ReportTable, TableColumn
+from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.domain.enums import BeneficiaryGroup, VillageFlag
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period

@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
-from fupin_desktop.documents.gongwen import CoverLetter, ReportTable, TableColumn, write_report_pdf
+from fupin_desktop.documents.gongwen import CoverLetter, write_report_pdf
 from fupin_desktop.documents.package import manifest_bytes, sha256, write_safely
+from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.documents.seal_key import cert_bureau, cert_division, cert_fingerprint, load_certificate
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.division_code import parse_division_code

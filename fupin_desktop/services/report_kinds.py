@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fupin_desktop.documents.gongwen import CoverLetter, ReportTable, TableColumn
+from fupin_desktop.documents.gongwen import CoverLetter
+from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period

@@ -16,8 +16,9 @@ from datetime import date
 from pathlib import Path
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
-from fupin_desktop.documents.gongwen import ReportTable, TableColumn, write_report_pdf
+from fupin_desktop.documents.gongwen import write_report_pdf
 from fupin_desktop.documents.package import write_safely
+from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period

@@ -8,8 +8,8 @@ import zipfile
 from pathlib import Path
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
-from fupin_desktop.documents.gongwen import ReportTable, TableColumn
 from fupin_desktop.documents.register_template import write_template
+from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import monthly_documents
