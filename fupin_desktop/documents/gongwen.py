@@ -8,11 +8,13 @@ later, as the appearance of the digital signature, over the issuer's name and th
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -54,10 +56,30 @@ BOTTOM = PAGE_H - TOP - AREA_H  # 35 mm
 BODY_SIZE = 16.0  # 3号
 TITLE_SIZE = 22.0  # 2号
 PAGE_NO_SIZE = 14.0  # 4号
-CHARS_PER_LINE = 28
-LINE = AREA_H / 22  # 22 lines fill the type area: ≈ 28.99 pt
-PITCH = AREA_W / CHARS_PER_LINE  # one character on the grid: ≈ 15.79 pt
 SEAL = 42 * mm
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The letter's lines per page and characters per line: 22 × 28 (§5.2.2), or a little tighter
+    when that keeps the closing block on the page (§7.3.5.5: 调整行距、字距)."""
+
+    lines: int = 22
+    chars: int = 28
+
+    @property
+    def line(self) -> float:  # 22 lines fill the type area: ≈ 28.99 pt
+        return AREA_H / self.lines
+
+    @property
+    def pitch(self) -> float:  # one character on the grid: ≈ 15.79 pt
+        return AREA_W / self.chars
+
+
+STANDARD = Grid()
+TIGHTER = (Grid(23, 28), Grid(24, 29))  # at most two lines a page and one character a line more
+# A closing sentence (特此报告。) belongs to the closing block, not to the body it follows.
+_CLOSING = re.compile(r"特此\w{0,6}[。！]?")
 
 
 @dataclass
@@ -81,22 +103,49 @@ class SealBox:
 
 
 class _GridParagraph(CJKParagraph):
-    """Body text on the 28-character grid: broken as if 16 pt characters sat on a 16 pt
-    pitch, drawn with a small negative character spacing so 28 fill 156 mm exactly."""
+    """Body text on the character grid: broken as if 16 pt characters sat on a 16 pt pitch,
+    then drawn line by line. A full line is justified to the type area by its character
+    spacing, so a line with half-width digits ends where the others do; a paragraph's last
+    line keeps the grid's pitch."""
+
+    def __init__(self, *args: Any, pitch: float = STANDARD.pitch, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pitch = pitch
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        _, height = super().wrap(availWidth * self.style.fontSize / PITCH, availHeight)
+        _, height = super().wrap(availWidth * self.style.fontSize / self.pitch, availHeight)
         self.width = availWidth
         return availWidth, height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
-        return super().split(availWidth * self.style.fontSize / PITCH, availHeight)  # type: ignore[no-any-return]
+        parts: list[Flowable] = super().split(availWidth * self.style.fontSize / self.pitch, availHeight)
+        for part in parts:  # reportlab makes the parts through the bare constructor
+            part.pitch = self.pitch  # type: ignore[attr-defined]
+        return parts
 
     def draw(self) -> None:
-        self.canv.saveState()
-        self.canv._code.append(f"{PITCH - self.style.fontSize:.3f} Tc")  # type: ignore[attr-defined]
-        super().draw()
-        self.canv.restoreState()
+        style, c = self.style, self.canv
+        scale = self.pitch / style.fontSize  # the wrapping grid → the page
+        lines = self.blPara.lines
+        y = self.height - style.fontSize  # reportlab's first baseline (paraFontSizeHeightOffset)
+        for n, line in enumerate(lines):
+            x = (style.leftIndent + (style.firstLineIndent if n == 0 else 0)) * scale
+            words = [w for w in line.words if w.text]
+            chars = sum(len(w.text) for w in words)
+            spacing = self.pitch - style.fontSize
+            # The last line of a paragraph stays on the grid, unless the paragraph goes on overleaf.
+            ends = n == len(lines) - 1 and not getattr(self, "_JustifyLast", False)
+            if not ends and not line.lineBreak and chars > 1:
+                natural = sum(stringWidth(w.text, w.fontName, w.fontSize) for w in words)
+                spacing = (self.width - x - natural) / (chars - 1)
+            text = c.beginText(x, y)
+            text.setCharSpace(spacing)
+            for w in words:
+                text.setFont(w.fontName, w.fontSize)
+                text.setFillColor(w.textColor)
+                text.textOut(w.text)
+            c.drawText(text)
+            y -= style.leading
 
 
 class _MastHead(Flowable):
@@ -104,19 +153,20 @@ class _MastHead(Flowable):
     below it, and the red separator 4 mm under the number, as wide as the type area. An upward
     报告 (上行文, §7.2.6) puts the number 居左空一字 and 签发人：name 居右空一字 on its line."""
 
-    def __init__(self, issuer: str, doc_number: str, fonts: FontSet, signer: str = "") -> None:
+    def __init__(self, issuer: str, doc_number: str, fonts: FontSet, signer: str, grid: Grid) -> None:
         super().__init__()
-        self.issuer, self.doc_number, self.fonts, self.signer = issuer, doc_number, fonts, signer
+        self.issuer, self.doc_number, self.fonts, self.signer, self.grid = issuer, doc_number, fonts, signer, grid
+        line = grid.line
         natural = stringWidth(issuer, fonts.title, 1.0) or 1.0
         self.mark_size = min(44.0, AREA_W * 0.98 / natural)
         self.mark_base = 35 * mm + 0.86 * self.mark_size
         mark_bottom = self.mark_base + 0.12 * self.mark_size
         if doc_number:
-            self.number_base: float | None = mark_bottom + 2 * LINE + 0.75 * LINE
+            self.number_base: float | None = mark_bottom + 2 * line + 0.75 * line
             self.rule_y = self.number_base + 0.12 * BODY_SIZE + 4 * mm
         else:
             self.number_base = None
-            self.rule_y = mark_bottom + LINE
+            self.rule_y = mark_bottom + line
         self.height = self.rule_y + 1
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -132,12 +182,12 @@ class _MastHead(Flowable):
             c.setFont(self.fonts.body, BODY_SIZE)
             y = top - self.number_base
             if self.signer:
-                c.drawString(PITCH, y, self.doc_number)
+                c.drawString(self.grid.pitch, y, self.doc_number)
                 # "签发人：" in 仿宋, the name in 楷体 (§7.2.6), right-aligned 空一字.
                 name_w = stringWidth(self.signer, self.fonts.kai, BODY_SIZE)
-                c.drawRightString(AREA_W - PITCH - name_w, y, "签发人：")
+                c.drawRightString(AREA_W - self.grid.pitch - name_w, y, "签发人：")
                 c.setFont(self.fonts.kai, BODY_SIZE)
-                c.drawRightString(AREA_W - PITCH, y, self.signer)
+                c.drawRightString(AREA_W - self.grid.pitch, y, self.signer)
             else:
                 c.drawCentredString(AREA_W / 2, y, self.doc_number)
         c.setStrokeColor(RED)
@@ -149,10 +199,11 @@ class _Signature(Flowable):
     """署名 and 成文日期 with room for the seal: the date 右空四字, the issuer centred over it,
     the seal's top within a line of the text above, both lines a little below its centre."""
 
-    def __init__(self, issuer: str, signed_on: date, fonts: FontSet, debug: bool) -> None:
+    def __init__(self, issuer: str, signed_on: date, fonts: FontSet, debug: bool, grid: Grid) -> None:
         super().__init__()
         self.issuer, self.date_text, self.fonts, self.debug = issuer, gongwen_date(signed_on), fonts, debug
-        self.seal_top = 0.3 * LINE
+        self.grid = grid
+        self.seal_top = 0.3 * grid.line
         self.height = self.seal_top + SEAL + 2
         self.placed: SealBox | None = None
 
@@ -161,7 +212,7 @@ class _Signature(Flowable):
 
     def _centre_x(self) -> float:
         date_w = stringWidth(self.date_text, self.fonts.body, BODY_SIZE)
-        return AREA_W - 4 * PITCH - date_w / 2
+        return AREA_W - 4 * self.grid.pitch - date_w / 2
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         cx, cy = x + self._centre_x(), y + self.height - self.seal_top - SEAL / 2
@@ -173,12 +224,12 @@ class _Signature(Flowable):
         c, cx = self.canv, self._centre_x()
         seal_cy = self.height - self.seal_top - SEAL / 2
         # Two lines whose middle (glyph centres ≈ baseline + 0.4 em) sits 8 pt below the seal's centre.
-        name_base = seal_cy - 8 + LINE / 2 - 0.4 * BODY_SIZE
+        name_base = seal_cy - 8 + self.grid.line / 2 - 0.4 * BODY_SIZE
         c.setFont(self.fonts.body, BODY_SIZE)
         c.setFillColor(colors.black)
         name_w = stringWidth(self.issuer, self.fonts.body, BODY_SIZE)
         c.drawString(min(cx - name_w / 2, AREA_W - name_w), name_base, self.issuer)
-        c.drawCentredString(cx, name_base - LINE, self.date_text)
+        c.drawCentredString(cx, name_base - self.grid.line, self.date_text)
         if self.debug:
             c.setStrokeColor(GRID_GREY)
             c.setLineWidth(0.3)
@@ -193,11 +244,11 @@ class _Colophon(Flowable):
 
     SIZE = 14.0  # 4号
 
-    def __init__(self, copy_to: str, printed_by: str, printed_on: date, fonts: FontSet) -> None:
+    def __init__(self, copy_to: str, printed_by: str, printed_on: date, fonts: FontSet, grid: Grid) -> None:
         super().__init__()
         self.printed_by, self.printed_on, self.fonts = printed_by, gongwen_date(printed_on) + "印发", fonts
         self.copy_lines = self._copy_lines(copy_to.strip().rstrip("。") + "。") if copy_to.strip() else []
-        self.row = LINE
+        self.row = grid.line
         self.block = (len(self.copy_lines) + 1) * self.row + 2
 
     def _copy_lines(self, names: str) -> list[str]:
@@ -261,30 +312,32 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate, *, left: float, right: fl
     canvas.restoreState()
 
 
-def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[list[Flowable], _Signature]:
-    body = cjk_style("body", fonts.body, BODY_SIZE, LINE, firstLineIndent=2 * BODY_SIZE)
-    plain = cjk_style("plain", fonts.body, BODY_SIZE, LINE)
-    story: list[Flowable] = [_MastHead(cover.issuer, cover.doc_number, fonts, cover.signer), Spacer(0, 2 * LINE)]
+def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool,
+                     grid: Grid = STANDARD) -> tuple[list[Flowable], _Signature]:
+    line = grid.line
+    body = cjk_style("body", fonts.body, BODY_SIZE, line, firstLineIndent=2 * BODY_SIZE)
+    plain = cjk_style("plain", fonts.body, BODY_SIZE, line)
+    story: list[Flowable] = [_MastHead(cover.issuer, cover.doc_number, fonts, cover.signer, grid), Spacer(0, 2 * line)]
     # 标题: 2号, centred; a long title is broken between words into lines as even as they allow.
     lines = title_lines(cover.title, lambda t: stringWidth(t, fonts.title, TITLE_SIZE), AREA_W, keep=[cover.issuer])
     title = cjk_style("title", fonts.title, TITLE_SIZE, TITLE_SIZE * 1.5, TA_CENTER)
-    story += [CJKParagraph("<br/>".join(mark_fallback(line, fonts.title) for line in lines), title), Spacer(0, LINE)]
-    story.append(_GridParagraph(mark_fallback(cover.recipient + "：", fonts.body), plain))
-    paragraphs: list[Flowable] = [
-        _GridParagraph(mark_fallback(tight_numbers(p), fonts.body), body) for p in cover.paragraphs if p.strip()
-    ]
+    story += [CJKParagraph("<br/>".join(mark_fallback(t, fonts.title) for t in lines), title), Spacer(0, line)]
+    story.append(_GridParagraph(mark_fallback(cover.recipient + "：", fonts.body), plain, pitch=grid.pitch))
+    texts = [tight_numbers(p) for p in cover.paragraphs if p.strip()]
+    closing = [texts.pop()] if texts and _CLOSING.fullmatch(texts[-1].strip()) else []
+    paragraphs: list[Flowable] = [_GridParagraph(mark_fallback(t, fonts.body), body, pitch=grid.pitch) for t in texts]
+    tail: list[Flowable] = [_GridParagraph(mark_fallback(t, fonts.body), body, pitch=grid.pitch) for t in closing]
     # The closing block goes to a new page only with two lines of body above it (§7.3.5.5): the
-    # last two lines of the body, across paragraphs when the last is one line (特此报告。).
-    tail: list[Flowable] = []
+    # last two lines of the body, across paragraphs when the last is one line.
     need = 2
     while paragraphs and need > 0:
         last = paragraphs.pop()
-        lines = round(last.wrap(AREA_W, AREA_H)[1] / LINE)
-        if lines <= need:
+        count = round(last.wrap(AREA_W, AREA_H)[1] / line)
+        if count <= need:
             tail.insert(0, last)
-            need -= lines
+            need -= count
         else:
-            parts = last.split(AREA_W, (lines - need) * LINE + 1)
+            parts = last.split(AREA_W, (count - need) * line + 1)
             if len(parts) == 2:
                 paragraphs.append(parts[0])
                 tail.insert(0, parts[1])
@@ -294,20 +347,49 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool) -> tuple[l
     story += paragraphs
     if cover.attachments:
         # 正文下空一行左空二字 "附件："; several are numbered, wrapped lines align with the name.
-        tail.append(Spacer(0, LINE))
+        tail.append(Spacer(0, line))
         many = len(cover.attachments) > 1
         for i, name in enumerate(cover.attachments, 1):
             number = f"{i}. " if many else ""
             hang = 5 * BODY_SIZE + stringWidth(number, fonts.body, BODY_SIZE)
             start = (2 if i == 1 else 5) * BODY_SIZE
-            style = cjk_style(f"att{i}", fonts.body, BODY_SIZE, LINE, leftIndent=hang, firstLineIndent=start - hang)
+            style = cjk_style(f"att{i}", fonts.body, BODY_SIZE, line, leftIndent=hang, firstLineIndent=start - hang)
             text = ("附件：" if i == 1 else "") + number + name
-            tail.append(_GridParagraph(mark_fallback(text, fonts.body), style))
-    signature = _Signature(cover.issuer, cover.signed_on, fonts, debug)
+            tail.append(_GridParagraph(mark_fallback(text, fonts.body), style, pitch=grid.pitch))
+    signature = _Signature(cover.issuer, cover.signed_on, fonts, debug, grid)
     # The seal never stands alone on a page: keep it with the last lines of text.
     story.append(KeepTogether([*tail, signature]))
-    story.append(_Colophon(cover.copy_to, cover.printed_by or f"{cover.issuer}办公室", cover.signed_on, fonts))
+    story.append(_Colophon(cover.copy_to, cover.printed_by or f"{cover.issuer}办公室", cover.signed_on, fonts, grid))
     return story, signature
+
+
+def _cover_frame() -> Frame:
+    return Frame(LEFT, BOTTOM, AREA_W, AREA_H, 0, 0, 0, 0, id="cover")
+
+
+def _letter_pages(cover: CoverLetter, fonts: FontSet, grid: Grid) -> int:
+    pages = 0
+
+    def count(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+        nonlocal pages
+        pages = canvas.getPageNumber()
+
+    doc = BaseDocTemplate(io.BytesIO(), pagesize=A4)
+    doc.addPageTemplates([PageTemplate("cover", [_cover_frame()], pagesize=A4, onPage=count)])
+    doc.build(_cover_flowables(cover, fonts, False, grid)[0])
+    return pages
+
+
+def letter_grid(cover: CoverLetter, fonts: FontSet) -> Grid:
+    """22 × 28, unless a tighter grid saves the letter a page (its closing block fits above)."""
+    pages = _letter_pages(cover, fonts, STANDARD)
+    if pages == 1:
+        return STANDARD
+    tightest = TIGHTER[-1]
+    fewest = _letter_pages(cover, fonts, tightest)
+    if fewest == pages:
+        return STANDARD
+    return next((g for g in TIGHTER[:-1] if _letter_pages(cover, fonts, g) == fewest), tightest)
 
 
 def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
@@ -317,21 +399,21 @@ def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
     ``debug_seal_box`` outlines the seal's place in grey (for checking the layout only).
     """
     fonts = register_fonts()
+    grid = letter_grid(cover, fonts)
     doc = BaseDocTemplate(
         str(path), pagesize=A4, title=cover.title, author=cover.issuer, subject=table.title,
         creator="fupin-desktop", producer="fupin-desktop", lang="zh-CN",
-        initialFontName=fonts.body, initialFontSize=BODY_SIZE, initialLeading=LINE,
+        initialFontName=fonts.body, initialFontSize=BODY_SIZE, initialLeading=grid.line,
     )
-    cover_frame = Frame(LEFT, BOTTOM, AREA_W, AREA_H, 0, 0, 0, 0, id="cover")
     table_frame = Frame(LAND_MARGIN, LAND_MARGIN, LAND_W - 2 * LAND_MARGIN, LAND_H - 2 * LAND_MARGIN,
                         0, 0, 0, 0, id="table")
     doc.addPageTemplates([
-        PageTemplate("cover", [cover_frame], pagesize=A4,
+        PageTemplate("cover", [_cover_frame()], pagesize=A4,
                      onPage=partial(_page_number, left=LEFT, right=LEFT + AREA_W, bottom=BOTTOM)),
         PageTemplate("table", [table_frame], pagesize=(LAND_W, LAND_H),
                      onPage=partial(_page_number, left=LAND_MARGIN, right=LAND_W - LAND_MARGIN, bottom=LAND_MARGIN)),
     ])
-    story, signature = _cover_flowables(cover, fonts, debug_seal_box)
+    story, signature = _cover_flowables(cover, fonts, debug_seal_box, grid)
     story += [NextPageTemplate("table"), PageBreak(), *table_flowables(table, fonts)]
     doc.build(story)
     if signature.placed is None:

@@ -17,6 +17,10 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 MAX_SEAL_PIXELS = 4000
 MAX_SEAL_BYTES = 5 * 1024 * 1024
 PLACEHOLDER_WORDS = "样章 仅供测试"
+# Heights as fractions of the seal's radius, up from its centre: the letter sets the 署名 with its
+# top about 0.24 R above the centre and the 成文日期 down to about 0.55 R below it (gongwen._Signature).
+NAME_LINE = 0.30  # the ring text stays above this line
+WORDS_LINE = 0.74  # 样章 仅供测试 is centred this far below the centre
 # Drawn larger then scaled down: Pillow draws without anti-aliasing.
 _SUPERSAMPLE = 3
 
@@ -83,11 +87,18 @@ def placeholder_seal_png(bureau: str, *, size_px: int = 600) -> bytes:
     )
     draw.polygon(_star((centre, centre), big * 0.18), fill=(*SEAL_RED, 255))
 
-    # Bureau name along the upper arc, each character turned to face the centre.
+    # Bureau name along the upper arc, each character turned to face the centre, all of it above
+    # the 署名 line that the letter puts just above the centre: smaller characters before lower ones.
     count = len(name)
     char_size = round(big * (0.13 if count <= 12 else 0.13 * 12 / count))
-    text_radius = outer - ring / 2 - char_size * 0.62
-    span = _arc_span(count)
+    while True:
+        text_radius = outer - ring / 2 - char_size * 0.62
+        lowest = big / 2 * NAME_LINE + char_size * 0.6  # a character's centre stays this far up
+        span = min(_arc_span(count), 2 * math.degrees(math.acos(min(1.0, lowest / text_radius))))
+        step = text_radius * math.radians(span / max(count - 1, 1))
+        if count == 1 or step >= char_size * 0.85 or char_size <= big * 0.04:
+            break
+        char_size = round(char_size * 0.94)
     font = _font(char_size)
     for index, char in enumerate(name):
         # Angle clockwise from twelve o'clock.
@@ -97,11 +108,12 @@ def placeholder_seal_png(bureau: str, *, size_px: int = 600) -> bytes:
         y = centre - text_radius * math.cos(math.radians(theta))
         image.alpha_composite(glyph, (round(x - glyph.width / 2), round(y - glyph.height / 2)))
 
-    # The warning words in a straight line under the star, where a real seal has its 专用章 text.
-    words_font = _font(round(big * 0.068))
+    # The warning words in a straight line at the bottom of the ring, where a real seal has its
+    # number, below the 成文日期 that the letter puts under the centre.
+    words_font = _font(round(big * 0.058))
     left, top, right, bottom = draw.textbbox((0, 0), PLACEHOLDER_WORDS, font=words_font)
     draw.text(
-        (centre - (left + right) / 2, centre + big * 0.27 - (top + bottom) / 2),
+        (centre - (left + right) / 2, centre + big / 2 * WORDS_LINE - (top + bottom) / 2),
         PLACEHOLDER_WORDS, font=words_font, fill=(*SEAL_RED, 255),
         stroke_width=max(1, round(big * 0.002)), stroke_fill=(*SEAL_RED, 255),
     )
