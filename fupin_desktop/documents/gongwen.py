@@ -130,20 +130,27 @@ class _GridParagraph(CJKParagraph):
         y = self.height - style.fontSize  # reportlab's first baseline (paraFontSizeHeightOffset)
         for n, line in enumerate(lines):
             x = (style.leftIndent + (style.firstLineIndent if n == 0 else 0)) * scale
-            words = [w for w in line.words if w.text]
-            chars = sum(len(w.text) for w in words)
+            # (font, size, colour, text); reportlab's split leaves a space at the end of a line.
+            runs = [(w.fontName, w.fontSize, w.textColor, w.text) for w in line.words if w.text]
+            while runs and not runs[-1][3].rstrip():
+                runs.pop()
+            if runs:
+                runs[-1] = (*runs[-1][:3], runs[-1][3].rstrip())
+            chars = sum(len(r[3]) for r in runs)
+            natural = sum(stringWidth(r[3], r[0], r[1]) for r in runs)
+            justified = (self.width - x - natural) / (chars - 1) if chars > 1 else 0.0
             spacing = self.pitch - style.fontSize
-            # The last line of a paragraph stays on the grid, unless the paragraph goes on overleaf.
+            # The last line of a paragraph stays on the grid, unless the paragraph goes on overleaf;
+            # a last line with a hanging mark（…）is squeezed into the area like a full one.
             ends = n == len(lines) - 1 and not getattr(self, "_JustifyLast", False)
-            if not ends and not line.lineBreak and chars > 1:
-                natural = sum(stringWidth(w.text, w.fontName, w.fontSize) for w in words)
-                spacing = (self.width - x - natural) / (chars - 1)
+            if (not ends and not line.lineBreak) or justified < spacing:
+                spacing = justified
             text = c.beginText(x, y)
             text.setCharSpace(spacing)
-            for w in words:
-                text.setFont(w.fontName, w.fontSize)
-                text.setFillColor(w.textColor)
-                text.textOut(w.text)
+            for font, size, colour, run in runs:
+                text.setFont(font, size)
+                text.setFillColor(colour)
+                text.textOut(run)
             c.drawText(text)
             y -= style.leading
 

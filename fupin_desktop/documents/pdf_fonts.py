@@ -316,9 +316,11 @@ def _keep_number_with_unit(units: list[Any], start: int, i: int, extra: float) -
     return j, extra + sum(units[m].width for m in range(j, i))
 
 
-def _cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> Any:
+def _cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool, hang: bool = True) -> Any:
     """reportlab's ``cjkFragSplit`` plus two rules: a line never ends with an opening bracket,
-    and a number stays with the Chinese unit that follows it."""
+    and a number stays with the Chinese unit that follows it. A closing mark that would start
+    a line hangs past the end of the one before, or, with ``hang`` off (a table cell, whose
+    border it would cross), takes the character before it along to the next line."""
     cannot_start, cannot_end = _textsplit.ALL_CANNOT_START, _textsplit.ALL_CANNOT_END
     units = [u for f in frags for u in _units(f)]
     lines: list[Any] = []
@@ -348,6 +350,12 @@ def _cjk_split(frags: list[Any], max_widths: list[float], calc_bounds: bool) -> 
                 while i - 1 > start and units[i - 1] in cannot_end:
                     i -= 1
                     extra += units[i].width
+            elif not hang and i > start + 2:
+                j = i - 2
+                while j > start + 1 and (units[j] in cannot_start or units[j - 1] in cannot_end):
+                    j -= 1
+                extra += sum(units[m].width for m in range(j, i))
+                i = j
         if not line_break:
             i, extra = _keep_number_with_unit(units, start, i, extra)
         lines.append(_paragraph.makeCJKParaLine(units[start:i], max_width, used, extra, line_break, calc_bounds))
@@ -383,7 +391,7 @@ class CJKParagraph(Paragraph):
             return super().breakLinesCJK(maxWidths)
         _paragraph._handleBulletWidth(self.bulletText, style, maxWidths)
         calc_bounds = getattr(self, "autoLeading", getattr(style, "autoLeading", "")) not in ("", "off")
-        return _cjk_split(self.frags, list(maxWidths), calc_bounds)
+        return _cjk_split(self.frags, list(maxWidths), calc_bounds, getattr(style, "hangMarks", True))
 
 
 class BoldParagraph(CJKParagraph):

@@ -115,7 +115,7 @@ def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
         rest = width - least
         widths = [least] + [w * rest / sum(widths[1:]) for w in widths[1:]]
     head = cjk_style("thead", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_CENTER)
-    cell = cjk_style("td", fonts.title, CELL_SIZE, CELL_SIZE * 1.3)
+    cell = cjk_style("td", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, hangMarks=False)  # never past the border
     number = cjk_style("tdn", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_RIGHT)
     line = (0.5, colors.black)
     styles: list[tuple[Any, ...]] = [
