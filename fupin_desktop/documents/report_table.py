@@ -12,10 +12,12 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, LongTable, Spacer, Table, TableStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, LongTable, PageBreak, Spacer, Table, TableStyle
 
 from ..domain.money import format_wan
 from .pdf_fonts import BoldParagraph, CJKParagraph, FontSet, SpreadCell, cjk_style, mark_fallback
+from .table_widths import ColumnText, fit_widths
 
 __all__ = ["LAND_H", "LAND_MARGIN", "LAND_W", "ReportTable", "TableColumn", "table_flowables"]
 
@@ -23,6 +25,7 @@ LAND_W, LAND_H = landscape(A4)
 LAND_MARGIN = 20 * mm
 CELL_SIZE = 9.0
 MARK_SIZE = 16.0  # the 附件 mark: 3号黑体
+_ROWS_WITH_TAIL = 3  # rows that go over to a new page with 填表人 and 注
 
 
 @dataclass
@@ -73,7 +76,7 @@ def table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
         # §7.3.7: "附件" in 3号黑体 顶格 on the first line of the attachment's first page.
         CJKParagraph("附件", cjk_style("attmark", fonts.title, MARK_SIZE, MARK_SIZE * 1.4)),
         BoldParagraph(mark_fallback(table.title, fonts.title),
-                       cjk_style("ttitle", fonts.title, 18, 26, TA_CENTER, spaceAfter=4)),
+                       cjk_style("ttitle", fonts.title, 18, 24, TA_CENTER, spaceAfter=2)),
     ]
     if table.period_label and table.period_label not in table.title:  # said once, not twice
         story.append(CJKParagraph(mark_fallback(table.period_label, fonts.body),
@@ -85,11 +88,11 @@ def table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
         colWidths=[width * 0.6, width * 0.4],
         style=_plain_table(fonts),
     )
-    story += [Spacer(0, 4), meta, Spacer(0, 2)]
+    story += [Spacer(0, 2), meta, Spacer(0, 2)]
 
-    story.append(_grid(table, fonts, width))
+    grid = _grid(table, fonts, width)
     footer = [f"填表人：{table.preparer}", f"审核人：{table.reviewer}", f"联系电话：{table.phone}"]
-    tail: list[Flowable] = [Spacer(0, 6), Table(
+    tail: list[Flowable] = [Spacer(0, 4), Table(
         [[CJKParagraph(mark_fallback(t, fonts.body), small) for t in footer]],
         colWidths=[width / 3] * 3,
         style=_plain_table(fonts),
@@ -99,30 +102,80 @@ def table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
         text = ("注：" if i == 1 else "") + (f"{i}. " if len(table.notes) > 1 else "") + note
         style = cjk_style(f"note{i}", fonts.body, 11, 16, leftIndent=indent, firstLineIndent=-indent if i == 1 else 0)
         tail.append(CJKParagraph(mark_fallback(text, fonts.body), style))
-    story.append(KeepTogether(tail))
+    story.append(_TableThenTail(grid, tail))
     return story
+
+
+class _TableThenTail(Flowable):
+    """The table and the lines under it (填表人, 注): where they do not fit under the table's
+    last rows, the page breaks a few rows earlier, so the lines never stand alone on a page."""
+
+    def __init__(self, table: Flowable, tail: list[Flowable]) -> None:
+        super().__init__()
+        self.table, self.tail = table, tail
+        self.table_h = 0.0
+        self.tail_hs: list[float] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.table_h = self.table.wrap(availWidth, availHeight)[1]
+        self.tail_hs = [f.wrap(availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                        for f in self.tail]
+        self.width, self.height = availWidth, self.table_h + sum(self.tail_hs)
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self]
+        # The lines go on the page that ends the table, with at least its last three rows (the
+        # 合计 and two above it): break the table earlier where fewer would be left over.
+        room = availHeight - (sum(self.tail_hs) if self.table_h <= availHeight else 0)
+        head = getattr(self.table, "repeatRows", 0)
+        total = len(self.table._cellvalues)  # type: ignore[attr-defined]
+        keep = max(1, min(_ROWS_WITH_TAIL, total - head - 1))
+        parts = self.table.split(availWidth, room)
+        if len(parts) == 2 and len(parts[1]._cellvalues) - head < keep:  # type: ignore[attr-defined]
+            # The rows before the split were measured by that split (a long table measures no further).
+            heights = self.table._rowHeights  # type: ignore[attr-defined]
+            parts = self.table.split(availWidth, sum(heights[:total - keep]) + 0.5)
+        if len(parts) < 2:
+            return []
+        # A new page for the rest: the frame would otherwise put its first rows in what is left here.
+        return [parts[0], PageBreak(), _TableThenTail(parts[1], self.tail)]
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        top = y + self.height
+        self.table.drawOn(canvas, x, top - self.table_h)
+        top -= self.table_h
+        for flowable, height in zip(self.tail, self.tail_hs, strict=True):
+            top -= height
+            flowable.drawOn(canvas, x, top + flowable.getSpaceAfter())
 
 
 def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
     """The report table: a one- or two-level header repeated on every page, a 合计 row, grid lines."""
     cols, n = table.columns, len(table.columns)
+    pad_x, pad_y = 7.0, 4.0  # left 3 + right 4; top 1.5 + bottom 2.5
+    texts = [ColumnText(c.title, [_cell_text(r.get(c.key), c.kind) for r in [*table.rows, table.totals or {}]],
+                        wraps=c.kind == "text") for c in cols]
+    fitted = fit_widths(texts, width, lambda t: stringWidth(t, fonts.title, CELL_SIZE), pad_x) if table.rows else None
     weights = [max(c.weight, 0.01) for c in cols]
-    widths = [width * w / sum(weights) for w in weights]
-    pad_x, pad_y = 7.0, 5.0  # left 3 + right 4; top 2 + bottom 3
+    widths = fitted or [width * w / sum(weights) for w in weights]
     # 序号 (and 合计 under it) on one line: the first column is never narrower than two characters.
     least = stringWidth("序号", fonts.title, CELL_SIZE) * 1.1 + pad_x
     if n > 1 and widths[0] < least:
         rest = width - least
         widths = [least] + [w * rest / sum(widths[1:]) for w in widths[1:]]
-    head = cjk_style("thead", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_CENTER)
-    cell = cjk_style("td", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, hangMarks=False)  # never past the border
-    number = cjk_style("tdn", fonts.title, CELL_SIZE, CELL_SIZE * 1.3, TA_RIGHT)
+    leading = CELL_SIZE * 1.2
+    head = cjk_style("thead", fonts.title, CELL_SIZE, leading, TA_CENTER)
+    cell = cjk_style("td", fonts.title, CELL_SIZE, leading, hangMarks=False)  # never past the border
+    number = cjk_style("tdn", fonts.title, CELL_SIZE, leading, TA_RIGHT)
     line = (0.5, colors.black)
     styles: list[tuple[Any, ...]] = [
         ("BOX", (0, 0), (-1, -1), *line), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONTNAME", (0, 0), (-1, -1), fonts.title), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
     ]
 
     def label(text: str, span: float | None = None) -> BoldParagraph:

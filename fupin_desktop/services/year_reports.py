@@ -47,13 +47,10 @@ def _county(ctx: ServiceContext) -> str:
     return bureau(ctx.db).name.removesuffix("民政局")
 
 
-def _dotted(d: date) -> str:
-    return f"{d.year}.{d.month:02d}.{d.day:02d}"
-
-
 def _projects_text(projects: list[dict]) -> str:
-    marks = "①②"
-    return "".join(f"{marks[i] if len(projects) > 1 else ''}{x['name']}（{x['domain_label']}·{x['method_label']}，"
+    # The domain (帮扶领域) is what the year's statistics count by; the method is in the register.
+    marks = "①②③④⑤⑥⑦⑧⑨⑩"
+    return "".join(f"{marks[i] if len(projects) > 1 and i < len(marks) else ''}{x['name']}（{x['domain_label']}，"
                    f"{format_wan(x['budget_fen'])}万元）" for i, x in enumerate(projects))
 
 
@@ -67,8 +64,9 @@ def build_pairing_plan(ctx: ServiceContext, period: Period, today: date) -> Repo
     pairings = facts.pairings
     rows = [{"seq": n, "agreement_no": p["agreement_no"], "organization": p["organization"], "township": p["township"],
              "target": f"{p['target']}（{p['target_kind_label']}）" if p["target_kind"] != "village" else p["target"],
-             "campaign": p["campaign"] or "—", "signed_on": p["signed_on"].isoformat(),
-             "term": f"{_dotted(p['term_start'])}—{_dotted(p['term_end'])}", "projects": _projects_text(p["projects"]),
+             "campaign": p["campaign"] or "—",
+             # One date style in the table; 至 lets the term break between its two dates.
+             "term": f"{p['term_start'].isoformat()}至{p['term_end'].isoformat()}", "projects": _projects_text(p["projects"]),
              "budget_fen": p["budget_fen"], "indicators": _indicators_text(p["projects"])}
             for n, p in enumerate(pairings, start=1)]
     kinds = {k: sum(1 for p in pairings if p["target_kind"] == k) for k in ("village", "household", "institution")}
@@ -95,8 +93,8 @@ def build_pairing_plan(ctx: ServiceContext, period: Period, today: date) -> Repo
                TableColumn("organization", "社会组织", weight=1.3),
                TableColumn("township", "镇（街道）", group="结对对象", weight=0.7),
                TableColumn("target", "村（社区）/户/机构", group="结对对象", weight=1.0),
-               TableColumn("campaign", "专项行动", weight=0.8), TableColumn("signed_on", "签订日期", weight=0.85),
-               TableColumn("term", "协议期限", weight=0.95), TableColumn("projects", "合作项目（领域·方式，预算）", weight=2.0),
+               TableColumn("campaign", "专项行动", weight=0.8), TableColumn("term", "协议期限", weight=0.95),
+               TableColumn("projects", "合作项目（帮扶领域，预算）", weight=2.0),
                TableColumn("budget_fen", "预算合计（万元）", kind="money", weight=0.65),
                TableColumn("indicators", "预期效益（目标指标）", weight=1.45)]
     title = f"{PLAN_TITLE}（{period.label_zh}）"
