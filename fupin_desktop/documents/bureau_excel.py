@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import xlsxwriter
 
+from fupin_desktop.documents.table_widths import ColumnText, fit_widths
 from fupin_desktop.domain.money import fen_to_wan
 
 FONT = "宋体"
@@ -56,23 +57,50 @@ def _value(column: Column, value: Any) -> Any:
 
 SEAL_MM = 42.0  # a 公章's diameter
 _PX_PER_MM = 96 / 25.4  # XlsxWriter lays images out at 96 dpi
-# Printable width of landscape A4 with XlsxWriter's default 0.7-inch side margins, in pixels.
-_PRINTABLE_PX = (297 - 2 * 0.7 * 25.4) * _PX_PER_MM
+_MARGIN_IN = 0.5
+# Printable width of landscape A4 with the sheet's 0.5-inch side margins, in pixels.
+_PRINTABLE_PX = (297 - 2 * _MARGIN_IN * 25.4) * _PX_PER_MM
+# Fit-to-width may shrink the sheet to this at most: 10 pt cells print at 9.2 pt.
+_LEAST_SCALE = 0.92
+_LINE_PT = 13.5  # one line of 10 pt 宋体 in a row
 
 
-def _column_widths(columns: list[Any]) -> list[int]:
+def _units(text: str) -> float:
+    """Width in Excel's column units (a 7-pixel digit) at 10 pt: a Chinese character is about two."""
+    return sum(1.9 if ord(ch) >= 0x2E80 else 1.0 for ch in text)
+
+
+def _shown(column: Column, value: Any) -> str:
+    shown = _value(column, value)
+    return f"{shown:,.2f}" if column.kind == "money" else str(shown)
+
+
+def _column_widths(table: Table) -> list[float]:
+    """Widths that keep numbers, codes and dates on one line and print the sheet one page wide
+    at 9 pt or more: the running text wraps instead (documents/table_widths.py)."""
+    columns = table.columns
+    budget = (_PRINTABLE_PX / _LEAST_SCALE - 5 * len(columns)) / 7
+    texts = [ColumnText(c.title, [_shown(c, r.get(c.key)) for r in [*table.rows, table.totals or {}]],
+                        wraps=c.kind == "text") for c in columns]
+    fitted = fit_widths(texts, budget, _units, 1.5) if table.rows else None
+    if fitted:
+        return fitted
     total_weight = sum(c.weight for c in columns) or 1
-    return [max(6, round(150 * column.weight / total_weight)) for column in columns]
+    return [max(6.0, budget * column.weight / total_weight) for column in columns]
 
 
-def _seal_placement(seal_png: bytes, columns: list[Any], unit_name: str) -> dict[str, float]:
+def _lines(text: str, width: float) -> int:
+    return max(1, -(-int(_units(text) * 10) // max(10, int((width - 1.5) * 10))))
+
+
+def _seal_placement(seal_png: bytes, widths: list[float], unit_name: str) -> dict[str, float]:
     """Scale, offset and height that print the seal 42 mm wide in the 填报单位 row, centred over
     the bureau's name after 填报单位（盖章）：. Fit-to-width shrinks the whole sheet when it
     prints, so the image is made larger by the same factor."""
     from PIL import Image
 
     width_px = Image.open(io.BytesIO(seal_png)).width
-    columns_px = sum(int(w * 7 + 5) for w in _column_widths(columns))  # Excel's column width → pixels
+    columns_px = sum(int(w * 7 + 5) for w in widths)  # Excel's column width → pixels
     shrink = min(1.0, _PRINTABLE_PX / columns_px)
     seal_px = SEAL_MM * _PX_PER_MM / shrink
     char_px = 11 * 96 / 72  # the 11 pt info row
@@ -118,11 +146,13 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     _span(ws, 1, 0, 1, half - 1, f"填报单位（盖章）：{table.unit_name}", fmt["info"])
     d = table.filled_on
     _span(ws, 1, half, 1, n - 1, f"填报时间：{d.year}年{d.month}月{d.day}日", fmt["info"])
-    seal_at = _seal_placement(seal_png, table.columns, table.unit_name) if seal_png else None
+    widths = _column_widths(table)
+    seal_at = _seal_placement(seal_png, widths, table.unit_name) if seal_png else None
     # The seal's row is as tall as the seal: reaching into the header rows, it would print on every page.
     ws.set_row(1, seal_at["height_pt"] + 4 if seal_at else 24)
     # Two header rows: a group title over its columns, the others merged down over both rows.
     col = 0
+    group_lines, title_lines, spanned = 1, 1, 1
     while col < n:
         group = columns[col].group
         if group:
@@ -130,22 +160,27 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
             while end + 1 < n and columns[end + 1].group == group:
                 end += 1
             _span(ws, 2, col, 2, end, group, fmt["head"])
+            group_lines = max(group_lines, _lines(group, sum(widths[col:end + 1])))
             for c in range(col, end + 1):
                 ws.write_string(3, c, columns[c].title, fmt["head"])
+                title_lines = max(title_lines, _lines(columns[c].title, widths[c]))
             col = end + 1
         else:
             _span(ws, 2, col, 3, col, columns[col].title, fmt["head"])
+            spanned = max(spanned, _lines(columns[col].title, widths[col]))
             col += 1
-    widths = _column_widths(columns)
+    # Excel does not grow rows for wrapped text it did not lay out itself: every row is given
+    # the lines its longest text needs, the header rows too.
+    title_lines = max(title_lines, spanned - group_lines)
+    ws.set_row(2, _LINE_PT * group_lines + 3)
+    ws.set_row(3, _LINE_PT * title_lines + 3)
     for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     first = 4
     for r, row in enumerate(table.rows, start=first):
-        # Excel does not grow rows for wrapped text it did not lay out itself: give each row the
-        # lines its longest text needs (a Chinese character is about two width units).
-        lines = max([1] + [-(-len(str(row.get(col.key) or "")) * 2 // max(2, widths[c] - 1))
+        lines = max([1] + [_lines(str(row.get(col.key) or ""), widths[c])
                            for c, col in enumerate(columns) if col.kind == "text"])
-        ws.set_row(r, 14 * min(lines, 8))
+        ws.set_row(r, _LINE_PT * min(lines, 12) + 3)
         for c, column in enumerate(columns):
             value = _value(column, row.get(column.key))
             if isinstance(value, str):
@@ -177,8 +212,8 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(2, 3)
     ws.center_horizontally()
-    ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.set_footer("&C第 &P 页 共 &N 页")
+    ws.set_margins(left=_MARGIN_IN, right=_MARGIN_IN, top=0.6, bottom=0.7)
+    ws.set_footer("&C&11第 &P 页 共 &N 页")  # 11 pt: it prints at the sheet's scale too
     ws.freeze_panes(first, 0)
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})

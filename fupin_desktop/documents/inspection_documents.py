@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from fupin_desktop.documents.print_fit import save_for_print
 from fupin_desktop.documents.song_workbook import song_workbook
 
 from .cells import put_text
@@ -247,7 +248,7 @@ def write_draft_xlsx(draft: WorkReportDraft, path: Path) -> Path:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.save(path)
+    save_for_print(wb, path)
     return path
 
 
@@ -276,5 +277,5 @@ def write_checklist_workbook(path: Path, title: str, subtitle: str, headers: lis
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    wb.save(path)
+    save_for_print(wb, path)
     return path

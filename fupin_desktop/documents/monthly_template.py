@@ -11,6 +11,7 @@ it prints on A4 landscape, one page wide, with the header on every page.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fupin_desktop.documents.cells import put_text as _put
+from fupin_desktop.documents.print_fit import one_page_units, save_for_print, text_units
 from fupin_desktop.documents.song_workbook import song_workbook
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 
@@ -242,6 +244,34 @@ def _write_footer_rows(ws: Worksheet, spec: FormSpec, last: int) -> int:
     return note
 
 
+def _set_widths(ws: Worksheet, spec: FormSpec, rows: list[tuple[int, str, str]]) -> None:
+    """Widths from what the columns hold, so the form prints one page wide at 9 pt or more: titles
+    and pre-filled names unwrapped, the rest of the page shared by the text the township writes."""
+    prefilled = [f.name for f in spec.fields if f.readonly]
+    widths: dict[str, float] = {}
+    for f in spec.fields:
+        head = max(text_units(f.label), text_units(f"（{f.unit}）") if f.unit else 0.0)
+        if f.type == "longtext":
+            continue
+        if f.name in prefilled:
+            values = [str(r[prefilled.index(f.name)]) for r in rows if len(r) > prefilled.index(f.name)]
+            head = max([head, *map(text_units, values)])
+            head = min(head, 1.5 * f.width)  # a very long name wraps (its row grows) rather than starve the rest
+        widths[f.name] = max(head, 8.0 if f in figure_fields(spec) else 0.0)
+    texts = [f for f in spec.fields if f.type == "longtext"]
+    room = one_page_units(len(spec.fields), 297.0, 20.0) - sum(widths.values())
+    share = sum(f.width for f in texts) or 1
+    for f in texts:  # never narrower than 8 characters: then the sheet prints across two page widths
+        widths[f.name] = max(room * f.width / share, 17.0)
+    for c, f in enumerate(spec.fields, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = round(widths[f.name], 1)
+    for r, values in enumerate(rows, start=FIRST_DATA_ROW):
+        lines = max((math.ceil(text_units(str(v)) / widths[name]) for name, v in zip(prefilled, values, strict=False)),
+                    default=1)
+        if lines > 1:
+            ws.row_dimensions[r].height = 14.5 * lines
+
+
 def _page_setup(ws: Worksheet, last: int, n: int) -> None:
     ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=4)
     ws.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}"
@@ -253,7 +283,8 @@ def _page_setup(ws: Worksheet, last: int, n: int) -> None:
     setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
-    ws.page_margins = PageMargins(left=1.5 * _CM, right=1.5 * _CM, top=1.5 * _CM, bottom=1.5 * _CM,
+    # 1 cm at the sides: the room _set_widths shares out (one page wide at 9 pt or more).
+    ws.page_margins = PageMargins(left=1.0 * _CM, right=1.0 * _CM, top=1.5 * _CM, bottom=1.5 * _CM,
                                   header=0.8 * _CM, footer=0.8 * _CM)
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     ws.evenFooter.center.text = "第 &P 页 共 &N 页"
@@ -326,9 +357,8 @@ def write_monthly_template(
     last = _write_rows(ws, spec, rows)
     _add_validations(ws, spec, last)
     end = _write_footer_rows(ws, spec, last)
-    for c, f in enumerate(spec.fields, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = f.width
+    _set_widths(ws, spec, rows)
     _page_setup(ws, end, len(spec.fields))
     _write_guide(book.create_sheet(GUIDE_SHEET), spec)
     book.active = 0
-    book.save(path)
+    save_for_print(book, path)

@@ -20,6 +20,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fupin_desktop.documents.cells import put_text
+from fupin_desktop.documents.print_fit import save_for_print
 from fupin_desktop.documents.song_workbook import song_workbook
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 
@@ -212,4 +213,4 @@ def write_template(spec: FormSpec, path: Path, sub: FormSpec | None = None) -> N
     _write_sheet(ws, spec, columns, lists)
     _write_guide(book.create_sheet(GUIDE_SHEET, 1), spec, sub, columns)
     book.active = 0
-    book.save(path)
+    save_for_print(book, path)

@@ -15,6 +15,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fupin_desktop.documents.print_fit import save_for_print
 from fupin_desktop.documents.song_workbook import song_workbook
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.money import fen_to_wan
@@ -141,4 +142,4 @@ def write_summary_workbook(path: Path, spec: FormSpec, *, heading: str, subtitle
         _summary_sheet(wb, spec, data, heading, subtitle)
     _detail_sheet(wb, spec, detail, heading, subtitle)
     wb.properties.title = heading
-    wb.save(path)
+    save_for_print(wb, path)

@@ -70,7 +70,10 @@ def test_title_unit_time_and_two_row_header(template: Path, spec: FormSpec) -> N
         "具体帮扶内容", "进展情况", "投入资金（万元）", "物资折款（万元）", "帮扶贫困户（户）", "受益人数（人次）",
         "提供就业岗位（个）", "培训（人次）", "志愿服务（人次）", "落地项目（个）"]
     assert ws["F3"].value == "投入资金\n（万元）"  # the unit on its own line in narrow columns
-    assert ws.column_dimensions["D"].width == spec.field("content").width
+    # Widths from the content: the pre-filled names on one line, the text the township writes widest.
+    width = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLM"}
+    assert width["C"] >= 2 * max(len(org) for _, _, org in PAIRINGS) and width["B"] >= 2 * len("村（社区）")
+    assert min(width["D"], width["E"]) > max(width[x] for x in "FGHIJKLM") and width["A"] < width["F"]
     assert ws["D5"].alignment.wrap_text
 
 
@@ -135,7 +138,7 @@ def test_print_setup(template: Path, spec: FormSpec) -> None:
     assert (setup.fitToWidth, setup.fitToHeight) == (1, 0) and ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$3:$4"
     assert ws.print_options.horizontalCentered
-    assert abs(ws.page_margins.left - 1.5 / 2.54) < 0.01
+    assert abs(ws.page_margins.left - 1.0 / 2.54) < 0.01  # one page wide at 9 pt (test_workbook_print)
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
 
 

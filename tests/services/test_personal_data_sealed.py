@@ -13,7 +13,6 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select, text
 
-from fupin_desktop.domain.id_number import check_char
 from fupin_desktop.errors import AuthError, KnownError
 from fupin_desktop.services import backup, households
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
@@ -22,12 +21,9 @@ from fupin_desktop.store.db import DB_FILE, Database, make_engine, migrate
 from fupin_desktop.store.models import AuditRecord, Household
 
 ANONYMOUS = CurrentUser(0, "anonymous", "未登录用户", "clerk")
-_RUN = re.compile(rb"(?<![0-9])[0-9]{17}[0-9X](?![0-9])")
-
-
-def id_numbers_in(blob: bytes) -> list[bytes]:
-    """Every 18-character run that is a valid 公民身份号码 (check character right)."""
-    return [m for m in _RUN.findall(blob) if check_char(m[:17].decode()) == m[-1:].decode()]
+# An ID-number-like run not inside a hex digest: the audit chain's SHA-256 digests hold 18-digit
+# runs now and then, and one in eleven of those has a "right" check character (a test run met one).
+_RUN = re.compile(rb"(?<![0-9a-f])[0-9]{17}[0-9X](?![0-9a-f])")
 
 
 def plain_people(ctx: ServiceContext) -> list[tuple[str, str]]:
@@ -36,10 +32,9 @@ def plain_people(ctx: ServiceContext) -> list[tuple[str, str]]:
 
 
 def assert_sealed(blob: bytes, people: list[tuple[str, str]]) -> None:
-    assert id_numbers_in(blob) == []
     # `strings | grep -E '[0-9]{17}[0-9X]'` also matches digit runs inside SHA-256 hex digests (the
-    # audit chain); outside hex there is no 18-character number at all.
-    assert re.findall(rb"(?<![0-9a-f])[0-9]{17}[0-9X](?![0-9a-f])", blob) == []
+    # audit chain); outside hex there is no 18-character number at all, valid or not.
+    assert _RUN.findall(blob) == []
     for _, number in people:
         assert number.encode() not in blob
     # The demo draws organizations' contact people from the same names; these two are only heads.
