@@ -155,7 +155,7 @@ class _TableThenTail(Flowable):
 def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
     """The report table: a one- or two-level header repeated on every page, a 合计 row, grid lines."""
     cols, n = table.columns, len(table.columns)
-    pad_x, pad_y = 7.0, 4.0  # left 3 + right 4; top 1.5 + bottom 2.5
+    pad_x, pad_y = 7.0, 3.5  # left 3 + right 4; top 1.25 + bottom 2.25
     texts = [ColumnText(c.title, [_cell_text(r.get(c.key), c.kind) for r in [*table.rows, table.totals or {}]],
                         wraps=c.kind == "text") for c in cols]
     fitted = fit_widths(texts, width, lambda t: stringWidth(t, fonts.title, CELL_SIZE), pad_x) if table.rows else None
@@ -175,14 +175,18 @@ def _grid(table: ReportTable, fonts: FontSet, width: float) -> LongTable:
         ("BOX", (0, 0), (-1, -1), *line), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("FONTNAME", (0, 0), (-1, -1), fonts.title), ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
         ("LEFTPADDING", (0, 0), (-1, -1), 3), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.25), ("BOTTOMPADDING", (0, 0), (-1, -1), 2.25),
     ]
 
     def label(text: str, span: float | None = None) -> BoldParagraph:
-        # A title with its unit, 投入资金（万元）, breaks before the unit when it must, never inside.
-        cut = text.rfind("（")
-        if span is not None and cut > 0 and text.endswith("）") \
-                and stringWidth(text, fonts.title, CELL_SIZE) > span - pad_x:
+        # A title breaks, when it must, before its unit (投入资金/（万元）) or after a slash
+        # (村（社区）/户/机构), never inside a word or a unit.
+        cuts = [i + 1 for i, ch in enumerate(text) if ch == "/"]
+        if text.endswith("）") and text.rfind("（") > 0:
+            cuts.append(text.rfind("（"))
+        if span is not None and cuts and stringWidth(text, fonts.title, CELL_SIZE) > span - pad_x:
+            fitting = [c for c in sorted(cuts) if stringWidth(text[:c], fonts.title, CELL_SIZE) <= span - pad_x]
+            cut = fitting[-1] if fitting else min(cuts)
             return BoldParagraph(mark_fallback(text[:cut], fonts.title) + "<br/>" + mark_fallback(text[cut:], fonts.title),
                                  head)
         return BoldParagraph(mark_fallback(text, fonts.title), head)

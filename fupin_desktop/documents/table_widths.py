@@ -1,6 +1,6 @@
 """Column widths that make a report table as short as its text allows.
 
-A number, a code or a date never wraps: its column is at least as wide as the widest one (with
+A number, a code, a date or a short name never wraps: its column is at least as wide as the widest one (with
 the Chinese unit that stays with a number). Headers wrap before their unit and keep at least a
 few characters a line. The columns of running text share the rest of the width so that the
 rows, whose height is that of their longest cell, come out as short as they can: that is what
@@ -22,6 +22,8 @@ _UNBROKEN = re.compile(r"[!-~·]+[\u3400-\u9fff]?")
 # (whose column would otherwise be as wide as 提供就业岗位).
 _HEADER_LINE_CHARS = {True: 6, False: 4}
 _DECILE = 0.9
+# A cell no longer than this stays on one line: a name such as 百社解千难 or 梅岭街道 is a word.
+_SHORT_CHARS = 5
 
 
 @dataclass
@@ -43,14 +45,16 @@ def fit_widths(columns: Sequence[ColumnText], width: float, measure: Callable[[s
     least: list[float] = []
     for col in columns:
         cells = [c for c in col.cells if c]
-        pieces = [m.group() for c in cells for m in _UNBROKEN.finditer(c)] if col.wraps else cells
+        short = measure("字" * _SHORT_CHARS)
+        pieces = [p for c in cells for p in ([c] if measure(c) <= short else _UNBROKEN.findall(c))] if col.wraps else cells
         longest = max((measure(p) for p in pieces), default=0.0)
         # 1 pt to spare: a cell exactly as wide as its text may still wrap on rounding.
         least.append(max(longest, _header_least(col.header, measure, col.wraps), measure("字")) + pad + 1)
     spare = width - sum(least)
     if spare < 0:
         return None
-    wrapping = [i for i, col in enumerate(columns) if col.wraps and any(col.cells)]
+    wrapping = [i for i, col in enumerate(columns)
+                if col.wraps and any(measure(c) > measure("字" * _SHORT_CHARS) for c in col.cells)]
     if not wrapping:
         return [w + spare / len(least) for w in least]
     # Running text is sized by its longer cells (the ninth decile), each column given the width
