@@ -13,20 +13,22 @@ APP_NAME = "fupin-desktop"
 DATA_DIR_ENV = "FUPIN_DATA_DIR"
 
 
-def _bundle_root() -> Path:
-    # A PyInstaller build unpacks data next to the code under sys._MEIPASS.
-    frozen = getattr(sys, "_MEIPASS", None)
-    if frozen:
-        return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+def _shipped(name: str) -> Path:
+    """``forms`` or ``resources``: inside the package where it is installed (a wheel, a frozen
+    bundle), else at the top of the checkout, where developers edit them (setup.py maps one to
+    the other)."""
+    frozen = getattr(sys, "_MEIPASS", None)  # a PyInstaller bundle unpacks the package here
+    package = Path(frozen) / "fupin_desktop" if frozen else Path(__file__).resolve().parent
+    inside = package / name
+    return inside if inside.is_dir() else package.parent / name
 
 
 def resource_dir() -> Path:
-    return _bundle_root() / "resources"
+    return _shipped("resources")
 
 
 def forms_dir() -> Path:
-    return _bundle_root() / "forms"
+    return _shipped("forms")
 
 
 def font_path(file_name: str) -> Path:

@@ -36,5 +36,12 @@ python=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
-.venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+# pip runs only when the dependencies changed: the checkout is installed in place (-e), so code
+# changes need no reinstall, and a launch that runs pip costs ~15 s every time.
+stamp=.venv/.fupin-installed
+wanted_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) $(.venv/bin/python -c 'import sys; print(sys.version)' | head -1)"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test]"
+  echo "$wanted_stamp" > "$stamp"
+fi

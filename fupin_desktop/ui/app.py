@@ -30,6 +30,7 @@ from fupin_desktop.ui.compat import guard_singleton_refcounts
 from fupin_desktop.ui.fonts import install_fonts
 from fupin_desktop.ui.login_dialog import LoginDialog
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
+from fupin_desktop.ui.qt_chinese import install_chinese
 from fupin_desktop.ui.single_instance import SingleInstance
 from fupin_desktop.ui.start_dialog import StartDialog
 
@@ -87,6 +88,7 @@ def _application() -> QApplication:
     app.setApplicationName(APP_TITLE)
     app.setApplicationDisplayName(APP_TITLE)
     app.setOrganizationName("fupin-desktop")
+    install_chinese(app)
     return app
 
 

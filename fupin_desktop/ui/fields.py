@@ -12,23 +12,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, QModelIndex, Qt
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
     QGridLayout,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
-    QToolButton,
     QWidget,
 )
 
 from fupin_desktop.domain.formspec import FieldSpec
+from fupin_desktop.errors import KnownError
+from fupin_desktop.ui.date_input import DateInput
 
 _PLACEHOLDERS = {
     "credit_code": "18 位统一社会信用代码",
@@ -177,67 +176,30 @@ class BoolEditor(FieldEditor):
         self.check.setChecked(bool(value))
 
 
-class OptionalDateEdit(QDateEdit):
-    """A QDateEdit that can be empty: the minimum date stands for “not filled in”."""
-
-    EMPTY = QDate(1900, 1, 1)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setMinimumDate(self.EMPTY)
-        self.setSpecialValueText("（未填）")
-        self.setDate(self.EMPTY)
-
-    def is_empty(self) -> bool:
-        return self.date() == self.EMPTY
-
-    def _start_today(self) -> None:
-        if self.is_empty():
-            self.setDate(QDate.currentDate())
-            self.setCurrentSection(QDateEdit.Section.YearSection)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        self._start_today()  # so that the calendar opens on this month, not January 1900
-        super().mousePressEvent(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        steps = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
-        if event.key() in steps or event.text().isdigit():
-            self._start_today()
-        super().keyPressEvent(event)
-
-
 class DateEditor(FieldEditor):
+    """A date typed as clerks type it (ui/date_input.py); what cannot be read goes to the
+    service as typed, which names the field in its refusal."""
+
     def __init__(self, spec: FieldSpec) -> None:
-        box = QWidget()
-        box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        super().__init__(spec, box)
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.edit = OptionalDateEdit()
-        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("2020-06-30") + 48)
-        self.clear_button = QToolButton()
-        self.clear_button.setText("清空")
-        self.clear_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.clear_button.clicked.connect(lambda: self.edit.setDate(OptionalDateEdit.EMPTY))
-        row.addWidget(self.edit)
-        row.addWidget(self.clear_button)
-        row.addStretch(1)
+        self.edit = DateInput(spec.label)
+        self.edit.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        super().__init__(spec, self.edit)
 
     @property
     def focus_widgets(self) -> list[QWidget]:
-        return [self.edit]
+        return [self.edit.edit]
 
     def value(self) -> date | str:
-        return "" if self.edit.is_empty() else self.edit.date().toPython()
+        try:
+            return self.edit.date() or ""
+        except KnownError:
+            return self.edit.text().strip()
 
     def set_value(self, value: Any) -> None:
-        if isinstance(value, date):
-            self.edit.setDate(QDate(value.year, value.month, value.day))
-        else:
-            self.edit.setDate(OptionalDateEdit.EMPTY)
+        self.edit.set_date(value if isinstance(value, date) else None)
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,10 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDir, QTimer, QUrl, Signal
+from PySide6.QtCore import QDir, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -48,6 +47,7 @@ from fupin_desktop.services.inspections import (
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.attachment_table import AttachmentTable, role_from_name, viewing_copy
+from fupin_desktop.ui.date_input import DateInput
 from fupin_desktop.ui.fields import RefEditor
 from fupin_desktop.ui.form_panel import (
     ERROR_COLOR,
@@ -98,10 +98,7 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
         self.year.setRange(FIRST_YEAR, self.today.year)
         self.year.setSuffix(" 年度")
         self.year.setValue(min(year, self.today.year))
-        self.received = QDateEdit()
-        self.received.setCalendarPopup(True)
-        self.received.setDisplayFormat("yyyy-MM-dd")
-        self.received.setDate(QDate(self.today.year, self.today.month, self.today.day))
+        self.received = DateInput("收到日期", self.today)
         self.result = QComboBox()
         self.result.setPlaceholderText("请选择")
         for r in InspectionResult:
@@ -194,11 +191,11 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
             self.org_id = view.organization_id
             if view.received_on is not None:
                 d = view.received_on
-                self.received.setDate(QDate(d.year, d.month, d.day))
+                self.received.set_date(d)
             self.result.setCurrentIndex(self.result.findData(view.result) if view.result else -1)
             self.remarks.setPlainText(view.remarks)
         else:
-            self.received.setDate(QDate(self.today.year, self.today.month, self.today.day))
+            self.received.set_date(self.today)
             self.result.setCurrentIndex(-1)
             self.remarks.clear()
         attachments = view.attachments if view else []
@@ -210,7 +207,7 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
 
     def typed_state(self) -> tuple[object, ...]:
         org = self.org_editor.edit.text() if self.org_editor is not None else ""
-        return org, self.received.date().toPython(), self.result.currentData(), self.remarks.toPlainText()
+        return org, self.received.text(), self.result.currentData(), self.remarks.toPlainText()
 
     def may_type(self) -> bool:
         return self.editable
@@ -257,8 +254,11 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
             show_message(self.summary, "请先选择社会组织。", ERROR_COLOR)
             return None
         try:
+            received = self.received.date()
+            if received is None:
+                raise KnownError("请填写收到日期，如 2026-12-01 或 20261201。")
             view = save_inspection(self.ctx, ref, self.year.value(), result=self.result.currentData() or "",
-                                   received_on=self.received.date().toPython(),
+                                   received_on=received,
                                    remarks=self.remarks.toPlainText())
         except ValidationFailed as exc:
             lines = [exc.summary] + [f"{p.label}：{p.message}" if p.label else p.message for p in exc.problems]

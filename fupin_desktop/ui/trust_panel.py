@@ -11,10 +11,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDir
+from PySide6.QtCore import QDir
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.domain import clock
+from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import (
@@ -37,6 +37,8 @@ from fupin_desktop.services.receiving import (
     trust_list,
     trust_retire,
 )
+from fupin_desktop.ui.date_input import DateInput
+from fupin_desktop.ui.form_panel import ERROR_COLOR
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import inform, run_op
 from fupin_desktop.ui.seal_panel import fingerprint_lines, mono_font
@@ -118,9 +120,9 @@ class RetireDialog(QDialog):
         text = QLabel(f"停用 {entry.bureau}（{entry.division}）的印章证书：\n{fingerprint_lines(entry.fingerprint)}\n\n"
                       "自所选日期起（含当日）用这张证书签的报送包不再接受；此前签的仍然有效。")
         text.setWordWrap(True)
-        self.day = QDateEdit(QDate.currentDate())
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day = DateInput("停用日期", clock.today())
+        self.problem = QLabel()
+        self.problem.setStyleSheet(f"color: {ERROR_COLOR};")
         form = QFormLayout()
         form.addRow("自此日起停用", self.day)
         buttons = _ok_cancel("停用")
@@ -129,10 +131,18 @@ class RetireDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addLayout(form)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
 
     def accept(self) -> None:
-        if self.on_ok(self.day.date().toPython()):
+        try:
+            day = self.day.date()
+        except KnownError as exc:
+            self.problem.setText(str(exc))
+            return
+        if day is None:
+            self.problem.setText("请填写停用日期，如 2026-12-01。")
+        elif self.on_ok(day):
             super().accept()
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from fupin_desktop.domain import clock
@@ -123,7 +124,7 @@ def main(out: Path) -> int:
     shoot(app, pairing_dialog, out, "11-pairing-dialog-edit")
     pairing_dialog.reject()
     new = pairings.new_record()
-    new.panel.editors["signed_on"].edit.setDate(QDate(clock.today().year, 6, 1))
+    new.panel.editors["signed_on"].edit.set_date(date(clock.today().year, 6, 1))
     new.save()
     shoot(app, new, out, "12-pairing-dialog-errors")
     new.reject()

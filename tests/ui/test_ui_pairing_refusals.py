@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
 from ui_helpers import put_chinese
 
 from fupin_desktop.services.organizations import list_organizations
@@ -20,8 +19,8 @@ def test_unknown_village_is_refused_next_to_the_target_field(qtbot, clerk_ctx) -
     put_chinese(dialog.target.edit, "不存在村")  # typed, not picked from the suggestions
     editors = dialog.panel.editors
     for name in ("signed_on", "term_start"):
-        editors[name].edit.setDate(QDate(2020, 6, 1))
-    editors["term_end"].edit.setDate(QDate(2021, 12, 31))
+        qtbot.keyClicks(editors[name].edit.edit, "20200601")  # as clerks type a date
+    qtbot.keyClicks(editors["term_end"].edit.edit, "2021.12.31")
     project = dialog.boxes[0].panel.editors
     put_chinese(project["name"].edit, "助学圆梦")
     project["domain"].combo.setCurrentIndex(project["domain"].combo.findData("education"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from ui_helpers import put_chinese
 
 from fupin_desktop.domain.pinyin import initials
@@ -58,9 +58,9 @@ def test_a_pairing_with_one_project_saved_through_the_dialog(qtbot, clerk_ctx) -
     campaign = dialog.campaign.combo
     campaign.setCurrentIndex(campaign.findData("百社解千难"))
     editors = dialog.panel.editors
-    editors["signed_on"].edit.setDate(QDate(2020, 6, 1))
-    editors["term_start"].edit.setDate(QDate(2020, 6, 1))
-    editors["term_end"].edit.setDate(QDate(2021, 12, 31))
+    qtbot.keyClicks(editors["signed_on"].edit.edit, "20200601")  # dates as clerks type them
+    qtbot.keyClicks(editors["term_start"].edit.edit, "2020/6/1")
+    put_chinese(editors["term_end"].edit.edit, "2021年12月31日")
     project = dialog.boxes[0].panel.editors
     put_chinese(project["name"].edit, "助学圆梦")
     project["domain"].combo.setCurrentIndex(project["domain"].combo.findData("education"))
@@ -167,8 +167,8 @@ def test_a_household_target_is_picked_from_the_masked_list_and_saved_with_the_fu
     full = get_household(clerk_ctx, household.id).values["id_number"]
     assert dialog.target.value() == full and "*" not in full
     for name in ("signed_on", "term_start"):
-        dialog.panel.editors[name].edit.setDate(QDate(2020, 7, 1))
-    dialog.panel.editors["term_end"].edit.setDate(QDate(2020, 12, 31))
+        qtbot.keyClicks(dialog.panel.editors[name].edit.edit, "2020-07-01")
+    qtbot.keyClicks(dialog.panel.editors["term_end"].edit.edit, "20201231")
     project = dialog.boxes[0].panel.editors
     put_chinese(project["name"].edit, "助学")
     project["domain"].combo.setCurrentIndex(1)

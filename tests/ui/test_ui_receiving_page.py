@@ -228,7 +228,8 @@ def test_the_admin_retires_a_certificate_from_a_date(qtbot, city, tmp_path) -> N
     dialog = trust.retire_selected()
     assert dialog is not None
     day = clock.today() + timedelta(days=3)
-    dialog.day.setDate(day)
+    dialog.day.edit.clear()
+    qtbot.keyClicks(dialog.day.edit, f"{day.year}.{day.month}.{day.day}")
     dialog.accept()
     assert trust.table.item(row, 4).text() == f"将自 {day} 起停用"
     assert next(e for e in trust_list(page.ctx) if e.division == "350583").retired_from == day
