@@ -142,15 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
 def _open_gui(args: argparse.Namespace) -> int:
     import os
 
-    from fupin_desktop.cli.admin import build_demo_folder
     from fupin_desktop.paths import data_dir, demo_data_dir
+    from fupin_desktop.services.demo import make_demo_folder
     from fupin_desktop.store.db import DB_FILE
 
     if args.demo:
         target = data_dir(args.data_dir) if args.data_dir else demo_data_dir()
         if not (target / DB_FILE).exists():
             print(f"正在生成演示县到 {target} …", file=sys.stderr)
-            build_demo_folder(target)
+            make_demo_folder(target)
     else:
         target = data_dir(args.data_dir)
     from fupin_desktop.ui.app import run_gui

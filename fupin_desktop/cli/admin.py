@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 from pathlib import Path
 
 from fupin_desktop.cli.common import (
@@ -34,34 +33,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_demo_folder(target: Path, *, force: bool = False) -> None:
-    """Create the demo county in ``target``; never overwrites a real (non-demo) database."""
-    from fupin_desktop.intake.division_table import load_division_table
-    from fupin_desktop.services.demo import build_demo, give_demo_seal
-    from fupin_desktop.services.settings import get_setting
-
-    db_file = target / DB_FILE
-    if db_file.exists():
-        db = Database.open(target, create=False)
-        is_demo = get_setting(db, "demo") == "1"
-        db.dispose()
-        if not is_demo:
-            raise KnownError(f"「{target}」里已有正式数据库，演示数据不会覆盖它。请用 --data-dir 指定另一个文件夹。")
-        if not force:
-            raise KnownError(f"「{target}」里已有演示数据库；要重新生成请加 --force。")
-        for path in target.glob(DB_FILE + "*"):
-            path.unlink()
-        shutil.rmtree(target / "seal", ignore_errors=True)  # the old demo seal goes with its database
-    target.mkdir(parents=True, exist_ok=True)
-    db = Database.open(target, create=True)
-    build_demo(db, load_division_table())
-    give_demo_seal(db, target)
-    db.dispose()
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     target = folder(args)
-    build_demo_folder(target, force=args.force)
+    from fupin_desktop.services.demo import make_demo_folder  # the demo builder loads much: only here
+
+    make_demo_folder(target, force=args.force)
     print(f"演示县（晋江市民政局）已生成在 {target}")
     print("用户 clerk（填报员）、reviewer（审核人）、admin（管理员），密码均为 demo")
     return 0

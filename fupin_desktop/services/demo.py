@@ -7,6 +7,7 @@ sees a believable register and tests get the same one every time.
 from __future__ import annotations
 
 import random
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from fupin_desktop.domain.id_number import make_id_number
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.domain.pinyin import search_key
 from fupin_desktop.domain.records import check_record
+from fupin_desktop.errors import KnownError
 from fupin_desktop.intake.division_table import DivisionTable
 from fupin_desktop.services.context import Forms
 from fupin_desktop.services.demo_monthly import build_demo_months
@@ -26,7 +28,7 @@ from fupin_desktop.services.pairings import CheckedPairing, Resolved, write_pair
 from fupin_desktop.services.setup import initialize, mark_demo
 from fupin_desktop.services.users import add_user_unchecked
 from fupin_desktop.store import audit
-from fupin_desktop.store.db import Database
+from fupin_desktop.store.db import DB_FILE, Database
 from fupin_desktop.store.models import (
     Campaign,
     Household,
@@ -213,3 +215,27 @@ def give_demo_seal(db: Database, data_dir: Path) -> None:
 
     init_seal(ServiceContext(db, Forms(), login(db, "reviewer", DEMO_PASSWORD), data_dir), DEMO_PASSWORD,
               min_length=len(DEMO_PASSWORD))  # the demo's documented passphrase; real seals need 8
+
+
+def make_demo_folder(target: Path, *, force: bool = False) -> None:
+    """Create the demo county in ``target``; never overwrites a real (non-demo) database."""
+    from fupin_desktop.intake.division_table import load_division_table
+    from fupin_desktop.services.settings import get_setting
+
+    db_file = target / DB_FILE
+    if db_file.exists():
+        db = Database.open(target, create=False)
+        is_demo = get_setting(db, "demo") == "1"
+        db.dispose()
+        if not is_demo:
+            raise KnownError(f"「{target}」里已有正式数据库，演示数据不会覆盖它。请用 --data-dir 指定另一个文件夹。")
+        if not force:
+            raise KnownError(f"「{target}」里已有演示数据库；要重新生成请加 --force。")
+        for path in target.glob(DB_FILE + "*"):
+            path.unlink()
+        shutil.rmtree(target / "seal", ignore_errors=True)  # the old demo seal goes with its database
+    target.mkdir(parents=True, exist_ok=True)
+    db = Database.open(target, create=True)
+    build_demo(db, load_division_table())
+    give_demo_seal(db, target)
+    db.dispose()

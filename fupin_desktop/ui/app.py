@@ -1,8 +1,9 @@
 """Starting the GUI: application, fonts, database, login, main window; and the crash dialog.
 
 ``run_gui(data_dir, username=..., password=...)`` is what ``fupin`` (no sub-command) calls.
-One program per data folder (``single_instance``); a folder without a database opens the start
-screen (从备份恢复, ``start_dialog``); drafts a crash left are offered after login. An expected
+One program per data folder (``single_instance``); a folder without a database opens the
+first-run wizard (set up the bureau, restore, or the demo); drafts a crash left are offered after
+login. An expected
 failure (a newer database, a folder that cannot be swapped …) is a message box and exit code 1;
 anything unexpected is logged to ``<data_dir>/logs/fupin.log`` and shown in one dialog.
 """
@@ -16,23 +17,24 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from fupin_desktop import logs
 from fupin_desktop.errors import AuthError, KnownError
+from fupin_desktop.paths import demo_data_dir
 from fupin_desktop.services.backup import has_database
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import DATABASE_URL_ENV, Database, finish_pending_restore
 from fupin_desktop.ui.compat import guard_singleton_refcounts
+from fupin_desktop.ui.first_run_wizard import DEMO, FirstRunWizard
 from fupin_desktop.ui.fonts import install_fonts
 from fupin_desktop.ui.login_dialog import LoginDialog
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
 from fupin_desktop.ui.qt_chinese import install_chinese
 from fupin_desktop.ui.single_instance import SingleInstance
-from fupin_desktop.ui.start_dialog import StartDialog
 
 log = logging.getLogger("fupin_desktop")
 
@@ -104,12 +106,25 @@ def _sign_in(db: Database, bureau_name: str, username: str | None, password: str
     return dialog.user
 
 
-def _open_database(data_dir: Path) -> Database | None:
-    """The folder's database; with none yet, the start screen offers 从备份恢复 first."""
+def _open_database(data_dir: Path) -> tuple[Database, Path] | None:
+    """The folder's database (and the folder); with none yet, the first-run wizard sets up the
+    bureau, restores a backup, or opens the demo county (in its own folder)."""
     no_database = os.environ.get(DATABASE_URL_ENV) is None and not has_database(data_dir)
-    if no_database and StartDialog(data_dir, APP_TITLE).exec() != QDialog.DialogCode.Accepted:
-        return None
-    return Database.open(data_dir, create=False)
+    if no_database:
+        wizard = FirstRunWizard(data_dir, APP_TITLE)
+        if wizard.exec() != QDialog.DialogCode.Accepted:
+            return None
+        if wizard.choice == DEMO:
+            data_dir = demo_data_dir()
+            if not has_database(data_dir):
+                from fupin_desktop.services.demo import make_demo_folder  # heavy, and needed once
+
+                QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+                try:
+                    make_demo_folder(data_dir)
+                finally:
+                    QApplication.restoreOverrideCursor()
+    return Database.open(data_dir, create=False), data_dir
 
 
 def run_gui(data_dir: Path, *, username: str | None = None, password: str | None = None) -> int:
@@ -136,9 +151,10 @@ def _run(app: QApplication, data_dir: Path, instance: SingleInstance, username: 
     crash = CrashHandler(setup_logging(data_dir)).install()
     log.info("启动，数据文件夹 %s，日志 %s", data_dir, crash.log_path)
     try:
-        db = _open_database(data_dir)
-        if db is None:
+        opened = _open_database(data_dir)
+        if opened is None:
             return 0
+        db, data_dir = opened
         bureau_name = bureau(db).name
     except KnownError as exc:
         QMessageBox.critical(None, APP_TITLE, str(exc))

@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fupin_desktop.store.db import DB_FILE
 from fupin_desktop.ui import app as app_module
+from fupin_desktop.ui.first_run_wizard import FirstRunWizard
 from fupin_desktop.ui.fonts import install_fonts
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
-from fupin_desktop.ui.start_dialog import StartDialog
 
 
 def test_shipped_fonts_cover_rare_name_characters(qapp) -> None:
@@ -39,10 +39,10 @@ def test_the_crash_handler_logs_and_says_where(tmp_path, monkeypatch, qapp, own_
     assert len(shown) == 1 and str(path) in shown[0] and "boom" in shown[0]
 
 
-def test_no_database_opens_the_start_screen_and_leaving_it_creates_nothing(tmp_path, monkeypatch, qapp,
+def test_no_database_opens_the_first_run_wizard_and_leaving_it_creates_nothing(tmp_path, monkeypatch, qapp,
                                                                             own_logging) -> None:
     shown: list[str] = []
-    monkeypatch.setattr(StartDialog, "exec", lambda self: shown.append(self.windowTitle()) or 0)  # 退出
+    monkeypatch.setattr(FirstRunWizard, "exec", lambda self: shown.append(self.windowTitle()) or 0)  # 取消
     assert app_module.run_gui(tmp_path / "empty") == 0
     assert shown == [APP_TITLE]
     assert not (tmp_path / "empty" / DB_FILE).exists()

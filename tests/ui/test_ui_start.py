@@ -1,7 +1,7 @@
 """Starting the program: one program per data folder (a second start brings the first to the
-front), a lock left by a killed program does not lock the clerk out, the start screen restores
-a backup into an empty folder, a restore prepared in the window closes it, and a killed
-program's typing is offered again at the next start."""
+front), a lock left by a killed program does not lock the clerk out, a restore prepared in the
+window closes it, and a killed program's typing is offered again at the next start (the
+first-run wizard: test_ui_first_run.py)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,14 @@ from pathlib import Path
 
 import pytest
 from monthly_helpers import future_month, township_id
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
-from fupin_desktop.services import backup, drafts
+from fupin_desktop.services import drafts
 from fupin_desktop.store.db import DB_FILE
 from fupin_desktop.ui import unsaved
-from fupin_desktop.ui.backup_panel import RestoreDialog
 from fupin_desktop.ui.main_window import MainWindow
 from fupin_desktop.ui.monthly_page import MonthlyPage
 from fupin_desktop.ui.single_instance import SingleInstance
-from fupin_desktop.ui.start_dialog import StartDialog
 
 HERE = Path(__file__).parent
 
@@ -66,36 +63,6 @@ def test_a_lock_left_by_a_killed_program_is_taken_over(tmp_path) -> None:
     again = SingleInstance(tmp_path)
     assert again.acquire()  # the power cut left a lock naming a dead process
     again.release()
-
-
-def answer_restore_dialog(backup_file: Path, password: str, seen: list[str]) -> None:
-    """Soon: fill the start screen's modal 从备份恢复 dialog and press 恢复."""
-    def fill(tries: int = 250) -> None:  # gives up after 5 s: never fills a later test's dialog
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, RestoreDialog):
-            if tries:
-                QTimer.singleShot(20, lambda: fill(tries - 1))
-            return
-        seen.append(dialog.windowTitle())
-        assert dialog.set_file(backup_file)
-        dialog.password.setText(password)
-        dialog.ok.click()
-
-    QTimer.singleShot(0, fill)
-
-
-def test_the_start_screen_of_an_empty_folder_restores_a_backup(qtbot, admin_ctx, tmp_path) -> None:
-    made = backup.make_backup(admin_ctx, tmp_path)
-    target = tmp_path / "new-pc" / "data"
-    start = StartDialog(target, "扶贫")
-    qtbot.addWidget(start)
-    start.show()
-    seen: list[str] = []
-    answer_restore_dialog(made.path, "demo", seen)
-    assert start.restore_button.text() == "从备份恢复…"
-    start.restore_button.click()
-    assert seen == ["从备份恢复"]
-    assert start.result() == StartDialog.DialogCode.Accepted and (target / DB_FILE).exists()
 
 
 def test_a_restore_prepared_in_the_window_closes_it(qtbot, monkeypatch, admin_ctx) -> None:
