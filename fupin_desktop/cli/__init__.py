@@ -111,24 +111,42 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}：参数有误：{_translate(message)}\n（{self.prog} -h 显示说明）\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from fupin_desktop.cli import admin, inspections, monthly, register, sealed, year
+def _common_options(default: object) -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", default=default, metavar="文件夹",
+                        help="数据文件夹（默认：本用户的数据目录；也可用环境变量 FUPIN_DATA_DIR）")
+    common.add_argument("--user", default=default, metavar="用户名", help="用户名（密码取自环境变量 FUPIN_PASSWORD 或提示输入）")
+    return common
 
-    def common_options(default: object) -> argparse.ArgumentParser:
-        common = argparse.ArgumentParser(add_help=False)
-        common.add_argument("--data-dir", default=default, metavar="文件夹",
-                            help="数据文件夹（默认：本用户的数据目录；也可用环境变量 FUPIN_DATA_DIR）")
-        common.add_argument("--user", default=default, metavar="用户名", help="用户名（密码取自环境变量 FUPIN_PASSWORD 或提示输入）")
-        return common
 
-    # Accepted before or after the command; SUPPRESS keeps a sub-command from resetting them.
-    common = common_options(argparse.SUPPRESS)
+def _top_parser() -> ChineseArgumentParser:
     parser = ChineseArgumentParser(
-        prog="fupin", parents=[common_options(None)],
+        prog="fupin", parents=[_common_options(None)],
         description="县级民政局社会组织参与脱贫攻坚工作管理。不带命令时打开程序窗口。",
     )
     parser.add_argument("--version", action="version", version=f"fupin-desktop {__version__}", help="显示版本号")
     parser.add_argument("--demo", action="store_true", help="打开演示县（首次使用时自动生成）")
+    return parser
+
+
+def _window_args(argv: list[str]) -> argparse.Namespace | None:
+    """The options of ``fupin`` with no command (the window), read without loading the commands:
+    their modules import most of the program, a second and a half before the window could start."""
+    if "-h" in argv or "--help" in argv:
+        return None
+    args, rest = _top_parser().parse_known_args(argv)
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from fupin_desktop.cli import admin, inspections, monthly, register, sealed, year
+
+    # Accepted before or after the command; SUPPRESS keeps a sub-command from resetting them.
+    common = _common_options(argparse.SUPPRESS)
+    parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="命令")
     audit_sub = admin.register(sub, common)
     register.register(sub, common)
@@ -143,12 +161,13 @@ def _open_gui(args: argparse.Namespace) -> int:
     import os
 
     from fupin_desktop.paths import data_dir, demo_data_dir
-    from fupin_desktop.services.demo import make_demo_folder
     from fupin_desktop.store.db import DB_FILE
 
     if args.demo:
         target = data_dir(args.data_dir) if args.data_dir else demo_data_dir()
         if not (target / DB_FILE).exists():
+            from fupin_desktop.services.demo import make_demo_folder  # heavy: only to build it
+
             print(f"正在生成演示县到 {target} …", file=sys.stderr)
             make_demo_folder(target)
     else:
@@ -230,8 +249,8 @@ def _handle(exc: BaseException, args: argparse.Namespace, handler: logs.LogFileH
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    args = _window_args(argv) or build_parser().parse_args(argv)
     # The window logs to its own file; a command logs to the CLI's from the start (library
     # warnings while it runs), the window's start-up only if something escapes it.
     handler: logs.LogFileHandler | None = None

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import unicodedata
 
-from pypinyin import Style, lazy_pinyin
-
 from .text import match_key
 
 __all__ = ["initials", "search_key"]
@@ -26,6 +24,10 @@ def initials(s: str) -> str:
         return ""
     # NFKC turns full-width letters and compatibility ideographs into the ordinary ones.
     text = unicodedata.normalize("NFKC", s)
+    # Imported here: its phrase table takes half a second to load, which the window's start
+    # should not wait for (only typing a search or saving a name needs it).
+    from pypinyin import Style, lazy_pinyin
+
     # pypinyin's annotation says str, but it documents (and calls) a callable returning a list.
     letters = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=_keep_ascii)  # type: ignore[arg-type]
     return "".join(item.lower() for item in letters if item.isascii() and item.isalnum())

@@ -265,11 +265,6 @@ def _leftovers(folder: Path) -> list[str]:
                   if p.name not in _HARMLESS and not p.name.startswith(".") and not p.name.endswith(".lock"))
 
 
-def has_database(data_dir: Path) -> bool:
-    """The folder already holds this program's data (a restore there replaces it)."""
-    return (Path(data_dir) / DB_FILE).exists()
-
-
 def pending_restore(data_dir: Path) -> bool:
     """A restore is unpacked and waits for the next start to replace the data folder."""
     return pending_restore_path(Path(data_dir)).is_dir()

@@ -28,10 +28,14 @@ from fupin_desktop.domain.deadlines import (
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
 from fupin_desktop.paths import forms_dir
-from fupin_desktop.services import monthly_status, year_reports  # noqa: F401  (year_reports registers its kinds)
+from fupin_desktop.services import monthly_status
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.report_kinds import REPORT_KINDS
 from fupin_desktop.store.models_submission import Submission
+
+# The report kinds a deadline may name: services/report_kinds.py registers these (a test checks
+# the two agree). Named here so that the 首页 calendar need not load the PDF and Excel writers.
+REPORT_NAMES = ("monthly", "quarter", "half-year", "year", "pairing-plan", "progress", "participation",
+                "participation-public")
 
 FILE_NAME = "deadlines.toml"
 STATES = {"done": "已完成", "due_in_n": "待办", "late": "已逾期", "upcoming": "未到期"}
@@ -74,9 +78,9 @@ def deadline_specs(ctx: ServiceContext) -> list[DeadlineSpec]:
         specs = load_deadlines(path)
     except DeadlineFileError as exc:
         raise DeadlinesInvalid(f"期限文件有误（{path}）：{exc}") from None
-    unknown = [s.report for s in specs if s.kind == "report" and s.report not in REPORT_KINDS]
+    unknown = [s.report for s in specs if s.kind == "report" and s.report not in REPORT_NAMES]
     if unknown:
-        raise DeadlinesInvalid(f"期限文件 {path} 里的报表 {'、'.join(unknown)} 不存在；可选：{'、'.join(REPORT_KINDS)}")
+        raise DeadlinesInvalid(f"期限文件 {path} 里的报表 {'、'.join(unknown)} 不存在；可选：{'、'.join(REPORT_NAMES)}")
     return specs
 
 

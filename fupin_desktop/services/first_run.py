@@ -18,14 +18,14 @@ from fupin_desktop.domain.division_code import parse_division_code
 from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed
 from fupin_desktop.intake.division_table import DivisionTable, load_division_table
-from fupin_desktop.services.backup import has_database, set_automatic
+from fupin_desktop.services.backup import set_automatic
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.letterhead import set_letter_settings
 from fupin_desktop.services.seal import MIN_PASSPHRASE, init_seal
 from fupin_desktop.services.settings import AGENCY_CODE
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import MIN_PASSWORD, create_user, login
-from fupin_desktop.store.db import Database
+from fupin_desktop.store.db import Database, has_database
 
 __all__ = ["BureauPlan", "DivisionChoice", "division_choices", "set_up_bureau"]
 

@@ -19,13 +19,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from fupin_desktop.documents.inspection_documents import (
-    DraftPairing,
-    WorkReportDraft,
-    write_checklist_workbook,
-    write_draft_pdf,
-    write_draft_xlsx,
-)
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole, InspectionResult
 from fupin_desktop.domain.money import format_wan
@@ -436,6 +429,10 @@ def checklist(ctx: ServiceContext, year: int, township: str | None = None,
 
 def write_checklist_xlsx(ctx: ServiceContext, rows: list[ChecklistRow], path: Path) -> Path:
     """The checklist as a workbook for the phone calls: who to call, and what they still owe."""
+    from fupin_desktop.documents.inspection_documents import (
+        write_checklist_workbook,  # the 首页 needs no writer
+    )
+
     year = f"{rows[0].year}年度" if rows else ""
     headers = ["序号", "社会组织名称", "统一社会信用代码", "联系人", "联系电话", "业务主管单位", "结对所在镇（街道）",
                "缺少的材料", "联系情况"]
@@ -476,6 +473,13 @@ def _figure_text(spec: Any, name: str, value: int) -> str:
 
 def write_work_report_draft(ctx: ServiceContext, org_id: int | str, year: int, folder: Path) -> tuple[Path, Path]:
     """A pre-filled 上一年度参与脱贫攻坚工作情况 for the organization to complete and sign: (PDF, .xlsx)."""
+    from fupin_desktop.documents.inspection_documents import (
+        DraftPairing,
+        WorkReportDraft,
+        write_draft_pdf,
+        write_draft_xlsx,
+    )
+
     org_spec, monthly_spec = ctx.forms["organization"], ctx.forms["monthly"]
     with ctx.db.reading() as s:
         org = _find_org(s, org_id)

@@ -17,7 +17,7 @@ from fupin_desktop.errors import KnownError
 from fupin_desktop.intake.attachment_type import KIND_LABELS
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.inspections import AttachmentView, attachment_path
-from fupin_desktop.ui.system_page import fill_table
+from fupin_desktop.ui.common.tables import fill_table
 
 HEADERS = ("用途", "文件名", "类型", "大小", "添加时间", "添加人")
 

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services import backup
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.store.db import has_database
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 from fupin_desktop.ui.table_page import button
 
@@ -257,7 +258,7 @@ class RestoreDialog(QDialog):
         return True
 
     def restore(self) -> bool:
-        replace = backup.has_database(self.data_dir)
+        replace = has_database(self.data_dir)
         if replace and not confirm(self, "从备份恢复",
                                    f"「{self.data_dir}」里已有数据。用备份替换它？当前数据会先另备份到 "
                                    f"{backup.safety_folder(self.data_dir)}。", "替换"):

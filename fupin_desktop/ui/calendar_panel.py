@@ -25,10 +25,9 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain import clock
 from fupin_desktop.errors import KnownError
-from fupin_desktop.services.calendar import DeadlineView, year_calendar
+from fupin_desktop.services.calendar import REPORT_NAMES, DeadlineView, year_calendar
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.report_kinds import REPORT_KINDS
-from fupin_desktop.ui.system_page import fill_table
+from fupin_desktop.ui.common.tables import fill_table
 
 HEADERS = ("截止日期", "事项", "状态", "尚缺")
 STATE_COLUMN, MISSING_COLUMN = 2, 3
@@ -58,7 +57,7 @@ def missing_text(d: DeadlineView) -> str:
     if d.state in ("done", "upcoming"):
         return ""
     if not d.missing:
-        return "尚未盖章报送" if d.key in REPORT_KINDS else ""
+        return "尚未盖章报送" if d.key in REPORT_NAMES else ""
     head = (f"{len(d.missing)} 个镇（街道）未报或未审核" if "-" in d.period
             else f"缺材料的社会组织 {len(d.missing)} 家")
     names = "、".join(name.split("（")[0] for name in d.missing[:NAMED])

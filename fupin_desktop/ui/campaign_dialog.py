@@ -21,8 +21,8 @@ from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.evaluations import CampaignProgress, campaign_view
+from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
-from fupin_desktop.ui.system_page import fill_table, read_only_table
 
 FIRST_YEAR = 2015
 COMMEND_HEADERS = ("社会组织", "协议编号", "结对对象")

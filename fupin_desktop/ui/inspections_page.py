@@ -49,10 +49,10 @@ from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import list_townships
+from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.inspection_dialog import FIRST_YEAR, InspectionDialog
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import JobHandle, inform, run_job, run_op
-from fupin_desktop.ui.system_page import fill_table, read_only_table
 from fupin_desktop.ui.table_page import button
 
 HEADERS = ("社会组织", "统一社会信用代码", "业务主管单位", "结对所在镇（街道）", "年检结论", "收到日期",

@@ -10,9 +10,11 @@ monthly grid's drafts left by a crash. A page with unsaved typing marks the titl
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
@@ -40,17 +42,10 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import idle_lock_minutes
 from fupin_desktop.ui import unsaved
-from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.idle_lock import IdleWatch, UnlockDialog
-from fupin_desktop.ui.inspections_page import InspectionsPage
-from fupin_desktop.ui.monthly_page import MonthlyPage, spreadsheet_paths
-from fupin_desktop.ui.organizations_page import OrganizationsPage
-from fupin_desktop.ui.pairings_page import PairingsPage
-from fupin_desktop.ui.places_page import PlacesPage
-from fupin_desktop.ui.receiving_page import ReceivingPage, package_paths
-from fupin_desktop.ui.submission_page import SubmissionPage
-from fupin_desktop.ui.summary_page import SummaryPage
-from fupin_desktop.ui.system_page import SystemPage
+
+if TYPE_CHECKING:
+    from fupin_desktop.ui.monthly_page import MonthlyPage
 
 log = logging.getLogger(__name__)
 
@@ -58,18 +53,28 @@ APP_TITLE = "社会组织参与脱贫攻坚工作管理"
 SP = QStyle.StandardPixmap
 
 
+def _lazy(module: str, name: str) -> Callable[[ServiceContext], QWidget]:
+    """A page built from its module, imported when the page is first shown: importing every
+    page (and the PDF, Excel and signing code behind them) made the window slow to appear."""
+    def build(ctx: ServiceContext) -> QWidget:
+        page: QWidget = getattr(importlib.import_module(f"fupin_desktop.ui.{module}"), name)(ctx)
+        return page
+
+    return build
+
+
 # (navigation text, icon, how to build the page)
 PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget]]] = [
-    ("首页", SP.SP_DirHomeIcon, HomePage),
-    ("社会组织", SP.SP_FileDialogDetailedView, OrganizationsPage),
-    ("村社与帮扶对象", SP.SP_DirIcon, PlacesPage),
-    ("结对帮扶", SP.SP_FileDialogContentsView, PairingsPage),
-    ("月度统计", SP.SP_FileDialogInfoView, MonthlyPage),
-    ("汇总分析", SP.SP_FileDialogListView, SummaryPage),
-    ("年检年报", SP.SP_DialogApplyButton, InspectionsPage),
-    ("报送", SP.SP_ArrowUp, SubmissionPage),
-    ("接收", SP.SP_ArrowDown, ReceivingPage),
-    ("系统", SP.SP_ComputerIcon, SystemPage),
+    ("首页", SP.SP_DirHomeIcon, _lazy("home_page", "HomePage")),
+    ("社会组织", SP.SP_FileDialogDetailedView, _lazy("organizations_page", "OrganizationsPage")),
+    ("村社与帮扶对象", SP.SP_DirIcon, _lazy("places_page", "PlacesPage")),
+    ("结对帮扶", SP.SP_FileDialogContentsView, _lazy("pairings_page", "PairingsPage")),
+    ("月度统计", SP.SP_FileDialogInfoView, _lazy("monthly_page", "MonthlyPage")),
+    ("汇总分析", SP.SP_FileDialogListView, _lazy("summary_page", "SummaryPage")),
+    ("年检年报", SP.SP_DialogApplyButton, _lazy("inspections_page", "InspectionsPage")),
+    ("报送", SP.SP_ArrowUp, _lazy("submission_page", "SubmissionPage")),
+    ("接收", SP.SP_ArrowDown, _lazy("receiving_page", "ReceivingPage")),
+    ("系统", SP.SP_ComputerIcon, _lazy("system_page", "SystemPage")),
 ]
 
 
@@ -167,12 +172,14 @@ class MainWindow(QMainWindow):
         if page is None:
             page = factory(self.ctx)
             self.pages[text] = page
-            if isinstance(page, HomePage):
-                page.open_month.connect(self.open_month)
-            if isinstance(page, MonthlyPage):
-                page.dirty_changed.connect(lambda dirty, text=text: self._mark_unsaved(text, dirty))
-            if isinstance(page, SystemPage) and page.backup is not None:
-                page.backup.restart_required.connect(self.close_for_restore)
+            if text == "首页":
+                page.open_month.connect(self.open_month)  # type: ignore[attr-defined]
+            if text == "月度统计":
+                page.dirty_changed.connect(  # type: ignore[attr-defined]
+                    lambda dirty, text=text: self._mark_unsaved(text, dirty))
+            backup = getattr(page, "backup", None) if text == "系统" else None
+            if backup is not None:
+                backup.restart_required.connect(self.close_for_restore)
             old = self.stack.widget(row)
             self.stack.insertWidget(row, page)
             self.stack.removeWidget(old)
@@ -193,6 +200,8 @@ class MainWindow(QMainWindow):
         return self.pages[text]
 
     def open_month(self, township_id: int, period: str) -> MonthlyPage:
+        from fupin_desktop.ui.monthly_page import MonthlyPage
+
         """Show one township-month on 月度统计 (the 首页 dashboard's double-click)."""
         page = self.show_page("月度统计")
         assert isinstance(page, MonthlyPage)
@@ -277,6 +286,8 @@ class MainWindow(QMainWindow):
             if answer == unsaved.DISCARD:
                 draft_store.discard_draft(where, draft.username, draft.township_code, draft.period)
             elif answer == unsaved.RESTORE:
+                from fupin_desktop.ui.monthly_page import MonthlyPage
+
                 page = self.show_page("月度统计")
                 assert isinstance(page, MonthlyPage)
                 if page.restore_draft(draft):
@@ -298,6 +309,9 @@ class MainWindow(QMainWindow):
 
     def _drop_route(self, event: QDragEnterEvent | QDropEvent) -> tuple[str, list[Path]] | None:
         """Township workbooks go to 月度统计, submission packages (.zip) to 接收."""
+        from fupin_desktop.ui.monthly_page import spreadsheet_paths
+        from fupin_desktop.ui.receiving_page import package_paths
+
         for page, paths_of in (("月度统计", spreadsheet_paths), ("接收", package_paths)):
             paths = paths_of(event)
             if paths:
@@ -316,7 +330,7 @@ class MainWindow(QMainWindow):
             return
         event.acceptProposedAction()
         page = self.show_page(route[0])
-        if isinstance(page, MonthlyPage):
-            page.import_paths(route[1])
-        elif isinstance(page, ReceivingPage):
-            page.add_paths(route[1])
+        if route[0] == "月度统计":
+            page.import_paths(route[1])  # type: ignore[attr-defined]
+        else:
+            page.add_paths(route[1])  # type: ignore[attr-defined]

@@ -36,10 +36,10 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import Received, Verification, list_received, receive, verify
 from fupin_desktop.ui.aggregate_panel import AggregatePanel
 from fupin_desktop.ui.choosers import period_label, report_label
+from fupin_desktop.ui.common.tables import read_only_table
 from fupin_desktop.ui.form_panel import ERROR_COLOR
 from fupin_desktop.ui.monthly_import_flow import Step
 from fupin_desktop.ui.operations import JobHandle, inform, run_job, run_op
-from fupin_desktop.ui.system_page import read_only_table
 from fupin_desktop.ui.table_page import button
 from fupin_desktop.ui.trust_panel import TrustPanel
 

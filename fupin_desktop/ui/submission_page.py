@@ -42,12 +42,12 @@ from fupin_desktop.services.submissions import (
     sealing,
 )
 from fupin_desktop.ui.choosers import FolderChooser, ReportPeriodPicker, period_label, report_label
+from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.letter_dialog import LetterDialog
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import JobHandle, inform, run_job, run_op, show_error
 from fupin_desktop.ui.seal_dialogs import PassphraseDialog
 from fupin_desktop.ui.seal_panel import SealPanel
-from fupin_desktop.ui.system_page import fill_table, read_only_table
 from fupin_desktop.ui.table_page import button
 
 HEADERS = ("报表", "期间", "版本", "报送时间", "报送人", "更正", "未计入镇月", "文件")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -16,8 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -42,6 +37,7 @@ from fupin_desktop.services.users import (
     unlock_user,
 )
 from fupin_desktop.ui.backup_panel import BackupPanel
+from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 from fupin_desktop.ui.operations import run_op
 from fupin_desktop.ui.table_page import button
@@ -63,28 +59,6 @@ def anchor_text(ctx: ServiceContext) -> str:
             else "日志校验码还没有随备份或报送包外送过。")
     return (f"当前日志校验码：{printed(seq, digest)}。{sent}"
             "用 fupin audit check 加备份文件、报送包或纸面校验码，可核对此前的记录未被改写。")
-
-
-def read_only_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> QTableWidget:
-    table = QTableWidget(len(rows), len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    fill_table(table, rows)
-    return table
-
-
-def fill_table(table: QTableWidget, rows: Sequence[Sequence[object]]) -> None:
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, value in enumerate(row):
-            item = QTableWidgetItem("" if value is None else str(value))
-            item.setToolTip(item.text())
-            table.setItem(r, c, item)
-    table.resizeColumnsToContents()
-    table.horizontalHeader().setStretchLastSection(True)
 
 
 class NewUserDialog(QDialog):

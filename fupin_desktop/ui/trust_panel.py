@@ -37,12 +37,12 @@ from fupin_desktop.services.receiving import (
     trust_list,
     trust_retire,
 )
+from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.date_input import DateInput
 from fupin_desktop.ui.form_panel import ERROR_COLOR
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import inform, run_op
 from fupin_desktop.ui.seal_panel import fingerprint_lines, mono_font
-from fupin_desktop.ui.system_page import fill_table, read_only_table
 from fupin_desktop.ui.table_page import button
 
 HEADERS = ("区划代码", "单位", "证书指纹", "登记时间", "状态")

@@ -155,3 +155,10 @@ def test_command_line(demo_dir: Path, capsys) -> None:
     code = main(["--data-dir", str(demo_dir), "calendar", "--year", str(y), "--today", f"{y}-06-10"])
     out = capsys.readouterr().out
     assert code == 0 and "社会组织扶贫协作结对情况和预期效益" in out and "还有 5 天" in out and "已完成" in out
+
+
+def test_the_report_names_a_deadline_may_name_are_the_registered_report_kinds() -> None:
+    from fupin_desktop.services.calendar import REPORT_NAMES
+    from fupin_desktop.services.report_kinds import REPORT_KINDS
+
+    assert set(REPORT_NAMES) == set(REPORT_KINDS)

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from fupin_desktop.errors import DatabaseError
 from fupin_desktop.store.db import (
     DB_FILE,
+    SCHEMA_HEAD,
     Database,
     alembic_config,
     current_revision,
@@ -122,3 +123,13 @@ def test_an_upgrade_cut_off_between_two_statements_leaves_the_old_schema_whole(t
     migrate(engine, path)  # the next start
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_the_schema_head_the_program_opens_without_alembic_is_alembics_head(tmp_path: Path) -> None:
+    # A stale SCHEMA_HEAD would open a database one migration behind without upgrading it.
+    assert head_revision() == SCHEMA_HEAD
+    db = Database.open(tmp_path, create=True)
+    try:
+        assert current_revision(db.engine) == SCHEMA_HEAD
+    finally:
+        db.dispose()
