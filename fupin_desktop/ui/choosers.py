@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QSettings, QSignalBlocker, Signal
+from PySide6.QtCore import QDir, QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from fupin_desktop.domain import clock
@@ -56,6 +56,10 @@ class ReportPeriodPicker(QWidget):
         self.kind = QComboBox()
         for kind in REPORT_KINDS.values():
             self.kind.addItem(kind.label, kind.name)
+            self.kind.setItemData(self.kind.count() - 1, kind.label, Qt.ItemDataRole.ToolTipRole)
+        # Ten characters shown, the rest in the list and the tooltip: the page fits 1024 × 768.
+        self.kind.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.kind.setMinimumContentsLength(10)
         self.year = QSpinBox()
         self.year.setRange(FIRST_YEAR, self.today.year + 1)
         self.year.setSuffix(" 年")

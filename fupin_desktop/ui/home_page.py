@@ -35,6 +35,7 @@ from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.ui.calendar_panel import CalendarPanel
 from fupin_desktop.ui.campaign_dialog import CampaignDialog
+from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.monthly_dashboard import MonthlyDashboard
 from fupin_desktop.ui.monthly_review import open_dialog
 
@@ -47,7 +48,7 @@ def progress_bar(done: int, target: int) -> QProgressBar:
     percent = round(100 * done / target) if target else 0
     bar.setFormat(f"{done} / {target}（{percent}%）")
     bar.setTextVisible(True)
-    bar.setMinimumWidth(220)
+    bar.setMinimumWidth(150)  # two a row, and the page still fits 1024 × 768
     if done >= target:  # reached: green, keeping the platform's own bar drawing
         palette = bar.palette()
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#2e7d32"))
@@ -104,7 +105,7 @@ class HomePage(QWidget):
         self.backup_status.setStyleSheet("color: #555;")
         self.backup_warning = QLabel()
         self.backup_warning.setStyleSheet("color: #c62828; font-weight: bold;")
-        backup_row = QHBoxLayout()
+        backup_row = FlowLayout()
         backup_row.addWidget(self.backup_status)
         backup_row.addSpacing(12)
         backup_row.addWidget(self.backup_warning)

@@ -24,6 +24,7 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.monthly_status import TownshipMonth, counts, recent_periods, status_board
 from fupin_desktop.ui.charts import StackedColumns
+from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.monthly_tags import LATE_COLOR, STATUS_COLORS
 
 HEADERS = ("镇（街道）", "结对", "状态", "时效", "收到日期")
@@ -66,7 +67,7 @@ class MonthlyDashboard(QGroupBox):
             self.month.addItem(p.label_zh + ("（本月）" if p == self.periods[0] else ""), str(p))
         self.month.setCurrentIndex(1)  # last month: the one due now
         self.month.currentIndexChanged.connect(lambda _n: self.refresh())
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps at 1024 × 768
         top.addWidget(QLabel("月份"))
         top.addWidget(self.month)
         top.addSpacing(12)

@@ -45,6 +45,7 @@ from fupin_desktop.services.monthly_status import status_board
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import list_townships
 from fupin_desktop.ui import unsaved
+from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.grid_drafts import DraftKeeper
 from fupin_desktop.ui.monthly_grid import MonthGrid
 from fupin_desktop.ui.monthly_import_flow import SPREADSHEET_SUFFIXES, MonthlyImportFlow
@@ -106,7 +107,7 @@ class MonthlyPage(QWidget):
         self.by_month = QCheckBox("按所选月份导入")
         self.by_month.setToolTip("不勾选时，按文件标题或“填报时间”认定月份（6 月填报的是 5 月的数据）")
         self.template_button = button("下载本月模板", self.download_template, "所选镇（街道）本月在期结对已预填的空白表")
-        tools = QHBoxLayout()
+        tools = FlowLayout()  # wraps at 1024 × 768
         tools.addWidget(QLabel("月份"))
         tools.addWidget(self.year)
         tools.addWidget(self.month)
@@ -122,13 +123,14 @@ class MonthlyPage(QWidget):
         self.heading.setStyleSheet("font-size: 13pt; font-weight: bold;")
         self.status_tag = tag_label()
         self.detail = QLabel()
+        self.detail.setWordWrap(True)
         self.detail.setStyleSheet("color: #555;")
         self.save_button = button("保存", self.save, "检查并保存本月数据（草稿）")
         self.submit_button = button("提交审核", self.submit, "保存后交审核人审核；审核前不能再改")
         self.approve_button = button("审核通过", self.approve, "数据锁定并计入汇总")
         self.return_button = button("退回", self.return_month, "写明原因，退回填报员修改")
         self.reopen_button = button("重新打开更正", self.reopen, "已审核的月报需要更正时：生成新的草稿版本，原版本保留")
-        head = QHBoxLayout()
+        head = FlowLayout()
         head.addWidget(self.heading)
         head.addWidget(self.status_tag)
         head.addStretch(1)

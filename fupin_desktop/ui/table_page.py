@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.records import RecordView
+from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.record_model import (
     ExtraColumn,
     RecordFilterProxy,
@@ -77,7 +77,7 @@ class TablePage(QWidget):
         self.table.doubleClicked.connect(self._double_clicked)
         fit_columns(self.table, self.model)
         self._fitted = False
-        self.tools = QHBoxLayout()
+        self.tools = FlowLayout()  # wraps at 1024 × 768 rather than widen the window
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")
         layout = QVBoxLayout(self)
