@@ -98,3 +98,10 @@ def test_bureau_letter_settings_are_set_by_an_admin_and_checked(demo_dir: Path, 
     assert code == 1 and "管理用户" in err
     code, out, _ = run(capsys, *base, "set", "--agency-code", "石民", "--recipient", "", "--user", "admin")
     assert code == 0 and "机关代字：石民" in out and "主送机关：（未设置）" in out
+
+
+def test_demo_flag_runs_any_command_on_the_demo_county(demo_dir: Path, capsys, as_clerk,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("fupin_desktop.paths.demo_data_dir", lambda: demo_dir)  # the test's own copy
+    code, out, _ = run(capsys, "--demo", "--user", "clerk", "org", "list", "--json", "-s", "包装培训")
+    assert code == 0 and [o["name"] for o in json.loads(out)] == ["晋江市包装培训学校"]

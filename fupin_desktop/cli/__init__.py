@@ -161,15 +161,10 @@ def _open_gui(args: argparse.Namespace) -> int:
     import os
 
     from fupin_desktop.paths import data_dir, demo_data_dir
-    from fupin_desktop.store.db import DB_FILE
 
     if args.demo:
         target = data_dir(args.data_dir) if args.data_dir else demo_data_dir()
-        if not (target / DB_FILE).exists():
-            from fupin_desktop.services.demo import make_demo_folder  # heavy: only to build it
-
-            print(f"正在生成演示县到 {target} …", file=sys.stderr)
-            make_demo_folder(target)
+        _ensure_demo(target)
     else:
         target = data_dir(args.data_dir)
     from fupin_desktop.ui.app import run_gui
@@ -179,6 +174,16 @@ def _open_gui(args: argparse.Namespace) -> int:
 
 
 # -- errors -------------------------------------------------------------------------------
+
+def _ensure_demo(target: Path) -> None:
+    from fupin_desktop.store.db import DB_FILE
+
+    if not (target / DB_FILE).exists():
+        from fupin_desktop.services.demo import make_demo_folder
+
+        print(f"正在生成演示县到 {target} …", file=sys.stderr)
+        make_demo_folder(target)
+
 
 def _data_folder(args: argparse.Namespace) -> Path:
     from fupin_desktop.paths import data_dir
@@ -254,11 +259,17 @@ def main(argv: list[str] | None = None) -> int:
     # The window logs to its own file; a command logs to the CLI's from the start (library
     # warnings while it runs), the window's start-up only if something escapes it.
     handler: logs.LogFileHandler | None = None
+    if args.command is not None and args.demo and not args.data_dir:
+        from fupin_desktop.paths import demo_data_dir
+
+        args.data_dir = str(demo_data_dir())  # --demo with a command: that command on the demo county
     if args.command is not None:
         handler = logs.setup_logging(_data_folder(args), logs.CLI_LOG)
     try:
         if args.command is None:
             return _open_gui(args)
+        if args.demo and args.command != "demo":
+            _ensure_demo(Path(args.data_dir))
         return int(args.func(args))
     except BrokenPipeError:  # output piped into head/more that stopped reading
         sys.stderr.close()
