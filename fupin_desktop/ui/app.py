@@ -162,19 +162,28 @@ def _run(app: QApplication, data_dir: Path, instance: SingleInstance, username: 
         QMessageBox.critical(None, APP_TITLE, str(exc))
         return 1
     user = _sign_in(db, bureau_name, username, password)
-    if user is None:
-        db.dispose()
-        return 0
-    ctx = ServiceContext(db, Forms(), user, data_dir)
+    code = 0
+    while user is not None:
+        window = _show_window(app, ServiceContext(db, Forms(), user, data_dir), instance)
+        code = app.exec()
+        if not window.switching:
+            break
+        log.info("用户 %s 退出登录", user.username)
+        instance.activate.disconnect(window.raise_to_front)
+        window.deleteLater()
+        user = _sign_in(db, bureau_name, None, None)  # 切换用户: the login again, same program
+    db.dispose()
+    return code
+
+
+def _show_window(app: QApplication, ctx: ServiceContext, instance: SingleInstance) -> MainWindow:
     window = MainWindow(ctx)
     instance.activate.connect(window.raise_to_front)
     window.showMaximized()
-    log.info("用户 %s 登录", user.username)
+    log.info("用户 %s 登录", ctx.user.username)
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # bench/bench_startup.py, the installer check: paint, quit
         shot = os.environ.get(SCREENSHOT_ENV)
         QTimer.singleShot(0, lambda: (window.grab().save(shot) if shot else window.grab(), app.quit()))
     else:
         QTimer.singleShot(0, window.offer_drafts)  # typing a crash left behind, once the window shows
-    code = app.exec()
-    db.dispose()
-    return code
+    return window

@@ -43,6 +43,7 @@ from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import idle_lock_minutes
 from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.idle_lock import IdleWatch, UnlockDialog
+from fupin_desktop.ui.menus import install_menus
 
 if TYPE_CHECKING:
     from fupin_desktop.ui.monthly_page import MonthlyPage
@@ -134,6 +135,16 @@ class MainWindow(QMainWindow):
         self.idle.idle.connect(self.lock_screen)
         self.unlock_dialog: UnlockDialog | None = None
         self._veiled: list[QWidget] = []
+        self.switching = False  # closed by 切换用户: the start-up signs in again instead of quitting
+        self.actions_by_text = install_menus(self, [text for text, _i, _f in PAGES])
+
+    def switch_user(self) -> bool:
+        """文件 → 切换用户: close (unsaved typing is asked about first), then the login again."""
+        self.switching = True
+        if not self.close():
+            self.switching = False
+            return False
+        return True
 
     def lock_screen(self) -> UnlockDialog:
         """Hide what is on screen (this window's pages, and any open dialog) until the password."""

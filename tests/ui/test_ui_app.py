@@ -93,3 +93,51 @@ def test_run_gui_with_valid_credentials_skips_the_login_dialog(ui_dir, monkeypat
     monkeypatch.setattr(app_module, "_application", lambda: _NoLoopApp(qapp, seen))
     assert app_module.run_gui(ui_dir, username="reviewer", password="demo") == 0
     assert seen and seen[0].endswith("（审核人）")
+
+
+class _SwitchOnceApp(_NoLoopApp):
+    """The first window is left by 文件 → 切换用户, the next one closed."""
+
+    def exec(self) -> int:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                self.seen.append(widget.windowTitle())
+                if len(self.seen) == 1:
+                    widget.actions_by_text["切换用户…"].trigger()
+                else:
+                    widget.close()
+        return 0
+
+
+def test_switch_user_signs_in_again_without_quitting(ui_dir, monkeypatch, qapp, own_logging) -> None:
+    seen: list[str] = []
+    monkeypatch.setattr(app_module, "_application", lambda: _SwitchOnceApp(qapp, seen))
+    logins: list[str | None] = []
+
+    def sign_in(db, bureau_name, username, password):  # type: ignore[no-untyped-def]
+        logins.append(username)
+        from fupin_desktop.services.users import login
+        return login(db, username or "clerk", "demo")  # the second time: the login dialog's answer
+
+    monkeypatch.setattr(app_module, "_sign_in", sign_in)
+    assert app_module.run_gui(ui_dir, username="reviewer", password="demo") == 0
+    assert logins == ["reviewer", None]  # no credentials carried over to the second login
+    assert seen[0].endswith("（审核人）") and seen[1].endswith("（填报员）")
+
+
+def test_the_menu_bar_offers_the_usual_shortcuts_and_an_about_box(qtbot, reviewer_ctx, monkeypatch) -> None:
+    window = MainWindow(reviewer_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["文件(&F)", "编辑(&E)", "视图(&V)", "帮助(&H)"]
+    actions = window.actions_by_text
+    assert actions["退出"].shortcut().toString() == "Ctrl+Q" and actions["查找"].shortcut().toString() == "Ctrl+F"
+    assert actions["月度统计"].shortcut().toString() == "Ctrl+5"
+    actions["月度统计"].trigger()
+    assert window.nav.currentItem().text() == "月度统计"
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "about", lambda _parent, _title, text: told.append(text))
+    actions["关于"].trigger()
+    from fupin_desktop import __version__
+    assert __version__ in told[0] and str(reviewer_ctx.data_dir) in told[0] and "Open Font License" in told[0]
