@@ -105,3 +105,14 @@ def test_demo_flag_runs_any_command_on_the_demo_county(demo_dir: Path, capsys, a
     monkeypatch.setattr("fupin_desktop.paths.demo_data_dir", lambda: demo_dir)  # the test's own copy
     code, out, _ = run(capsys, "--demo", "--user", "clerk", "org", "list", "--json", "-s", "包装培训")
     assert code == 0 and [o["name"] for o in json.loads(out)] == ["晋江市包装培训学校"]
+
+
+def test_monthly_template_o_takes_a_file_name_for_one_township_and_a_folder_for_many(
+        demo_dir: Path, capsys, as_clerk, tmp_path: Path) -> None:
+    base = ["--data-dir", str(demo_dir), "monthly", "template", "--user", "clerk", "--period", "2026-09"]
+    code, out, _ = run(capsys, *base, "--township", "安海镇", "-o", str(tmp_path / "U盘" / "安海镇.xlsx"))
+    assert code == 0 and (tmp_path / "U盘" / "安海镇.xlsx").is_file() and out.strip().endswith("安海镇.xlsx")
+    code, _, err = run(capsys, *base, "-o", str(tmp_path / "全部.xlsx"))
+    assert code == 1 and "只能写一个镇（街道）" in err and not (tmp_path / "全部.xlsx").exists()
+    code, out, _ = run(capsys, *base, "-o", str(tmp_path / "各镇"))
+    assert code == 0 and len(list((tmp_path / "各镇").glob("*.xlsx"))) == len(out.split()) > 1

@@ -48,11 +48,16 @@ def _township_id(ctx: ServiceContext, name: str) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     period = _period(args.period)
     ctx = context(args, signed_in=True, permission=Permission.ENTER_MONTHLY)
-    out = output_dir(args.output)
     ids = [_township_id(ctx, args.township)] if args.township else [
         b.township_id for b in monthly_status.status_board(ctx, period)]
+    # -o names a file when it ends in .xlsx (one township), else the folder for one file each.
+    name = Path(args.output).name if str(args.output).lower().endswith(".xlsx") else None
+    if name and len(ids) != 1:
+        raise KnownError(f"「{args.output}」是一个文件名，只能写一个镇（街道）的模板：请加 --township 镇（街道）名称，"
+                         "或在 -o 后写一个文件夹（每个镇（街道）一个文件）。")
+    out = output_dir(Path(args.output).parent if name else args.output)
     for tid in ids:
-        print(monthly_documents.write_township_template(ctx, tid, period, out))
+        print(monthly_documents.write_township_template(ctx, tid, period, out, name))
     return 0
 
 
@@ -159,7 +164,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = m.add_parser("template", parents=[common], help="为镇（街道）生成本月要填的统计表")
     p.add_argument("--period", required=True, help="月份，如 2020-06")
     p.add_argument("--township", help="镇（街道）名称；不写则为本月应报的每个镇（街道）各生成一份")
-    p.add_argument("-o", "--output", required=True, help="输出文件夹")
+    p.add_argument("-o", "--output", required=True,
+                   help="输出文件夹；只生成一个镇（街道）时也可写文件名，如 安海镇.xlsx")
     p.set_defaults(func=cmd_template)
     p = m.add_parser("import", parents=[common], help="导入镇（街道）报来的统计表（有错则该文件整表不导入）")
     p.add_argument("files", nargs="+", metavar="FILE")

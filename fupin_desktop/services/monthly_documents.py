@@ -21,7 +21,9 @@ from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
 REPORT_NAMES = {"month": "月报", "quarter": "季度汇总", "half": "半年通报", "year": "年终汇总"}
 
 
-def write_township_template(ctx: ServiceContext, township_id: int, period: Period, folder: Path) -> Path:
+def write_township_template(ctx: ServiceContext, township_id: int, period: Period, folder: Path,
+                            file_name: str | None = None) -> Path:
+    """The township's form for ``period`` in ``folder``, named ``file_name`` or by township and month."""
     with ctx.db.reading() as s:
         township = s.get(Township, township_id)
         if township is None:
@@ -29,7 +31,7 @@ def write_township_template(ctx: ServiceContext, township_id: int, period: Perio
         rows = [(n, p.village, p.organization)
                 for n, p in enumerate(monthly.active_pairing_names(s, township_id, period), start=1)]
     Path(folder).mkdir(parents=True, exist_ok=True)
-    path = Path(folder) / f"{township.name}_{period}_合作村社帮扶工作开展情况统计表.xlsx"
+    path = Path(folder) / (file_name or f"{township.name}_{period}_合作村社帮扶工作开展情况统计表.xlsx")
     spec = ctx.forms[monthly.FORM]
     write_monthly_template(spec, path, title=f"{spec.title}（{period.label_zh}）",
                            unit_name=f"{township.name}社会事务办", period_label=period.label_zh, rows=rows)
