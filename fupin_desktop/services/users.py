@@ -211,3 +211,54 @@ def set_idle_lock_minutes(ctx: ServiceContext, minutes: int) -> None:
         audit.append(s, username=ctx.user.username, action="update", entity="setting", entity_id=IDLE_LOCK_SETTING,
                      summary=f"无操作自动锁定：{f'{minutes} 分钟' if minutes else '不锁定'}",
                      before={"minutes": before.get(IDLE_LOCK_SETTING)}, after={"minutes": minutes})
+
+
+def inactive_usernames(ctx: ServiceContext) -> set[str]:
+    """Accounts an admin has disabled (never deleted: the audit log names them)."""
+    ctx.require(Permission.MANAGE_USERS)
+    with ctx.db.reading() as s:
+        return set(s.scalars(select(User.username).where(User.active.is_(False))))
+
+
+def _other_admins(s: Session, user: User) -> int:
+    return len(list(s.scalars(select(User.id).where(User.role == Role.ADMIN.value, User.active.is_(True),
+                                                    User.id != user.id))))
+
+
+def set_active(ctx: ServiceContext, username: str, active: bool) -> None:
+    """Disable an account (it can no longer log in) or enable it again; a user is never deleted."""
+    ctx.require(Permission.MANAGE_USERS)
+    name = clean_text(username)
+    with ctx.db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == name))
+        if user is None:
+            raise NotFound(f"没有用户名为“{name}”的用户。")
+        if user.active == active:
+            raise KnownError(f"用户“{name}”已经是{'启用' if active else '停用'}状态。")
+        if not active and user.username == ctx.user.username:
+            raise KnownError("不能停用自己正在使用的账户。")
+        if not active and user.role == Role.ADMIN.value and not _other_admins(s, user):
+            raise KnownError("这是唯一的管理员，停用后就没有人能管理用户了；请先把另一个用户设为管理员。")
+        user.active = active
+        audit.append(s, username=ctx.user.username, action="update", entity="user", entity_id=user.id,
+                     summary=f"{'启用' if active else '停用'}用户 {name}", before={"active": not active},
+                     after={"active": active})
+
+
+def set_role(ctx: ServiceContext, username: str, role: str) -> None:
+    """Make a user 填报员, 审核人 or 管理员 (the last active admin stays one)."""
+    ctx.require(Permission.MANAGE_USERS)
+    name, new = clean_text(username), Role(role)
+    with ctx.db.transaction() as s:
+        user = s.scalar(select(User).where(User.username == name))
+        if user is None:
+            raise NotFound(f"没有用户名为“{name}”的用户。")
+        if user.role == new.value:
+            raise KnownError(f"用户“{name}”已经是{new.label}。")
+        if user.role == Role.ADMIN.value and user.active and not _other_admins(s, user):
+            raise KnownError("这是唯一的管理员；请先把另一个用户设为管理员。")
+        before = user.role
+        user.role = new.value
+        audit.append(s, username=ctx.user.username, action="update", entity="user", entity_id=user.id,
+                     summary=f"用户 {name} 的角色：{Role(before).label} → {new.label}", before={"role": before},
+                     after={"role": new.value})

@@ -30,13 +30,17 @@ from fupin_desktop.services.users import (
     change_password,
     create_user,
     idle_lock_minutes,
+    inactive_usernames,
     list_users,
     locked_usernames,
     reset_password,
+    set_active,
     set_idle_lock_minutes,
+    set_role,
     unlock_user,
 )
 from fupin_desktop.ui.backup_panel import BackupPanel
+from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 from fupin_desktop.ui.operations import run_op
@@ -123,11 +127,20 @@ class UsersTab(QWidget):
         self.table = read_only_table(("用户名", "姓名", "角色", "状态"), [])
         self.add_button = button("新增用户", self.new_user)
         self.unlock_button = button("解锁", self.unlock, "让因连续输错密码被锁定的用户重新登录")
-        tools = QHBoxLayout()
+        tools = FlowLayout()
         tools.addStretch(1)
         self.reset_button = button("重设密码", self.reset_password, "为忘记密码的用户设一个新密码（同时解锁）")
+        self.active_button = button("停用 / 启用", self.toggle_active,
+                                    "停用的用户不能再登录；用户从不删除，操作日志里仍有他的记录")
+        self.role = QComboBox()
+        for r in Role:
+            self.role.addItem(r.label, r.value)
+        self.role_button = button("改为此角色", self.change_role, "把所选用户改为左边选的角色")
         tools.addWidget(self.unlock_button)
         tools.addWidget(self.reset_button)
+        tools.addWidget(self.active_button)
+        tools.addWidget(self.role)
+        tools.addWidget(self.role_button)
         tools.addWidget(self.add_button)
         self.idle_minutes = QSpinBox()
         self.idle_minutes.setRange(0, MAX_IDLE_LOCK_MINUTES)
@@ -158,10 +171,33 @@ class UsersTab(QWidget):
         return True
 
     def refresh(self) -> None:
-        locked = locked_usernames(self.ctx)
+        locked, inactive = locked_usernames(self.ctx), inactive_usernames(self.ctx)
         fill_table(self.table, [(u.username, u.display_name, Role(u.role).label,
-                                 "已锁定（连续输错密码）" if u.username in locked else "正常")
+                                 "已停用" if u.username in inactive
+                                 else "已锁定（连续输错密码）" if u.username in locked else "正常")
                                 for u in list_users(self.ctx)])
+
+    def _selected(self) -> str | None:
+        row = self.table.currentRow()
+        item = self.table.item(row, 0) if row >= 0 else None
+        return item.text() if item is not None else None
+
+    def toggle_active(self) -> bool:
+        name = self._selected()
+        if name is None:
+            return False
+        active = name in inactive_usernames(self.ctx)  # a disabled one is enabled, and the other way
+        if not run_op(self, lambda: set_active(self.ctx, name, active)):
+            return False
+        self.refresh()
+        return True
+
+    def change_role(self) -> bool:
+        name, role = self._selected(), self.role.currentData()
+        if name is None or not run_op(self, lambda: set_role(self.ctx, name, role)):
+            return False
+        self.refresh()
+        return True
 
     def unlock(self) -> bool:
         row = self.table.currentRow()

@@ -32,3 +32,26 @@ def test_the_system_page_names_the_font_files_the_letters_use(qtbot, clerk_ctx) 
     assert all(f.endswith((".ttf", ".ttc", ".TTF")) for f in files)
     if "WenKai" in files[1]:  # no office fonts on this machine: said so
         assert "替代字体" in table.item(1, 2).text()
+
+
+def test_the_admin_disables_a_user_and_changes_a_role_in_the_window(qtbot, admin_ctx) -> None:
+    page = SystemPage(admin_ctx)
+    qtbot.addWidget(page)
+    users = page.users
+    assert users is not None
+
+    def status(name: str) -> tuple[str, str]:
+        row = next(r for r in range(users.table.rowCount()) if users.table.item(r, 0).text() == name)
+        return users.table.item(row, 2).text(), users.table.item(row, 3).text()
+
+    row = next(r for r in range(users.table.rowCount()) if users.table.item(r, 0).text() == "clerk")
+    users.table.selectRow(row)
+    users.active_button.click()
+    assert status("clerk") == ("填报员", "已停用")
+    users.table.selectRow(row)
+    users.role.setCurrentIndex(users.role.findData("reviewer"))
+    users.role_button.click()
+    assert status("clerk") == ("审核人", "已停用")
+    users.table.selectRow(row)
+    users.active_button.click()
+    assert status("clerk") == ("审核人", "正常")
