@@ -3,9 +3,9 @@
 ``run_gui(data_dir, username=..., password=...)`` is what ``fupin`` (no sub-command) calls.
 One program per data folder (``single_instance``); a folder without a database opens the
 first-run wizard (set up the bureau, restore, or the demo); drafts a crash left are offered after
-login. An expected
-failure (a newer database, a folder that cannot be swapped …) is a message box and exit code 1;
-anything unexpected is logged to ``<data_dir>/logs/fupin.log`` and shown in one dialog.
+login; 文件 → 切换用户 signs in again without quitting. An expected failure (a newer database, a
+folder that cannot be swapped …) is a message box and exit code 1; anything unexpected is logged
+to ``<data_dir>/logs/fupin.log`` and shown in one dialog.
 """
 
 from __future__ import annotations
