@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 out=$(realpath -m "${1:-dist}")
 python=${PYTHON:-.venv/bin/python}
 version=$("$python" -c 'import fupin_desktop; print(fupin_desktop.__version__)')
-"$python" -m pip install -q "pyinstaller>=6.10,<7"
+"$python" -m pip install -q --require-hashes -r requirements-dev.txt  # PyInstaller, at the locked versions
 "$python" -m PyInstaller --noconfirm --log-level WARN --distpath "$out" --workpath "$out/.work" installer/fupin.spec
 rm -rf "$out/.work"
 

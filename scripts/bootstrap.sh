@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prepare a machine to run fupin-desktop from this checkout: the system libraries Qt needs
 # (Debian/Ubuntu, via apt-get; skipped where they are present or apt is absent) and a
-# virtual environment in .venv with the program and its test tools.
+# virtual environment in .venv with the program and its test tools, at the versions and hashes
+# of requirements-dev.txt (scripts/lock.sh makes it from pyproject.toml).
 #   scripts/bootstrap.sh          program + tests
 #   scripts/bootstrap.sh --test   also the tools the tests use (Xvfb, poppler-utils)
 set -euo pipefail
@@ -39,9 +40,10 @@ fi
 # pip runs only when the dependencies changed: the checkout is installed in place (-e), so code
 # changes need no reinstall, and a launch that runs pip costs ~15 s every time.
 stamp=.venv/.fupin-installed
-wanted_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1) $(.venv/bin/python -c 'import sys; print(sys.version)' | head -1)"
+wanted_stamp="$(sha256sum pyproject.toml requirements-dev.txt | cut -d' ' -f1 | tr '\n' ' ')$(.venv/bin/python -c 'import sys; print(sys.version)' | head -1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted_stamp" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q --require-hashes -r requirements-dev.txt
+  .venv/bin/python -m pip install -q --no-deps -e .
   echo "$wanted_stamp" > "$stamp"
 fi
