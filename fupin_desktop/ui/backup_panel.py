@@ -38,6 +38,7 @@ from fupin_desktop.errors import KnownError
 from fupin_desktop.services import backup
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.store.db import has_database
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 from fupin_desktop.ui.table_page import button
 
@@ -141,10 +142,10 @@ class BackupPanel(QWidget):
             return None
 
     def backup_now(self) -> backup.BackupResult | None:
-        folder = QFileDialog.getExistingDirectory(self, "选择存放备份的文件夹（另一块磁盘或 U 盘）")
+        folder = file_dialogs.choose_folder(self, "backup", "选择存放备份的文件夹（另一块磁盘或 U 盘）")
         if not folder:
             return None
-        result = self._run(lambda: backup.make_backup(self.ctx, Path(folder)))
+        result = self._run(lambda: backup.make_backup(self.ctx, folder))
         if result is not None:
             text = f"已备份并逐项校验：{result.path}（{result.path.stat().st_size / 2**20:.1f} MB）"
             show_message(self.message, "\n".join([text, *result.warnings]), OK_COLOR)
@@ -166,10 +167,10 @@ class BackupPanel(QWidget):
         return True
 
     def restore_from_file(self) -> backup.RestoreResult | None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", FILTER)
+        name = file_dialogs.open_file(self, "backup", "选择备份文件", FILTER)
         if not name:
             return None
-        info = self._run(lambda: backup.inspect_backup(Path(name)))
+        info = self._run(lambda: backup.inspect_backup(name))
         if info is None:
             return None
         if not confirm(self, "从备份恢复",
@@ -238,9 +239,9 @@ class RestoreDialog(QDialog):
         layout.addLayout(buttons)
 
     def choose_file(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "选择备份文件", "", FILTER)
+        name = file_dialogs.open_file(self, "backup", "选择备份文件", FILTER)
         if name:
-            self.set_file(Path(name))
+            self.set_file(name)
 
     def set_file(self, path: Path) -> bool:
         self.file.setText(str(path))

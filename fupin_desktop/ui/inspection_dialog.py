@@ -14,12 +14,11 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QTimer, QUrl, Signal
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -47,6 +46,7 @@ from fupin_desktop.services.inspections import (
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.ui import unsaved
 from fupin_desktop.ui.attachment_table import AttachmentTable, role_from_name, viewing_copy
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.date_input import DateInput
 from fupin_desktop.ui.fields import RefEditor
 from fupin_desktop.ui.form_panel import (
@@ -287,9 +287,9 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
 
     # --- attachments ----------------------------------------------------------------------------
     def choose_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, f"选择附件（{self.role.currentText()}）", QDir.homePath(),
-                                                "文档和图片 (*.pdf *.doc *.docx *.xls *.xlsx *.wps *.ofd *.jpg *.jpeg *.png)"
-                                                ";;所有文件 (*)")
+        names = file_dialogs.open_files(self, "attachments", f"选择附件（{self.role.currentText()}）",
+                                        "文档和图片 (*.pdf *.doc *.docx *.xls *.xlsx *.wps *.ofd *.jpg *.jpeg *.png)"
+                                        ";;所有文件 (*)")
         if names:
             self.add_files([Path(n) for n in names], AttachmentRole(self.role.currentData()))
 
@@ -348,9 +348,9 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
         return path
 
     def choose_export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "把附件导出到哪个文件夹", QDir.homePath())
+        folder = file_dialogs.choose_folder(self, "attachments_export", "把附件导出到哪个文件夹")
         if folder:
-            self.export_to(Path(folder))
+            self.export_to(folder)
 
     def export_to(self, folder: Path) -> list[Path]:
         if self.inspection is None:

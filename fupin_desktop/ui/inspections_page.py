@@ -15,13 +15,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDir, QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -49,6 +47,7 @@ from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import list_townships
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.inspection_dialog import FIRST_YEAR, InspectionDialog
 from fupin_desktop.ui.monthly_review import open_dialog
@@ -150,8 +149,7 @@ class InspectionsPage(QWidget):
             actions.addWidget(b)
         actions.addStretch(1)
 
-        self.table = read_only_table(HEADERS, [])
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = read_only_table(HEADERS, [])  # several rows may be selected to copy; 登记 takes the first
         self.table.setWordWrap(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.doubleClicked.connect(lambda _index: self.open_selected())
@@ -271,10 +269,9 @@ class InspectionsPage(QWidget):
     # --- outputs -----------------------------------------------------------------------------------
     def choose_checklist_file(self) -> None:
         name = f"{self.year.value()}年度年检年报材料缺漏清单.xlsx"
-        path, _ = QFileDialog.getSaveFileName(self, "导出缺材料清单", str(Path(QDir.homePath()) / name),
-                                              "Excel 工作簿 (*.xlsx)")
+        path = file_dialogs.save_file(self, "inspection_checklist", "导出缺材料清单", name, "Excel 工作簿 (*.xlsx)")
         if path:
-            self.export_checklist(Path(path if path.lower().endswith(".xlsx") else f"{path}.xlsx"))
+            self.export_checklist(path if path.suffix.lower() == ".xlsx" else path.with_name(f"{path.name}.xlsx"))
 
     def export_checklist(self, path: Path) -> Path | None:
         township, unit = self.filters()
@@ -293,9 +290,9 @@ class InspectionsPage(QWidget):
     def choose_draft_folder(self) -> None:
         if self.selected() is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "把草稿写到哪个文件夹", QDir.homePath())
+        folder = file_dialogs.choose_folder(self, "inspection_draft", "把草稿写到哪个文件夹")
         if folder:
-            self.write_draft(Path(folder))
+            self.write_draft(folder)
 
     def write_draft(self, folder: Path) -> tuple[Path, Path] | None:
         row = self.selected()

@@ -42,6 +42,7 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import idle_lock_minutes
 from fupin_desktop.ui import unsaved
+from fupin_desktop.ui.common import ui_state
 from fupin_desktop.ui.idle_lock import IdleWatch, UnlockDialog
 from fupin_desktop.ui.menus import install_menus
 
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        ui_state.bind(ctx.data_dir, ctx.user.username)  # sizes, splitters, columns, folders
         self.bureau = bureau(ctx.db)
         self.title = window_title(self.bureau.name, ctx)
         self.setWindowTitle(self.title)
@@ -131,6 +133,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.setAcceptDrops(True)  # dropped files go to their page by extension (_drop_route)
         self.resize(1280, 720)
+        ui_state.restore_window(self)
         self.idle = IdleWatch(idle_lock_minutes(ctx.db), self)
         self.idle.idle.connect(self.lock_screen)
         self.unlock_dialog: UnlockDialog | None = None
@@ -251,6 +254,7 @@ class MainWindow(QMainWindow):
             return
         if not self.closed_cleanly:
             self.closed_cleanly = True
+            ui_state.save_window(self)
             self.automatic_backup()
         event.accept()
 

@@ -12,21 +12,21 @@ a crash costs seconds of typing; a month with a draft left over offers it in the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDir, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QSpinBox,
     QSplitter,
     QVBoxLayout,
@@ -39,12 +39,13 @@ from fupin_desktop.errors import KnownError, ValidationFailed
 from fupin_desktop.services import monthly
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.drafts import Draft
-from fupin_desktop.services.monthly import MonthView
+from fupin_desktop.services.monthly import MonthRow, MonthView
 from fupin_desktop.services.monthly_documents import write_township_template
 from fupin_desktop.services.monthly_status import status_board
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import list_townships
 from fupin_desktop.ui import unsaved
+from fupin_desktop.ui.common import file_dialogs, ui_state
 from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.grid_drafts import DraftKeeper
 from fupin_desktop.ui.monthly_grid import MonthGrid
@@ -68,6 +69,21 @@ def spreadsheet_paths(event: QDragEnterEvent | QDropEvent) -> list[Path]:
         return []
     paths = [Path(u.toLocalFile()) for u in mime.urls() if u.isLocalFile()]
     return [p for p in paths if p.suffix.lower() in SPREADSHEET_SUFFIXES]
+
+
+def flag_lines(rows: Sequence[MonthRow]) -> list[str]:
+    """第 3 行 晋江市鞋业商会（梅岭村）：投入资金是上月的 12 倍 — one line a reminder."""
+    return [f"第 {row.seq} 行 {row.organization}（{row.village}）：{flag.get('message', '')}"
+            for row in rows for flag in row.flags]
+
+
+def confirm_flags(parent: QWidget, lines: list[str], shown: int = 12) -> bool:
+    """提交审核 with open reminders: the clerk sees them and submits anyway or goes back (tests replace this)."""
+    listed = lines[:shown] + ([f"……另有 {len(lines) - shown} 处"] if len(lines) > shown else [])
+    return unsaved.ask(parent, "提交审核", f"本月还有 {len(lines)} 处提醒（橙色角标）没有核实：",
+                       [("submit", "仍然提交", unsaved.Role.AcceptRole), ("back", "返回核对", unsaved.Role.RejectRole)],
+                       default="back", escape="back", icon=QMessageBox.Icon.Warning,
+                       informative="\n".join(listed) + "\n\n提交后由审核人核实这些提醒。") == "submit"
 
 
 class MonthlyPage(QWidget):
@@ -183,6 +199,7 @@ class MonthlyPage(QWidget):
         splitter.addWidget(self.townships)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)
+        ui_state.remember_splitter(splitter, "monthly")
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(splitter)
@@ -446,6 +463,10 @@ class MonthlyPage(QWidget):
             return False
         view = self.view
         assert view is not None
+        reminders = flag_lines(view.rows)
+        if reminders and not confirm_flags(self, reminders):
+            self.grid.message.setText("未提交：请核对橙色角标的提醒，改正或确认后再提交。")
+            return False
         return run_op(self, lambda: monthly.submit(self.ctx, view.township_id, Period.parse(view.period)),
                       self.show_view)
 
@@ -479,9 +500,9 @@ class MonthlyPage(QWidget):
 
     # --- files ---------------------------------------------------------------------------------------------
     def download_template(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "把本月模板保存到哪个文件夹", QDir.homePath())
+        folder = file_dialogs.choose_folder(self, "monthly_template", "把本月模板保存到哪个文件夹")
         if folder:
-            self.save_template_to(Path(folder))
+            self.save_template_to(folder)
 
     def save_template_to(self, folder: Path) -> Path | None:
         township_id = self.township_id()
@@ -494,10 +515,10 @@ class MonthlyPage(QWidget):
         return written[0] if written else None
 
     def import_excel(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择镇（街道）报来的月报表", QDir.homePath(),
-                                                "表格文件 (*.xlsx *.xls *.ods);;所有文件 (*)")
+        paths = file_dialogs.open_files(self, "monthly_import", "选择镇（街道）报来的月报表",
+                                        "表格文件 (*.xlsx *.xls *.ods);;所有文件 (*)")
         if paths:
-            self.import_paths([Path(p) for p in paths])
+            self.import_paths(paths)
 
     def import_paths(self, paths: list[Path]) -> MonthlyImportFlow | None:
         if self.import_flow is not None and not self.import_flow.finished:

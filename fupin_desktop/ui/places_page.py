@@ -21,6 +21,7 @@ from fupin_desktop.services.places import (
     village_stats,
 )
 from fupin_desktop.services.records import RecordView, SaveResult
+from fupin_desktop.ui.common import ui_state
 from fupin_desktop.ui.form_dialog import FormDialog
 from fupin_desktop.ui.lookups import township_editor, village_editor
 from fupin_desktop.ui.operations import run_op
@@ -166,6 +167,7 @@ class PlacesPage(QWidget):
         splitter.addWidget(self.tabs)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([170, 1000])
+        ui_state.remember_splitter(splitter, "places")
         QVBoxLayout(self).addWidget(splitter)
         self._fill_townships()
         self.townships.currentRowChanged.connect(lambda _row: self._township_chosen())

@@ -14,11 +14,10 @@ import html
 from collections.abc import Generator
 from pathlib import Path
 
-from PySide6.QtCore import QDir, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -36,6 +35,7 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import Received, Verification, list_received, receive, verify
 from fupin_desktop.ui.aggregate_panel import AggregatePanel
 from fupin_desktop.ui.choosers import period_label, report_label
+from fupin_desktop.ui.common import file_dialogs, ui_state
 from fupin_desktop.ui.common.tables import read_only_table
 from fupin_desktop.ui.form_panel import ERROR_COLOR
 from fupin_desktop.ui.monthly_import_flow import Step
@@ -170,6 +170,7 @@ class PackagesPanel(QWidget):
         self.history = ReceivedPanel(ctx)
         splitter.addWidget(self.history)
         splitter.setSizes([200, 220, 200])
+        ui_state.remember_splitter(splitter, "receiving")
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
         layout.addWidget(splitter, 1)
@@ -178,9 +179,9 @@ class PackagesPanel(QWidget):
 
     # --- adding -----------------------------------------------------------------------------------------
     def choose(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择报送包", QDir.homePath(), "报送包 (*.zip);;所有文件 (*)")
+        paths = file_dialogs.open_files(self, "packages", "选择报送包", "报送包 (*.zip);;所有文件 (*)")
         if paths:
-            self.add_paths([Path(p) for p in paths])
+            self.add_paths(paths)
 
     def add_paths(self, paths: list[Path]) -> JobHandle | None:
         if not paths or (self.job is not None and not self.job.finished):

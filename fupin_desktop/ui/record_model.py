@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from fupin_desktop.domain.formspec import FieldSpec, FormSpec
 from fupin_desktop.services.records import RecordView
+from fupin_desktop.ui.common.list_actions import install_list_actions
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -203,6 +204,7 @@ def make_table(parent: QWidget | None = None) -> QTableView:
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
     view.horizontalHeader().setHighlightSections(False)
     view.horizontalHeader().setStretchLastSection(True)
+    install_list_actions(view)
     return view
 
 
@@ -219,4 +221,5 @@ def fit_columns(view: QTableView, model: RecordTableModel) -> None:
         title = metrics.horizontalAdvance(column.title) + 28
         limit = column.width * unit + 12
         content = view.sizeHintForColumn(n) + 8 if model.rowCount() else limit
-        view.setColumnWidth(n, max(min(content, limit), title))
+        # Text may be cut (its tooltip has it whole); a number never is: 120… reads as 120.
+        view.setColumnWidth(n, max(content if column.numeric else min(content, limit), title))

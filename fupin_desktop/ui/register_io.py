@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDir
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QWidget
 
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.operations import JobHandle, ProblemsDialog, inform, run_job, run_op
 
 TITLES = {"organization": "社会组织名册", "pairing": "结对帮扶名单"}
@@ -74,10 +74,10 @@ def import_file(parent: QWidget | None, ctx: ServiceContext, kind: str,
     if _service() is None:
         _missing(parent)
         return None
-    path, _ = QFileDialog.getOpenFileName(parent, f"选择要导入的{TITLES[kind]}", QDir.homePath(), _EXCEL_FILTER)
+    path = file_dialogs.open_file(parent, f"import_{kind}", f"选择要导入的{TITLES[kind]}", _EXCEL_FILTER)
     if not path:
         return None
-    return start_import(parent, ctx, kind, Path(path), on_done)
+    return start_import(parent, ctx, kind, path, on_done)
 
 
 def save_template(parent: QWidget | None, ctx: ServiceContext, kind: str) -> None:
@@ -85,10 +85,10 @@ def save_template(parent: QWidget | None, ctx: ServiceContext, kind: str) -> Non
     if service is None:
         _missing(parent)
         return
-    suggested = str(Path(QDir.homePath()) / f"{TITLES[kind]}模板.xlsx")
-    path, _ = QFileDialog.getSaveFileName(parent, f"保存{TITLES[kind]}模板", suggested, _EXCEL_FILTER)
+    path = file_dialogs.save_file(parent, f"template_{kind}", f"保存{TITLES[kind]}模板", f"{TITLES[kind]}模板.xlsx",
+                                  _EXCEL_FILTER)
     if not path:
         return
-    target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+    target = path if path.suffix.lower() == ".xlsx" else path.with_name(f"{path.name}.xlsx")
     run_op(parent, lambda: service.template_for(ctx, kind, target),
            lambda _result: inform(parent, "模板已保存", f"模板已保存到：\n{target}\n填好后用“导入 Excel”读入。"))

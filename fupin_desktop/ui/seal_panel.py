@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDir, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFont, QPixmap
-from PySide6.QtWidgets import QFileDialog, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
@@ -23,6 +23,7 @@ from fupin_desktop.services.seal import (
     set_seal_image,
 )
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.form_panel import ERROR_COLOR
 from fupin_desktop.ui.monthly_review import open_dialog
 from fupin_desktop.ui.operations import inform, run_op
@@ -144,9 +145,9 @@ class SealPanel(QGroupBox):
         return dialog
 
     def export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "把印章证书导出到哪个文件夹", QDir.homePath())
+        folder = file_dialogs.choose_folder(self, "seal_certificate", "把印章证书导出到哪个文件夹")
         if folder:
-            self.export_to(Path(folder))
+            self.export_to(folder)
 
     def export_to(self, folder: Path) -> tuple[Path, Path, str] | None:
         name = f"{bureau(self.ctx.db).name}印章证书.pem"
@@ -164,9 +165,9 @@ class SealPanel(QGroupBox):
 
     # --- the admin ---------------------------------------------------------------------------------------
     def load_image(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择本单位公章的扫描图", QDir.homePath(), "PNG 图片 (*.png)")
+        path = file_dialogs.open_file(self, "seal_image", "选择本单位公章的扫描图", "PNG 图片 (*.png)")
         if path:
-            self.load_image_from(Path(path))
+            self.load_image_from(path)
 
     def load_image_from(self, path: Path) -> bool:
         def done(note: str | None) -> None:

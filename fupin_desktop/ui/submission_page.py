@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from pathlib import Path
 
-from PySide6.QtCore import QDir, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -42,6 +41,7 @@ from fupin_desktop.services.submissions import (
     sealing,
 )
 from fupin_desktop.ui.choosers import FolderChooser, ReportPeriodPicker, period_label, report_label
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.letter_dialog import LetterDialog
 from fupin_desktop.ui.monthly_review import open_dialog
@@ -303,10 +303,10 @@ class SubmissionPage(QWidget):
     def resend_selected(self) -> None:
         if self.selected() is None:
             return
-        folder = QFileDialog.getExistingDirectory(self, "把报送包再写到哪个文件夹（U 盘）",
-                                                  str(self.out.folder() or QDir.homePath()))
+        folder = file_dialogs.choose_folder(self, "resend", "把报送包再写到哪个文件夹（U 盘）",
+                                            str(self.out.folder() or ""))
         if folder:
-            self.resend_to(Path(folder))
+            self.resend_to(folder)
 
     def resend_to(self, folder: Path) -> Path | None:
         view = self.selected()

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QSignalBlocker, Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +30,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.monthly_documents import write_summary_report
 from fupin_desktop.services.summaries import DIMENSIONS, Summary, SummaryRow, summarize
 from fupin_desktop.ui.charts import BarChart
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.operations import inform, run_op
 from fupin_desktop.ui.table_page import button
 
@@ -209,9 +209,9 @@ class SummaryPage(QWidget):
 
     # --- export --------------------------------------------------------------------------------------------------
     def export(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "把汇总表保存到哪个文件夹", QDir.homePath())
+        folder = file_dialogs.choose_folder(self, "summary_export", "把汇总表保存到哪个文件夹")
         if folder:
-            self.export_to(Path(folder))
+            self.export_to(folder)
 
     def export_to(self, folder: Path) -> Path | None:
         written: list[Path] = []

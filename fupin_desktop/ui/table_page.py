@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.records import RecordView
+from fupin_desktop.ui.common import ui_state
 from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.record_model import (
     ExtraColumn,
@@ -76,7 +77,8 @@ class TablePage(QWidget):
         self.table.setModel(self.proxy)
         self.table.doubleClicked.connect(self._double_clicked)
         fit_columns(self.table, self.model)
-        self._fitted = False
+        # Widths the user set last time come back; else the columns are fitted to the first rows.
+        self._fitted = ui_state.remember_columns(self.table.horizontalHeader(), type(self).__name__)
         self.tools = FlowLayout()  # wraps at 1024 × 768 rather than widen the window
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #555;")

@@ -11,12 +11,10 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDir
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +35,7 @@ from fupin_desktop.services.receiving import (
     trust_list,
     trust_retire,
 )
+from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.date_input import DateInput
 from fupin_desktop.ui.form_panel import ERROR_COLOR
@@ -194,9 +193,9 @@ class TrustPanel(QWidget):
         self.retire_button.setEnabled(self.can_manage and self.selected() is not None)
 
     def choose_certificate(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "选择下级单位的印章证书", QDir.homePath(), "印章证书 (*.pem *.crt *.cer)")
+        path = file_dialogs.open_file(self, "trust_certificate", "选择下级单位的印章证书", "印章证书 (*.pem *.crt *.cer)")
         if path:
-            self.register_certificate(Path(path))
+            self.register_certificate(path)
 
     def register_certificate(self, path: Path) -> RegisterCertificateDialog | None:
         read: list[tuple[str, str, str | None]] = []

@@ -100,3 +100,12 @@ def pytest_runtest_teardown(item: pytest.Item):  # type: ignore[no-untyped-def]
         for name, answer in quiet.items():
             if getattr(unsaved, name) is answer:
                 setattr(unsaved, name, before[name])
+
+
+@pytest.fixture(autouse=True)
+def _ui_state_unbound() -> Iterator[None]:
+    """A window binds what it remembers to its test's data folder; the next test starts unbound."""
+    yield
+    from fupin_desktop.ui.common import ui_state
+
+    ui_state.unbind()

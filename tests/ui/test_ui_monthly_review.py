@@ -20,7 +20,10 @@ def open_page(qtbot, ctx) -> MonthlyPage:  # type: ignore[no-untyped-def]
     return page
 
 
-def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, clerk_ctx, reviewer_ctx) -> None:
+def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, monkeypatch, clerk_ctx, reviewer_ctx) -> None:
+    from fupin_desktop.ui import monthly_page
+
+    monkeypatch.setattr(monthly_page, "confirm_flags", lambda *_args: True)  # the demo month has reminders
     clerk = open_page(qtbot, clerk_ctx)
     assert clerk.approve_button.isHidden() and clerk.return_button.isHidden()  # clerks do not review
     fill_texts(qtbot, clerk.grid)
@@ -75,3 +78,39 @@ def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, clerk_ctx,
     assert reviewer.note.text() == "更正：物资折款漏填"
     assert reviewer.history.count() == 3 and reviewer.history.item(0).text().startswith("第 3 版 · 更正")
     assert reviewer.grid.model.editable
+
+
+def test_submitting_with_open_reminders_lists_them_and_asks(qtbot, monkeypatch, clerk_ctx) -> None:
+    from fupin_desktop.ui import monthly_page
+
+    clerk = open_page(qtbot, clerk_ctx)
+    fill_texts(qtbot, clerk.grid)
+    paste(qtbot, clerk.grid, 0, "content", "无")  # 具体帮扶内容 only says 无: a reminder
+    asked: list[list[str]] = []
+    answer = [False]
+    monkeypatch.setattr(monthly_page, "confirm_flags", lambda _parent, lines: asked.append(lines) or answer[0])
+
+    assert not clerk.submit()  # 返回核对
+    assert clerk.status_tag.text() != "待审核" and "未提交" in clerk.grid.message.text()
+    assert len(asked) == 1 and all(line.startswith("第 ") for line in asked[0])
+    assert any(line.startswith("第 1 行 ") and "只写了“无”" in line for line in asked[0])
+    answer[0] = True
+    assert clerk.submit()  # 仍然提交
+    assert clerk.status_tag.text() == "待审核" and len(asked) == 2
+
+
+def test_the_reminder_box_lists_at_most_twelve(qtbot, monkeypatch) -> None:
+    from fupin_desktop.ui import monthly_page, unsaved
+
+    seen = {}
+
+    def ask(_parent, title, text, buttons, **kw):  # type: ignore[no-untyped-def]
+        seen.update(title=title, text=text, informative=kw["informative"], buttons=[b[1] for b in buttons])
+        return "back"
+
+    monkeypatch.setattr(unsaved, "ask", ask)
+    lines = [f"第 {n} 行 某会：提醒" for n in range(1, 16)]
+    assert not monthly_page.confirm_flags(None, lines)  # type: ignore[arg-type]
+    assert seen["text"] == "本月还有 15 处提醒（橙色角标）没有核实："
+    assert "第 12 行" in seen["informative"] and "第 13 行" not in seen["informative"]
+    assert "……另有 3 处" in seen["informative"] and seen["buttons"] == ["仍然提交", "返回核对"]

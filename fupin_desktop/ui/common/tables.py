@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from PySide6.QtWidgets import QAbstractItemView, QTableWidget, QTableWidgetItem
 
+from fupin_desktop.ui.common.list_actions import install_list_actions
+
 __all__ = ["fill_table", "read_only_table"]
 
 
@@ -16,6 +18,7 @@ def read_only_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) ->
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setAlternatingRowColors(True)
     table.verticalHeader().setVisible(False)
+    install_list_actions(table)
     fill_table(table, rows)
     return table
 
