@@ -20,13 +20,23 @@ from sqlalchemy.orm import Session
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
+from fupin_desktop.domain.monthly_changes import CellChange, cell_changes
 from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_errors, row_flags
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import DatabaseBusy, FieldProblem, KnownError, NotFound, ValidationFailed
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.store import audit
-from fupin_desktop.store.models import Household, Institution, Organization, Pairing, Township, Village
+from fupin_desktop.store.models import (
+    AuditRecord,
+    Household,
+    Institution,
+    Organization,
+    Pairing,
+    Township,
+    User,
+    Village,
+)
 from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
 
 FORM = "monthly"
@@ -46,6 +56,19 @@ class MonthRow:
 
 
 @dataclass(frozen=True)
+class HandEdit:
+    """林晓华 2026-11-18 10:02 第 3 行 晋江市鞋业商会 投入资金：2.00 → 1.80"""
+
+    at: datetime
+    who: str
+    seq: int | None
+    organization: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class RevisionInfo:
     revision: int
     status: str
@@ -55,6 +78,9 @@ class RevisionInfo:
     created_by: str
     reviewed_by: str | None
     review_note: str | None
+    created_by_name: str = ""  # the people by their names (姓名), for the screen
+    reviewed_by_name: str | None = None
+    edits: tuple[HandEdit, ...] = ()  # what hands changed in this revision, oldest first
 
 
 @dataclass(frozen=True)
@@ -177,13 +203,41 @@ def check_rows(spec: FormSpec, entries: list[tuple[int, dict[str, Any], int | No
     return checked, problems
 
 
+def _hand_edits(session: Session, reports: list[MonthlyReport], names: dict[str, str]) -> dict[int, list[HandEdit]]:
+    """The cells each save changed, from the audit log (where they cannot be rewritten)."""
+    if not reports:
+        return {}
+    by_id = {str(r.id): r.id for r in reports}
+    records = session.scalars(select(AuditRecord).where(
+        AuditRecord.entity == "monthly_report", AuditRecord.action == "save",
+        AuditRecord.entity_id.in_(list(by_id))).order_by(AuditRecord.seq)).all()
+    wanted = {int(c["pairing_id"]) for rec in records for c in (rec.after or {}).get("changes", [])}
+    orgs = dict(session.execute(select(Pairing.id, Organization.name).join(
+        Organization, Organization.id == Pairing.organization_id).where(Pairing.id.in_(wanted))).all()) \
+        if wanted else {}
+    seqs = dict(session.execute(select(MonthlyRow.pairing_id, MonthlyRow.seq).where(
+        MonthlyRow.report_id == reports[-1].id)).all()) if wanted else {}
+    edits: dict[int, list[HandEdit]] = {}
+    for rec in records:
+        for c in (rec.after or {}).get("changes", []):
+            pid = int(c["pairing_id"])
+            edits.setdefault(by_id[rec.entity_id], []).append(HandEdit(
+                rec.at, names.get(rec.username, rec.username), seqs.get(pid), orgs.get(pid, ""), str(c.get("label", "")),
+                str(c.get("from_text", "")), str(c.get("to_text", ""))))
+    return edits
+
+
 def _view(session: Session, township: Township, period: Period) -> MonthView:
     report = current_report(session, township.id, period)
     reports = list(session.scalars(select(MonthlyReport).where(
         MonthlyReport.township_id == township.id, MonthlyReport.period == str(period))
         .order_by(MonthlyReport.revision)))
+    names = dict(session.execute(select(User.username, User.display_name)).all())
+    edits = _hand_edits(session, reports, names)
     history = [RevisionInfo(r.revision, r.status, r.source, r.file_name, r.created_at, r.created_by, r.reviewed_by,
-                            r.review_note) for r in reports]
+                            r.review_note, names.get(r.created_by, r.created_by),
+                            names.get(r.reviewed_by, r.reviewed_by) if r.reviewed_by else None,
+                            tuple(edits.get(r.id, ()))) for r in reports]
     if report is None:
         rows = [MonthRow(p.id, n, p.village, p.organization, {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
                 for n, p in enumerate(active_pairing_names(session, township.id, period), start=1)]
@@ -302,16 +356,33 @@ def save_entry(ctx: ServiceContext, township_id: int, period: Period, rows: list
         if problems:
             raise ValidationFailed(problems, f"{township.name} {period.label_zh} 月报未保存：有 {len(problems)} 处需要改正。")
         report = current_report(s, township_id, period)
+        # The figures as they stood (this draft, or the revision a new one follows): the hand edits.
+        before = {r.pairing_id: _row_values(r) for r in report.rows} if report is not None else {}
         if report is None or report.status != "draft":
             if report is not None and report.status == "submitted":
                 raise KnownError(f"{township.name} {period.label_zh} 的月报已提交审核，等审核人审核或退回后才能修改。")
             report = new_revision(s, ctx, township, period, source="entry", received_on=received_on)
+        changes = cell_changes(before, [(pid, values) for pid, values, _flags, _src in checked])
         store_rows(s, report, checked)
         audit.append(s, username=ctx.user.username, action="save", entity="monthly_report", entity_id=report.id,
-                     summary=f"录入 {township.name} {period.label_zh} 月报（第 {report.revision} 版，{len(checked)} 行）",
-                     after={"township": township.name, "period": str(period), "revision": report.revision})
+                     summary=f"录入 {township.name} {period.label_zh} 月报（第 {report.revision} 版，{len(checked)} 行"
+                             + (f"，改动 {len(changes)} 处）" if changes else "）"),
+                     after={"township": township.name, "period": str(period), "revision": report.revision,
+                            "changes": [_change_record(spec, c) for c in changes]})
         s.flush()
         return _view(s, township, period)
+
+
+def _change_record(spec: FormSpec, change: CellChange) -> dict[str, Any]:
+    """Kept in the audit record with the labels and shown values, so the history reads alone."""
+    field_spec = spec.field(change.field)
+    unit = field_spec.unit
+
+    def shown(value: Any) -> str:
+        text = field_spec.display(value)
+        return f"{text}{unit}" if text and unit else text
+
+    return {**change.as_dict(), "label": field_spec.label, "from_text": shown(change.old), "to_text": shown(change.new)}
 
 
 def _transition(ctx: ServiceContext, township_id: int, period: Period, *, allowed_from: tuple[str, ...],

@@ -50,7 +50,7 @@ from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.grid_drafts import DraftKeeper
 from fupin_desktop.ui.monthly_grid import MonthGrid
 from fupin_desktop.ui.monthly_import_flow import SPREADSHEET_SUFFIXES, MonthlyImportFlow
-from fupin_desktop.ui.monthly_review import ReasonDialog, note_text, open_dialog, revision_line, status_text
+from fupin_desktop.ui.monthly_review import ReasonDialog, history_lines, note_text, open_dialog, status_text
 from fupin_desktop.ui.monthly_tags import LATE_COLOR, STATUS_COLORS, TAG_ROLE, TagDelegate, set_tag, tag_label
 from fupin_desktop.ui.operations import inform, run_op, show_error
 from fupin_desktop.ui.table_page import button
@@ -423,7 +423,7 @@ class MonthlyPage(QWidget):
         self.note.setText(note_text(view))
         self.note.setVisible(bool(self.note.text()))
         self.history.clear()
-        for line in [revision_line(r) for r in reversed(view.history)] or ["（还没有任何版本）"]:
+        for line in history_lines(view.history) or ["（还没有任何版本）"]:
             item = QListWidgetItem(line)
             item.setToolTip(line)
             self.history.addItem(item)

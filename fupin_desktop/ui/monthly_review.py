@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from fupin_desktop.services.monthly import STATUS_LABELS, MonthView, RevisionInfo
+from fupin_desktop.services.monthly import STATUS_LABELS, HandEdit, MonthView, RevisionInfo
 from fupin_desktop.ui import unsaved
 
 SOURCES = {"entry": "录入", "import": "导入", "correction": "更正"}
@@ -93,11 +93,27 @@ def note_text(view: MonthView) -> str:
 
 def revision_line(r: RevisionInfo) -> str:
     line = (f"第 {r.revision} 版 · {SOURCES.get(r.source, r.source)} · {r.created_at:%Y-%m-%d %H:%M} · "
-            f"{r.created_by} · {STATUS_LABELS.get(r.status, r.status)}")
+            f"{r.created_by_name or r.created_by} · {STATUS_LABELS.get(r.status, r.status)}")
     if r.file_name:
         line += f" · 「{r.file_name}」"
     if r.reviewed_by:
-        line += f" · 审核人 {r.reviewed_by}"
+        line += f" · 审核人 {r.reviewed_by_name or r.reviewed_by}"
     if r.review_note:
         line += f"：{r.review_note}"
     return line
+
+
+def edit_line(e: HandEdit) -> str:
+    """　改：林晓华 11-18 10:02 第 3 行 晋江市鞋业商会 投入资金 2.00 → 1.80"""
+    where = f"第 {e.seq} 行 " if e.seq is not None else ""
+    return (f"　　改：{e.who} {e.at:%m-%d %H:%M} {where}{e.organization} {e.label} "
+            f"{e.old or '（空）'} → {e.new or '（空）'}")
+
+
+def history_lines(history: list[RevisionInfo]) -> list[str]:
+    """Newest revision first, each followed by the cells hands changed in it."""
+    lines: list[str] = []
+    for r in reversed(history):
+        lines.append(revision_line(r))
+        lines.extend(edit_line(e) for e in reversed(r.edits))
+    return lines

@@ -111,3 +111,27 @@ def test_empty_and_copied_texts_and_outliers_are_flagged_not_refused(clerk, revi
     saved = monthly.save_entry(clerk, tid, months[2], rows)
     codes = {(r.seq, f["code"]) for r in saved.rows for f in r.flags}
     assert {(1, "outlier"), (1, "empty_text"), (2, "copied_text")} <= codes
+
+
+def test_the_history_shows_who_changed_which_figure_from_what_to_what(clerk, reviewer) -> None:
+    month, tid = _fresh_month(), _township(clerk)
+    view = monthly.get_month(clerk, tid, month)
+    first = monthly.save_entry(clerk, tid, month, _rows(view))
+    assert first.history[-1].edits == ()  # the first entry is entry, not an edit
+    rows = _rows(view)
+    rows[1]["funds_fen"] = "1.8"
+    rows[1]["progress"] = "进行中"
+    again = monthly.save_entry(clerk, tid, month, rows)
+    edits = again.history[-1].edits
+    assert [(e.who, e.seq, e.label, e.old, e.new) for e in edits] == [
+        ("林晓华", 2, "投入资金", "1.25万元", "1.80万元"), ("林晓华", 2, "进展情况", "已完成", "进行中")]
+    assert edits[0].organization == view.rows[1].organization
+    assert again.history[-1].created_by_name == "林晓华"
+
+    monthly.submit(clerk, tid, month)
+    monthly.return_month(reviewer, tid, month, "资金与凭证不符")
+    rows[1]["funds_fen"] = "1.5"
+    fixed = monthly.save_entry(clerk, tid, month, rows)  # a new revision: the change is against the returned one
+    assert fixed.history[-1].revision == 2
+    assert [(e.old, e.new) for e in fixed.history[-1].edits] == [("1.80万元", "1.50万元")]
+    assert fixed.history[0].reviewed_by_name not in (None, "reviewer")

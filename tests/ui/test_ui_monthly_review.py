@@ -50,6 +50,9 @@ def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, monkeypatc
     assert clerk.grid.model.editable
     type_into(qtbot, clerk.grid, 0, "funds_fen", "1.8")
     assert clerk.submit() and clerk.view.revision == 2
+    history = [clerk.history.item(n).text() for n in range(clerk.history.count())]
+    assert history[0].startswith("第 2 版") and "林晓华" in history[0]  # people by their names
+    assert any(line.strip().startswith("改：林晓华") and "投入资金 2.00万元 → 1.80万元" in line for line in history)
 
     reviewer.refresh()
     approve = reviewer.approve()
@@ -76,7 +79,9 @@ def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, monkeypatc
     reopen.ok_button.click()
     assert reviewer.status_tag.text() == "草稿" and reviewer.view.revision == 3
     assert reviewer.note.text() == "更正：物资折款漏填"
-    assert reviewer.history.count() == 3 and reviewer.history.item(0).text().startswith("第 3 版 · 更正")
+    revisions = [reviewer.history.item(n).text() for n in range(reviewer.history.count())
+                 if reviewer.history.item(n).text().startswith("第 ")]  # not the edit lines under them
+    assert len(revisions) == 3 and revisions[0].startswith("第 3 版 · 更正")
     assert reviewer.grid.model.editable
 
 
