@@ -11,5 +11,5 @@ setup(
     package_dir={"fupin_desktop.forms": "forms", "fupin_desktop.resources": "resources"},
     package_data={"fupin_desktop.store": ["migrations/*.py", "migrations/versions/*.py"],
                   "fupin_desktop.forms": ["*.toml", "*/*.toml"],
-                  "fupin_desktop.resources": ["fonts/*", "divisions/*"]},
+                  "fupin_desktop.resources": ["fonts/*", "divisions/*", "manual/*"]},
 )

@@ -35,6 +35,11 @@ def font_path(file_name: str) -> Path:
     return resource_dir() / "fonts" / file_name
 
 
+def manual_dir() -> Path:
+    """The user manual (帮助 → 使用手册): one Markdown file per screen, ``index.toml`` its contents."""
+    return resource_dir() / "manual"
+
+
 def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 

