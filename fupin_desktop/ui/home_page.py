@@ -28,9 +28,7 @@ from fupin_desktop.services.backup import backup_status
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import count_households
-from fupin_desktop.services.organizations import list_organizations
-from fupin_desktop.services.pairings import list_pairings
-from fupin_desktop.services.places import list_villages
+from fupin_desktop.services.overview import register_counts
 from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.ui.calendar_panel import CalendarPanel
@@ -147,26 +145,26 @@ class HomePage(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
-        self.refresh()
+        self.show_figures()
 
     def refresh(self) -> None:
+        self.show_figures()
+        self.monthly.refresh()
+        self.calendar.refresh()
+
+    def show_figures(self) -> None:
+        """Everything but the two panels (they fill themselves when made)."""
         self.title.setText(bureau(self.ctx.db).name)
         self.show_backup_status()
         self.audit_head.setText(f"日志校验码 {printed(*current_head(self.ctx.db))}")
-        organizations = list_organizations(self.ctx)
-        active = sum(1 for o in organizations if o.values.get("status") == "active")
-        self.organizations.set(active, f"正常 {active} 家，共登记 {len(organizations)} 家")
-        villages = list_villages(self.ctx)
-        flagged = sum(1 for v in villages if v.values.get("flags"))
-        self.villages.set(len(villages), f"其中有村情标识的 {flagged} 个")
-        pairings = list_pairings(self.ctx)
-        running = sum(1 for p in pairings if p.values.get("status") == "active")
-        self.pairings.set(len(pairings), f"执行中 {running} 份")
+        counts = register_counts(self.ctx)
+        self.organizations.set(counts.organizations_active,
+                               f"正常 {counts.organizations_active} 家，共登记 {counts.organizations} 家")
+        self.villages.set(counts.villages, f"其中有村情标识的 {counts.villages_flagged} 个")
+        self.pairings.set(counts.pairings, f"执行中 {counts.pairings_active} 份")
         count, people = count_households(self.ctx)
         self.households.set(count, f"{people} 人")
         self.show_campaigns(list_campaigns(self.ctx))
-        self.monthly.refresh()
-        self.calendar.refresh()
 
     def show_backup_status(self) -> None:
         status = backup_status(self.ctx, self._today())
