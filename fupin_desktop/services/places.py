@@ -23,9 +23,8 @@ from fupin_desktop.services.records import (
     refuse_if_errors,
     snapshot,
 )
-from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
-from fupin_desktop.store.models import Household, Institution, Pairing, Setting, Township, Village
+from fupin_desktop.store.models import Household, Institution, Pairing, Township, Village
 
 _SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村")
 
@@ -116,25 +115,13 @@ def find_villages(session: Session, text: str, township: Township | None = None)
 
 
 def reload_division_table(ctx: ServiceContext, path: Path, data_year: int | None = None) -> tuple[int, int, int]:
-    """Load a newer year's 统计用区划代码 table: adds new units, renames changed ones, keeps the rest."""
-    from fupin_desktop.intake.division_table import load_division_table
-    from fupin_desktop.services.setup import sync_places
+    """Load a newer year's 统计用区划代码 table: adds new units, renames changed ones, keeps the rest.
+    Returns (added, renamed, no longer in the table); the preview and apply steps are in
+    ``services.division_update``."""
+    from fupin_desktop.services.division_update import apply_division_table, preview_division_table
 
-    ctx.require(Permission.LOAD_DIVISION_TABLE)
-    table = load_division_table(path, data_year=data_year)
-    county = bureau(ctx.db).division_code
-    with ctx.db.transaction() as s:
-        added, renamed, missing = sync_places(s, table, county)
-        row = s.get(Setting, "division_year")
-        before = row.value if row else None
-        if row is None:
-            s.add(Setting(key="division_year", value=str(table.meta.data_year)))
-        else:
-            row.value = str(table.meta.data_year)
-        audit.append(s, username=ctx.user.username, action="update", entity="setting", entity_id="division_year",
-                     summary=f"载入 {table.meta.data_year} 年区划代码：新增 {added}，更名 {renamed}，表中已无 {missing}",
-                     before={"division_year": before}, after={"division_year": table.meta.data_year})
-    return added, renamed, missing
+    done = apply_division_table(ctx, preview_division_table(ctx, path, data_year))
+    return done.added, done.renamed, done.retired
 
 
 # --- 福利机构 -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""系统: users (管理员), the audit log (审核人、管理员, read-only), 备份与恢复 (管理员), and one's own password."""
+"""系统: users (管理员), the audit log (审核人、管理员, read-only, filtered by user, date and action),
+备份与恢复 and 区划代码表 (管理员), one's own password, and the fonts the letters print with."""
 
 from __future__ import annotations
 
@@ -22,8 +23,8 @@ from fupin_desktop.documents.pdf_fonts import fonts_in_use
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.audit_anchor import current_head, last_anchor, printed
-from fupin_desktop.services.audit_log import list_records
-from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.audit_log import AuditEntry, list_records, log_users, logged_actions
+from fupin_desktop.services.context import SYSTEM_USER, ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.users import (
     MAX_IDLE_LOCK_MINUTES,
@@ -42,18 +43,23 @@ from fupin_desktop.services.users import (
 from fupin_desktop.ui.backup_panel import BackupPanel
 from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.common.tables import fill_table, read_only_table
+from fupin_desktop.ui.date_input import DateInput
+from fupin_desktop.ui.division_panel import DivisionPanel
 from fupin_desktop.ui.form_panel import ERROR_COLOR, message_label, show_message
 from fupin_desktop.ui.operations import run_op
 from fupin_desktop.ui.table_page import button
 
 AUDIT_LIMIT = 500
-ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "login": "登录",
-           "demo": "演示数据", "approve": "审核", "submit": "报送", "seal": "盖章", "attach": "添加附件",
-           "detach": "移除附件", "backup": "备份", "restore": "恢复", "encrypt": "加密",
-           "view_personal": "查看身份证号", "login_failed": "登录失败", "unlock": "解锁"}
+# Action codes the services write (monthly report steps are written in Chinese already).
+ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import": "导入", "save": "录入", "login": "登录",
+           "init": "初始化", "demo": "演示数据", "approve": "审核", "submit": "报送", "resend": "重新写出",
+           "reopen": "重新打开", "receive": "接收", "seal": "盖章", "attach": "添加附件", "detach": "移除附件",
+           "backup": "备份", "restore": "恢复", "encrypt": "加密", "view_personal": "查看身份证号",
+           "login_failed": "登录失败", "unlock": "解锁"}
 ENTITIES = {"organization": "社会组织", "pairing": "结对帮扶", "household": "帮扶对象", "village": "村（社区）",
             "township": "镇（街道）", "institution": "福利机构", "campaign": "专项行动", "user": "用户",
-            "setting": "设置", "monthly_report": "月报", "inspection": "年检年报", "evaluation": "年终评估"}
+            "setting": "设置", "monthly_report": "月报", "inspection": "年检年报", "evaluation": "年终评估",
+            "seal": "电子印章", "trust": "下级印章证书", "submission": "报送", "received_package": "收到的报送包"}
 
 
 def anchor_text(ctx: ServiceContext) -> str:
@@ -222,6 +228,36 @@ class UsersTab(QWidget):
         return dialog
 
 
+def labelled(text: str, widget: QWidget) -> QWidget:
+    """A label and its field as one piece, so a wrapping tool row keeps them together."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel(text))
+    row.addWidget(widget)
+    return box
+
+
+def refill(combo: QComboBox, everything: str, items: list[tuple[str, str, str]]) -> None:
+    """``everything`` (data '') then (text, data, tooltip) items; the chosen one stays chosen, no signal."""
+    keep = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(everything, "")
+    for text, data, tip in items:
+        combo.addItem(text, data)
+        combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+    combo.setCurrentIndex(max(combo.findData(keep), 0))
+    combo.blockSignals(False)
+
+
+def who(entry: AuditEntry) -> str:
+    """姓名（登录名）; 系统 and a name that is no account as they are."""
+    if entry.display_name and entry.display_name != entry.username and entry.username != SYSTEM_USER.username:
+        return f"{entry.display_name}（{entry.username}）"
+    return entry.who
+
+
 class AuditTab(QWidget):
     HEADERS = ("序号", "时间", "用户", "操作", "对象", "摘要")
 
@@ -229,27 +265,93 @@ class AuditTab(QWidget):
         super().__init__()
         self.ctx = ctx
         self.table = read_only_table(self.HEADERS, [])
-        note = QLabel(f"最近 {AUDIT_LIMIT} 条操作记录（只读，不能修改或删除）")
-        note.setStyleSheet("color: #555;")
-        tools = QHBoxLayout()
-        tools.addWidget(note)
+        self.note = QLabel()
+        self.note.setStyleSheet("color: #555;")
+        self.user = QComboBox()
+        self.action = QComboBox()
+        self.action.setMaxVisibleItems(20)
+        self.since = DateInput("起始日期")
+        self.until = DateInput("结束日期")
+        self.user.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.action.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        for field in (self.since, self.until):
+            field.edit.setPlaceholderText("不限")
+            field.setToolTip("如 2026-12-01、20261201、2026.12.1 或 2026年12月1日；空着为不限")
+            field.changed.connect(lambda: self.apply_filter(quiet=True))  # while typing: only once it reads
+            field.edit.editingFinished.connect(self.apply_filter)
+        tools = FlowLayout()
+        tools.addWidget(labelled("用户", self.user))
+        tools.addWidget(labelled("操作", self.action))
+        tools.addWidget(labelled("从", self.since))
+        tools.addWidget(labelled("到", self.until))
+        tools.addWidget(button("清除条件", self.clear_filter, "显示全部用户、全部操作、不限日期的记录"))
         tools.addStretch(1)
-        tools.addWidget(button("刷新", self.refresh))
+        self.problem = message_label()
+        counted = QHBoxLayout()
+        counted.addWidget(self.note, 1)
+        counted.addWidget(button("刷新", self.refresh))
         # The heads that left the PC are what `fupin audit check` proves the log against.
         self.anchor = QLabel()
         self.anchor.setWordWrap(True)
         self.anchor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.addLayout(tools)
+        layout.addWidget(self.problem)
+        layout.addLayout(counted)
         layout.addWidget(self.anchor)
         layout.addWidget(self.table)
         self.refresh()
 
     def refresh(self) -> None:
         self.anchor.setText(anchor_text(self.ctx))
-        rows = [(e.seq, e.at, e.username, ACTIONS.get(e.action, e.action), ENTITIES.get(e.entity, e.entity), e.summary)
-                for e in list_records(self.ctx, limit=AUDIT_LIMIT)]
-        fill_table(self.table, rows)
+        refill(self.user, "全部用户", [(u.display_name or u.username, u.username, u.label)
+                                       for u in log_users(self.ctx)])
+        logged = logged_actions(self.ctx)
+        codes = [*ACTIONS, *(a for a in logged if a not in ACTIONS)]
+        refill(self.action, "全部操作", [(ACTIONS.get(a, a), a, "" if a in logged else "日志里还没有这种操作")
+                                          for a in codes])
+        self.apply_filter()
+
+    def clear_filter(self) -> None:
+        for combo in (self.user, self.action):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        for field in (self.since, self.until):
+            field.blockSignals(True)
+            field.set_date(None)
+            field.blockSignals(False)
+        self.apply_filter()
+
+    def apply_filter(self, quiet: bool = False) -> bool:
+        """Ask the log for what the filter says; a date that does not read is said in red
+        (``quiet`` while it is being typed: the rows stay as they were)."""
+        try:
+            entries = list_records(self.ctx, username=self.user.currentData() or None,
+                                   action=self.action.currentData() or None,
+                                   since=self.since.date(), until=self.until.date(), limit=AUDIT_LIMIT)
+        except KnownError as exc:
+            if not quiet:  # no rows that the fields above do not stand for
+                show_message(self.problem, str(exc), ERROR_COLOR)
+                self.note.setText("条件有误，请改正后再查。")
+                self._show([])
+            return False
+        show_message(self.problem, "", ERROR_COLOR)
+        filtered = any((self.user.currentData(), self.action.currentData(), self.since.text().strip(),
+                        self.until.text().strip()))
+        what = "符合条件的" if filtered else ""
+        more = f"只显示最近 {AUDIT_LIMIT} 条，可用上面的条件缩小范围；" if len(entries) >= AUDIT_LIMIT else ""
+        self.note.setText(f"{what}操作记录 {len(entries)} 条（{more}只读，不能修改或删除）")
+        self._show(entries)
+        return True
+
+    def _show(self, entries: list[AuditEntry]) -> None:
+        fill_table(self.table, [(e.seq, e.at, who(e), ACTIONS.get(e.action, e.action),
+                                 ENTITIES.get(e.entity, e.entity), e.summary) for e in entries])
+        for row, e in enumerate(entries):
+            item = self.table.item(row, 2)
+            if item is not None:
+                item.setToolTip(f"登录名：{e.username}")
         self.table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
 
 
@@ -313,6 +415,7 @@ class SystemPage(QTabWidget):
         self.users: UsersTab | None = None
         self.audit: AuditTab | None = None
         self.backup: BackupPanel | None = None
+        self.divisions: DivisionPanel | None = None
         if ctx.can(Permission.MANAGE_USERS):
             self.users = UsersTab(ctx)
             self.addTab(self.users, "用户管理")
@@ -322,11 +425,14 @@ class SystemPage(QTabWidget):
         if ctx.can(Permission.BACKUP):
             self.backup = BackupPanel(ctx)
             self.addTab(self.backup, "备份与恢复")
+        if ctx.can(Permission.LOAD_DIVISION_TABLE):
+            self.divisions = DivisionPanel(ctx)
+            self.addTab(self.divisions, "区划代码表")
         self.addTab(PasswordTab(ctx), "修改密码")
         self.fonts = FontsTab()
         self.addTab(self.fonts, "打印字体")
 
     def refresh(self) -> None:
-        for tab in (self.users, self.audit, self.backup):
+        for tab in (self.users, self.audit, self.backup, self.divisions):
             if tab is not None:
                 tab.refresh()
