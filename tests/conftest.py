@@ -21,6 +21,34 @@ import pytest  # noqa: E402
 from fupin_desktop.domain import clock  # noqa: E402
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--backend", choices=("sqlite", "postgresql"), default=os.environ.get("FUPIN_TEST_BACKEND", "sqlite"),
+                     help="the database of the demo county's tests: the SQLite file, or a private PostgreSQL "
+                          "cluster started for the run (LAN mode)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--backend") != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="only the single-PC SQLite file (not the LAN database)")
+    for item in items:
+        if "sqlite_only" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The private PostgreSQL cluster of a ``--backend=postgresql`` run (None on SQLite)."""
+    if request.config.getoption("--backend") != "postgresql":
+        yield None
+        return
+    from pg_server import PgServer
+
+    server = PgServer(tmp_path_factory.mktemp("pg")).start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def today() -> date:
     return clock.today()
@@ -34,12 +62,15 @@ def division_table():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory, division_table) -> Path:  # type: ignore[no-untyped-def]
-    """The demo county built once; tests get their own copy of the file (``demo_dir``)."""
+def demo_template(tmp_path_factory: pytest.TempPathFactory, division_table, pg_server) -> Path:  # type: ignore[no-untyped-def]
+    """The demo county built once; tests get their own copy of the file (``demo_dir``), or on
+    PostgreSQL their own copy of the template database."""
     from fupin_desktop.services.demo import build_demo, give_demo_seal
-    from fupin_desktop.store.db import Database
+    from fupin_desktop.store.db import Database, set_server_url
 
     folder = tmp_path_factory.mktemp("demo-template")
+    if pg_server is not None:
+        set_server_url(folder, pg_server.create("demo_template"))
     db = Database.open(folder)
     build_demo(db, division_table)
     give_demo_seal(db, folder)
@@ -48,11 +79,16 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory, division_table) -> P
 
 
 @pytest.fixture
-def demo_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_dir(demo_template: Path, tmp_path_factory: pytest.TempPathFactory, pg_server):  # type: ignore[no-untyped-def]
     """This test's own copy of the demo county, outside ``tmp_path`` (which stays the test's)."""
     target = tmp_path_factory.mktemp("demo") / "data"
     shutil.copytree(demo_template, target)
-    return target
+    from pg_server import own_database
+
+    name = own_database(pg_server, target, template="demo_template")
+    yield target
+    if name is not None:
+        pg_server.drop(name)
 
 
 def make_context(data_dir: Path, username: str):  # type: ignore[no-untyped-def]

@@ -53,7 +53,6 @@ from fupin_desktop.services.permissions import Permission, allowed, require
 from fupin_desktop.services.settings import bureau, get_settings, put_settings
 from fupin_desktop.store import audit
 from fupin_desktop.store.db import (
-    DATABASE_URL_ENV,
     DB_FILE,
     Database,
     current_revision,
@@ -61,6 +60,7 @@ from fupin_desktop.store.db import (
     known_revisions,
     pending_restore_path,
     remove_tree,
+    server_url,
 )
 from fupin_desktop.store.models_annual import Attachment
 
@@ -290,8 +290,8 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
                          "请恢复到一个空文件夹。")
     if pending_restore(data_dir):
         raise KnownError(f"已有一次恢复在等待生效（{pending_restore_path(data_dir)}）：请先重新启动程序。")
-    if os.environ.get(DATABASE_URL_ENV):
-        raise KnownError("程序正在使用局域网数据库（FUPIN_DATABASE_URL），不能用本程序恢复；请由数据库管理员恢复。")
+    if server_url(data_dir):
+        raise KnownError("这个数据文件夹使用局域网数据库服务器，不能用本程序恢复；请由数据库管理员恢复。")
     _check_space(backup_path, read_manifest(backup_path), data_dir)  # a zip bomb stops here, unread
     manifest = verify_archive(backup_path)  # every hash, reading only
     if manifest.schema_revision not in known_revisions():

@@ -29,9 +29,52 @@ _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_SECONDS = 15  # a second program or a backup holding a lock: wait this long before failing
 
 
+SERVER_FILE = "database-server.txt"  # a LAN data folder: the server's URL, one line, no password
+
+
+def server_url(data_dir: Path | None) -> str | None:
+    """The database server this data folder (or FUPIN_DATABASE_URL) points at; None: the SQLite file.
+
+    The folder's file names the server without a password (the password comes from
+    FUPIN_DATABASE_PASSWORD or is asked for), so copying the folder does not copy it.
+    """
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        return url
+    if data_dir is None:
+        return None
+    try:
+        text = (Path(data_dir) / SERVER_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DatabaseError(f"数据文件夹里的数据库服务器设置「{SERVER_FILE}」读不出来：{exc}") from None
+    return text.splitlines()[0].strip() if text else None
+
+
+def set_server_url(data_dir: Path, url: str) -> Path:
+    """Point ``data_dir`` at a database server (the URL is stored without its password)."""
+    from sqlalchemy.engine import make_url
+
+    plain = make_url(url).set(password=None).render_as_string(hide_password=False)
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    target = Path(data_dir) / SERVER_FILE
+    target.write_text(plain + "\n", encoding="utf-8")
+    return target
+
+
+def _with_password(url: str) -> str:
+    password = os.environ.get("FUPIN_DATABASE_PASSWORD")
+    if not password:
+        return url
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).set(password=password).render_as_string(hide_password=False)
+
+
 def has_database(data_dir: Path) -> bool:
-    """The folder already holds this program's data (a restore there replaces it)."""
-    return (Path(data_dir) / DB_FILE).exists()
+    """The folder already holds this program's data (a restore there replaces it), or points at a server."""
+    return (Path(data_dir) / DB_FILE).exists() or (Path(data_dir) / SERVER_FILE).exists()
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -231,9 +274,9 @@ class Database:
 
     @classmethod
     def open(cls, data_dir: Path, *, create: bool = True) -> Database:
-        url = os.environ.get(DATABASE_URL_ENV)
+        url = server_url(data_dir)
         if url:
-            db = cls(make_engine(url))
+            db = cls(make_engine(_with_password(url)))
         else:
             finish_pending_restore(data_dir)  # a restore prepared in the window takes effect now
             path = data_dir / DB_FILE
