@@ -27,12 +27,12 @@ from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import DATABASE_URL_ENV, Database, finish_pending_restore, has_database
-from fupin_desktop.ui.compat import guard_singleton_refcounts
-from fupin_desktop.ui.fonts import install_fonts
-from fupin_desktop.ui.login_dialog import LoginDialog
+from fupin_desktop.ui.admin.login_dialog import LoginDialog
+from fupin_desktop.ui.admin.single_instance import SingleInstance
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts
+from fupin_desktop.ui.common.fonts import install_fonts
+from fupin_desktop.ui.common.qt_chinese import install_chinese
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
-from fupin_desktop.ui.qt_chinese import install_chinese
-from fupin_desktop.ui.single_instance import SingleInstance
 
 QUIT_WHEN_SHOWN_ENV = "FUPIN_QUIT_WHEN_SHOWN"
 SCREENSHOT_ENV = "FUPIN_SCREENSHOT"  # with the above: the painted window saved as this PNG
@@ -111,7 +111,7 @@ def _open_database(data_dir: Path) -> tuple[Database, Path] | None:
     bureau, restores a backup, or opens the demo county (in its own folder)."""
     no_database = os.environ.get(DATABASE_URL_ENV) is None and not has_database(data_dir)
     if no_database:
-        from fupin_desktop.ui.first_run_wizard import DEMO, FirstRunWizard  # once, on a new PC
+        from fupin_desktop.ui.admin.first_run_wizard import DEMO, FirstRunWizard
 
         wizard = FirstRunWizard(data_dir, APP_TITLE)
         if wizard.exec() != QDialog.DialogCode.Accepted:

@@ -31,11 +31,11 @@ from fupin_desktop.services.households import count_households
 from fupin_desktop.services.overview import register_counts
 from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
-from fupin_desktop.ui.calendar_panel import CalendarPanel
-from fupin_desktop.ui.campaign_dialog import CampaignDialog
 from fupin_desktop.ui.common.flow_layout import FlowLayout
-from fupin_desktop.ui.monthly_dashboard import MonthlyDashboard
-from fupin_desktop.ui.monthly_review import open_dialog
+from fupin_desktop.ui.common.widgets import open_dialog
+from fupin_desktop.ui.monthly.calendar_panel import CalendarPanel
+from fupin_desktop.ui.monthly.monthly_dashboard import MonthlyDashboard
+from fupin_desktop.ui.register.campaign_dialog import CampaignDialog
 
 
 def progress_bar(done: int, target: int) -> QProgressBar:

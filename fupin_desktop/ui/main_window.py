@@ -41,13 +41,12 @@ from fupin_desktop.services.monthly import get_month
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.users import idle_lock_minutes
-from fupin_desktop.ui import unsaved
-from fupin_desktop.ui.common import ui_state
-from fupin_desktop.ui.idle_lock import IdleWatch, UnlockDialog
+from fupin_desktop.ui.admin.idle_lock import IdleWatch, UnlockDialog
+from fupin_desktop.ui.common import ui_state, unsaved
 from fupin_desktop.ui.menus import install_menus
 
 if TYPE_CHECKING:
-    from fupin_desktop.ui.monthly_page import MonthlyPage
+    from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +67,15 @@ def _lazy(module: str, name: str) -> Callable[[ServiceContext], QWidget]:
 # (navigation text, icon, how to build the page)
 PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget]]] = [
     ("首页", SP.SP_DirHomeIcon, _lazy("home_page", "HomePage")),
-    ("社会组织", SP.SP_FileDialogDetailedView, _lazy("organizations_page", "OrganizationsPage")),
-    ("村社与帮扶对象", SP.SP_DirIcon, _lazy("places_page", "PlacesPage")),
-    ("结对帮扶", SP.SP_FileDialogContentsView, _lazy("pairings_page", "PairingsPage")),
-    ("月度统计", SP.SP_FileDialogInfoView, _lazy("monthly_page", "MonthlyPage")),
-    ("汇总分析", SP.SP_FileDialogListView, _lazy("summary_page", "SummaryPage")),
-    ("年检年报", SP.SP_DialogApplyButton, _lazy("inspections_page", "InspectionsPage")),
-    ("报送", SP.SP_ArrowUp, _lazy("submission_page", "SubmissionPage")),
-    ("接收", SP.SP_ArrowDown, _lazy("receiving_page", "ReceivingPage")),
-    ("系统", SP.SP_ComputerIcon, _lazy("system_page", "SystemPage")),
+    ("社会组织", SP.SP_FileDialogDetailedView, _lazy("register.organizations_page", "OrganizationsPage")),
+    ("村社与帮扶对象", SP.SP_DirIcon, _lazy("register.places_page", "PlacesPage")),
+    ("结对帮扶", SP.SP_FileDialogContentsView, _lazy("register.pairings_page", "PairingsPage")),
+    ("月度统计", SP.SP_FileDialogInfoView, _lazy("monthly.monthly_page", "MonthlyPage")),
+    ("汇总分析", SP.SP_FileDialogListView, _lazy("monthly.summary_page", "SummaryPage")),
+    ("年检年报", SP.SP_DialogApplyButton, _lazy("annual.inspections_page", "InspectionsPage")),
+    ("报送", SP.SP_ArrowUp, _lazy("sealed.submission_page", "SubmissionPage")),
+    ("接收", SP.SP_ArrowDown, _lazy("sealed.receiving_page", "ReceivingPage")),
+    ("系统", SP.SP_ComputerIcon, _lazy("admin.system_page", "SystemPage")),
 ]
 
 
@@ -214,7 +213,7 @@ class MainWindow(QMainWindow):
         return self.pages[text]
 
     def open_month(self, township_id: int, period: str) -> MonthlyPage:
-        from fupin_desktop.ui.monthly_page import MonthlyPage
+        from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
         """Show one township-month on 月度统计 (the 首页 dashboard's double-click)."""
         page = self.show_page("月度统计")
@@ -301,7 +300,7 @@ class MainWindow(QMainWindow):
             if answer == unsaved.DISCARD:
                 draft_store.discard_draft(where, draft.username, draft.township_code, draft.period)
             elif answer == unsaved.RESTORE:
-                from fupin_desktop.ui.monthly_page import MonthlyPage
+                from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
                 page = self.show_page("月度统计")
                 assert isinstance(page, MonthlyPage)
@@ -324,8 +323,8 @@ class MainWindow(QMainWindow):
 
     def _drop_route(self, event: QDragEnterEvent | QDropEvent) -> tuple[str, list[Path]] | None:
         """Township workbooks go to 月度统计, submission packages (.zip) to 接收."""
-        from fupin_desktop.ui.monthly_page import spreadsheet_paths
-        from fupin_desktop.ui.receiving_page import package_paths
+        from fupin_desktop.ui.monthly.monthly_page import spreadsheet_paths
+        from fupin_desktop.ui.sealed.receiving_page import package_paths
 
         for page, paths_of in (("月度统计", spreadsheet_paths), ("接收", package_paths)):
             paths = paths_of(event)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox, QTableView, 
 from fupin_desktop import __version__
 
 if TYPE_CHECKING:
-    from fupin_desktop.ui.help_viewer import HelpViewer
+    from fupin_desktop.ui.admin.help_viewer import HelpViewer
     from fupin_desktop.ui.main_window import MainWindow
 
 __all__ = ["about_text", "install_menus", "open_manual"]
@@ -66,7 +66,7 @@ def _copy(window: MainWindow) -> None:
 
 def open_manual(window: MainWindow, pages: list[str]) -> HelpViewer:
     """帮助 → 使用手册 (F1): the manual on the page of the screen shown (the overview when none)."""
-    from fupin_desktop.ui.help_viewer import show_help  # the first F1 pays for it, not the start
+    from fupin_desktop.ui.admin.help_viewer import show_help
 
     row = window.nav.currentRow()
     return show_help(window, pages[row] if 0 <= row < len(pages) else "")

@@ -20,7 +20,7 @@ from fupin_desktop.store.db import Database  # noqa: E402
 def _pyside_refcount_guard() -> None:
     """The program guards against PySide6 6.12.0's reference-count bug when it starts
     (``ui.compat``); the GUI tests run under the same guard or abort after enough calls."""
-    from fupin_desktop.ui.compat import guard_singleton_refcounts
+    from fupin_desktop.ui.common.compat import guard_singleton_refcounts
 
     guard_singleton_refcounts()
 
@@ -66,7 +66,7 @@ def _closing_a_dialog_gives_up_its_typing(request: pytest.FixtureRequest, monkey
     """A test that closes a dialog it typed into means 放弃: answer 放弃已填写的内容？ so (a real box
     would wait for a click). Tests of the question itself patch it again or use ``real_questions``."""
     if request.node.get_closest_marker("real_questions") is None:
-        from fupin_desktop.ui import unsaved
+        from fupin_desktop.ui.common import unsaved
 
         monkeypatch.setattr(unsaved, "ask_discard_typed", lambda _parent: True)
 
@@ -88,7 +88,7 @@ def pytest_runtest_teardown(item: pytest.Item):  # type: ignore[no-untyped-def]
     """pytest-qt closes the test's windows here; a test that failed half-way may leave typing
     behind, and the real 保存/不保存/取消 box would wait for a click forever: answer 不保存.
     (Put back by hand: the test's own monkeypatch is undone in between and must win.)"""
-    from fupin_desktop.ui import unsaved
+    from fupin_desktop.ui.common import unsaved
 
     quiet = {"ask_unsaved": lambda *_a: unsaved.DISCARD, "ask_discard_typed": lambda *_a: True}
     before = {name: getattr(unsaved, name) for name in quiet}

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QMessageBox
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.places import list_townships
-from fupin_desktop.ui.monthly_grid import MonthGrid
+from fupin_desktop.ui.monthly.monthly_grid import MonthGrid
 
 
 def future_month(month: int) -> Period:

@@ -23,16 +23,16 @@ from fupin_desktop.services.demo import build_demo
 from fupin_desktop.services.households import list_households
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
-from fupin_desktop.ui import unsaved
-from fupin_desktop.ui.compat import guard_singleton_refcounts
-from fupin_desktop.ui.fonts import install_fonts
-from fupin_desktop.ui.form_dialog import FormDialog
-from fupin_desktop.ui.login_dialog import LoginDialog
+from fupin_desktop.ui.admin.login_dialog import LoginDialog
+from fupin_desktop.ui.common import unsaved
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts
+from fupin_desktop.ui.common.fonts import install_fonts
+from fupin_desktop.ui.common.form_dialog import FormDialog
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.organizations_page import OrganizationsPage
-from fupin_desktop.ui.pairing_dialog import PairingDialog
-from fupin_desktop.ui.pairings_page import PairingsPage
-from fupin_desktop.ui.places_page import PlacesPage
+from fupin_desktop.ui.register.organizations_page import OrganizationsPage
+from fupin_desktop.ui.register.pairing_dialog import PairingDialog
+from fupin_desktop.ui.register.pairings_page import PairingsPage
+from fupin_desktop.ui.register.places_page import PlacesPage
 
 SIZE = (1366, 740)  # 768 less a taskbar
 

@@ -23,12 +23,12 @@ from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.demo import build_demo
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
-from fupin_desktop.ui.compat import guard_singleton_refcounts
-from fupin_desktop.ui.fonts import install_fonts
+from fupin_desktop.ui.annual.inspections_page import InspectionsPage
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts
+from fupin_desktop.ui.common.fonts import install_fonts
 from fupin_desktop.ui.home_page import HomePage
-from fupin_desktop.ui.inspections_page import InspectionsPage
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.pairings_page import PairingsPage
+from fupin_desktop.ui.register.pairings_page import PairingsPage
 
 SIZE = (1366, 740)
 sys.path.insert(0, str(Path(__file__).parent))
@@ -119,7 +119,7 @@ def main(out: Path) -> int:
     shoot(app, rwindow, out, "annual-05-pairings-reviewer")
     evaluation = pairings.evaluate_button
     evaluation.click()
-    from fupin_desktop.ui.evaluation_dialog import EvaluationDialog
+    from fupin_desktop.ui.register.evaluation_dialog import EvaluationDialog
 
     dialog_e = pairings.findChild(EvaluationDialog)
     assert dialog_e is not None

@@ -30,12 +30,12 @@ from fupin_desktop.services.demo import build_demo  # noqa: E402
 from fupin_desktop.services.monthly_documents import write_township_template  # noqa: E402
 from fupin_desktop.services.users import login  # noqa: E402
 from fupin_desktop.store.db import Database  # noqa: E402
-from fupin_desktop.ui.compat import guard_singleton_refcounts  # noqa: E402
-from fupin_desktop.ui.fonts import install_fonts  # noqa: E402
-from fupin_desktop.ui.main_window import MainWindow  # noqa: E402
-from fupin_desktop.ui.monthly_assign_dialog import AssignDialog  # noqa: E402
-from fupin_desktop.ui.monthly_page import MonthlyPage  # noqa: E402
-from fupin_desktop.ui.summary_page import SummaryPage  # noqa: E402
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts
+from fupin_desktop.ui.common.fonts import install_fonts
+from fupin_desktop.ui.main_window import MainWindow
+from fupin_desktop.ui.monthly.monthly_assign_dialog import AssignDialog
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
+from fupin_desktop.ui.monthly.summary_page import SummaryPage
 
 
 def fill(path: Path, rename_village_of_row: int) -> None:

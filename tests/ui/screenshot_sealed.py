@@ -32,12 +32,12 @@ from fupin_desktop.services.receiving import trust_add  # noqa: E402
 from fupin_desktop.services.setup import initialize  # noqa: E402
 from fupin_desktop.services.users import login  # noqa: E402
 from fupin_desktop.store.db import Database  # noqa: E402
-from fupin_desktop.ui.compat import guard_singleton_refcounts  # noqa: E402
-from fupin_desktop.ui.fonts import install_fonts  # noqa: E402
-from fupin_desktop.ui.main_window import MainWindow  # noqa: E402
-from fupin_desktop.ui.operations import JobHandle  # noqa: E402
-from fupin_desktop.ui.receiving_page import ReceivingPage  # noqa: E402
-from fupin_desktop.ui.submission_page import SubmissionPage  # noqa: E402
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts
+from fupin_desktop.ui.common.fonts import install_fonts
+from fupin_desktop.ui.common.operations import JobHandle
+from fupin_desktop.ui.main_window import MainWindow
+from fupin_desktop.ui.sealed.receiving_page import ReceivingPage
+from fupin_desktop.ui.sealed.submission_page import SubmissionPage
 
 
 def wait(app: QApplication, job: JobHandle | None, seconds: float = 60) -> None:

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fupin_desktop.store.db import DB_FILE
 from fupin_desktop.ui import app as app_module
-from fupin_desktop.ui.first_run_wizard import FirstRunWizard
-from fupin_desktop.ui.fonts import install_fonts
+from fupin_desktop.ui.admin.first_run_wizard import FirstRunWizard
+from fupin_desktop.ui.common.fonts import install_fonts
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
 
 

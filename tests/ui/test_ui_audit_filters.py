@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from ui_helpers import put_chinese
 
 from fupin_desktop.services.users import set_idle_lock_minutes
-from fupin_desktop.ui.system_page import AuditTab, SystemPage
+from fupin_desktop.ui.admin.system_page import AuditTab, SystemPage
 
 pytestmark = pytest.mark.gui
 

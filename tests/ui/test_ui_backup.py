@@ -12,10 +12,10 @@ from fupin_desktop.domain import clock
 from fupin_desktop.services import backup
 from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.store.db import DB_FILE, Database
-from fupin_desktop.ui import backup_panel
-from fupin_desktop.ui.backup_panel import BackupPanel, RestoreDialog
+from fupin_desktop.ui.admin import backup_panel
+from fupin_desktop.ui.admin.backup_panel import BackupPanel, RestoreDialog
+from fupin_desktop.ui.admin.system_page import SystemPage
 from fupin_desktop.ui.home_page import HomePage
-from fupin_desktop.ui.system_page import SystemPage
 
 pytestmark = pytest.mark.gui
 

@@ -13,7 +13,8 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import inspections
 from fupin_desktop.services.calendar import year_calendar
 from fupin_desktop.services.submissions import submit
-from fupin_desktop.ui.calendar_panel import (
+from fupin_desktop.ui.home_page import HomePage
+from fupin_desktop.ui.monthly.calendar_panel import (
     DARK,
     GREEN,
     GREY,
@@ -23,8 +24,7 @@ from fupin_desktop.ui.calendar_panel import (
     STATE_COLUMN,
     CalendarPanel,
 )
-from fupin_desktop.ui.home_page import HomePage
-from fupin_desktop.ui.submission_page import SubmissionPage
+from fupin_desktop.ui.sealed.submission_page import SubmissionPage
 
 Y = clock.today().year
 PLAN = f"社会组织扶贫协作结对情况和预期效益（{Y}年）"

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QPushButton
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import submissions
-from fupin_desktop.ui import submission_page
-from fupin_desktop.ui.submission_page import SubmissionPage
+from fupin_desktop.ui.sealed import submission_page
+from fupin_desktop.ui.sealed.submission_page import SubmissionPage
 
 APPROVED_MONTH = Period.of_date(clock.today()).previous().previous()
 

@@ -6,7 +6,7 @@ import sys
 
 from PySide6.QtCore import QObject
 
-from fupin_desktop.ui.compat import guard_singleton_refcounts, refcount_bug_present
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts, refcount_bug_present
 
 
 def test_many_void_calls_and_emits_do_not_exhaust_none_or_true() -> None:

@@ -12,8 +12,8 @@ from ui_helpers import put_chinese
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.services.pairings import list_pairings, save_pairing
-from fupin_desktop.ui.date_input import DateInput
-from fupin_desktop.ui.pairing_dialog import PairingDialog
+from fupin_desktop.ui.common.date_input import DateInput
+from fupin_desktop.ui.register.pairing_dialog import PairingDialog
 
 pytestmark = pytest.mark.gui
 

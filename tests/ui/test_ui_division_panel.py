@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QFileDialog
 
 from fupin_desktop.services.places import list_villages
 from fupin_desktop.services.settings import bureau
-from fupin_desktop.ui import division_panel
-from fupin_desktop.ui.division_panel import DivisionPanel
-from fupin_desktop.ui.system_page import SystemPage
+from fupin_desktop.ui.admin import division_panel
+from fupin_desktop.ui.admin.division_panel import DivisionPanel
+from fupin_desktop.ui.admin.system_page import SystemPage
 
 pytestmark = pytest.mark.gui
 

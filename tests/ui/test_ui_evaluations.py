@@ -9,9 +9,9 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import EvaluationGrade
 from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.evaluations import list_evaluations
-from fupin_desktop.ui.evaluation_dialog import NO_STANDARD, EvaluationDialog, open_evaluation
 from fupin_desktop.ui.home_page import HomePage
-from fupin_desktop.ui.pairings_page import PairingsPage
+from fupin_desktop.ui.register.evaluation_dialog import NO_STANDARD, EvaluationDialog, open_evaluation
+from fupin_desktop.ui.register.pairings_page import PairingsPage
 
 Y = clock.today().year  # every demo pairing runs through this year
 

@@ -13,7 +13,7 @@ from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QWidget
 
 from fupin_desktop.paths import manual_dir
-from fupin_desktop.ui.help_viewer import OVERVIEW, HelpViewer, manual_pages, page_for
+from fupin_desktop.ui.admin.help_viewer import OVERVIEW, HelpViewer, manual_pages, page_for
 from fupin_desktop.ui.main_window import PAGES, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]

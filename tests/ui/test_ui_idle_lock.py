@@ -9,8 +9,8 @@ from sqlalchemy import select
 from fupin_desktop.services.audit_log import list_records
 from fupin_desktop.services.users import idle_lock_minutes
 from fupin_desktop.store.models import AuditRecord, User
+from fupin_desktop.ui.admin.system_page import SystemPage
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.system_page import SystemPage
 
 
 def test_the_admin_sets_the_idle_time_and_the_window_follows(qtbot, admin_ctx) -> None:

@@ -20,10 +20,10 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole
 from fupin_desktop.services import inspections
 from fupin_desktop.services.organizations import list_organizations
-from fupin_desktop.ui import inspection_dialog
-from fupin_desktop.ui.attachment_table import role_from_name
-from fupin_desktop.ui.inspection_dialog import InspectionDialog
-from fupin_desktop.ui.inspections_page import (
+from fupin_desktop.ui.annual import inspection_dialog
+from fupin_desktop.ui.annual.attachment_table import role_from_name
+from fupin_desktop.ui.annual.inspection_dialog import InspectionDialog
+from fupin_desktop.ui.annual.inspections_page import (
     MISSING_COLUMN,
     NO,
     NOT_DUE,

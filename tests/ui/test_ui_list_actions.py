@@ -13,9 +13,9 @@ from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QFileDialog, QTableView
 
 from fupin_desktop.ui.common import list_actions
+from fupin_desktop.ui.common.record_model import Column, RecordTableModel, fit_columns, make_table
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.organizations_page import OrganizationsPage
-from fupin_desktop.ui.record_model import Column, RecordTableModel, fit_columns, make_table
+from fupin_desktop.ui.register.organizations_page import OrganizationsPage
 
 pytestmark = pytest.mark.gui
 

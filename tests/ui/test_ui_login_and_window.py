@@ -8,15 +8,15 @@ from PySide6.QtWidgets import QPushButton
 from fupin_desktop.domain import clock
 from fupin_desktop.services.users import login
 from fupin_desktop.store.models import User
+from fupin_desktop.ui.admin.login_dialog import DEMO_HINT, LoginDialog
+from fupin_desktop.ui.admin.system_page import SystemPage
+from fupin_desktop.ui.annual.inspections_page import InspectionsPage
 from fupin_desktop.ui.home_page import HomePage
-from fupin_desktop.ui.inspections_page import InspectionsPage
-from fupin_desktop.ui.login_dialog import DEMO_HINT, LoginDialog
 from fupin_desktop.ui.main_window import PAGES, MainWindow
-from fupin_desktop.ui.monthly_page import MonthlyPage
-from fupin_desktop.ui.receiving_page import ReceivingPage
-from fupin_desktop.ui.submission_page import SubmissionPage
-from fupin_desktop.ui.summary_page import SummaryPage
-from fupin_desktop.ui.system_page import SystemPage
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
+from fupin_desktop.ui.monthly.summary_page import SummaryPage
+from fupin_desktop.ui.sealed.receiving_page import ReceivingPage
+from fupin_desktop.ui.sealed.submission_page import SubmissionPage
 
 
 def test_login_rejects_a_wrong_password_inline_and_accepts_demo(qtbot, ui_db) -> None:

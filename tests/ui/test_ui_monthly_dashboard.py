@@ -9,9 +9,9 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.monthly_status import counts, recent_periods, status_board
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.monthly_dashboard import MonthlyDashboard
-from fupin_desktop.ui.monthly_page import MonthlyPage
-from fupin_desktop.ui.monthly_tags import LATE_COLOR
+from fupin_desktop.ui.monthly.monthly_dashboard import MonthlyDashboard
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
+from fupin_desktop.ui.monthly.monthly_tags import LATE_COLOR
 
 LAST_MONTH = Period.of_date(clock.today()).previous()
 

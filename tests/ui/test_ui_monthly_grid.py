@@ -11,9 +11,9 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.monthly import get_month
 from fupin_desktop.services.monthly_status import status_board
-from fupin_desktop.ui.monthly_grid import block_text, parse_block
-from fupin_desktop.ui.monthly_grid_model import FLAG_ROLE, PROBLEM_ROLE
-from fupin_desktop.ui.monthly_page import MonthlyPage
+from fupin_desktop.ui.monthly.monthly_grid import block_text, parse_block
+from fupin_desktop.ui.monthly.monthly_grid_model import FLAG_ROLE, PROBLEM_ROLE
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
 MONTH = future_month(6)
 

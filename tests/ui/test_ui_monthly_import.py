@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QMessageBox
 
 from fupin_desktop.services.monthly import get_month
 from fupin_desktop.services.monthly_documents import write_township_template
+from fupin_desktop.ui.common.operations import ProblemsDialog
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.monthly_assign_dialog import CHOOSE, AssignDialog
-from fupin_desktop.ui.monthly_import_flow import MonthlyImportFlow
-from fupin_desktop.ui.monthly_page import MonthlyPage
-from fupin_desktop.ui.operations import ProblemsDialog
+from fupin_desktop.ui.monthly.monthly_assign_dialog import CHOOSE, AssignDialog
+from fupin_desktop.ui.monthly.monthly_import_flow import MonthlyImportFlow
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
 
 @pytest.fixture

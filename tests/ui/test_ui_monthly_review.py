@@ -6,7 +6,7 @@ from monthly_helpers import fill_texts, future_month, paste, township_id, type_i
 from PySide6.QtCore import Qt
 
 from fupin_desktop.services.monthly import get_month
-from fupin_desktop.ui.monthly_page import MonthlyPage
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
 MONTH = future_month(7)
 
@@ -21,7 +21,7 @@ def open_page(qtbot, ctx) -> MonthlyPage:  # type: ignore[no-untyped-def]
 
 
 def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, monkeypatch, clerk_ctx, reviewer_ctx) -> None:
-    from fupin_desktop.ui import monthly_page
+    from fupin_desktop.ui.monthly import monthly_page
 
     monkeypatch.setattr(monthly_page, "confirm_flags", lambda *_args: True)  # the demo month has reminders
     clerk = open_page(qtbot, clerk_ctx)
@@ -86,7 +86,7 @@ def test_submit_return_with_reason_resubmit_approve_and_reopen(qtbot, monkeypatc
 
 
 def test_submitting_with_open_reminders_lists_them_and_asks(qtbot, monkeypatch, clerk_ctx) -> None:
-    from fupin_desktop.ui import monthly_page
+    from fupin_desktop.ui.monthly import monthly_page
 
     clerk = open_page(qtbot, clerk_ctx)
     fill_texts(qtbot, clerk.grid)
@@ -105,7 +105,8 @@ def test_submitting_with_open_reminders_lists_them_and_asks(qtbot, monkeypatch, 
 
 
 def test_the_reminder_box_lists_at_most_twelve(qtbot, monkeypatch) -> None:
-    from fupin_desktop.ui import monthly_page, unsaved
+    from fupin_desktop.ui.common import unsaved
+    from fupin_desktop.ui.monthly import monthly_page
 
     seen = {}
 

@@ -10,7 +10,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.summaries import DIMENSIONS, summarize
-from fupin_desktop.ui.summary_page import CHART_ROWS, VALUE_ROLE, SummaryPage
+from fupin_desktop.ui.monthly.summary_page import CHART_ROWS, VALUE_ROLE, SummaryPage
 
 LAST_MONTH = Period.of_date(clock.today()).previous()
 APPROVED_MONTH = LAST_MONTH.previous()  # the demo's last month is still coming in

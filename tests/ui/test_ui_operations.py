@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from fupin_desktop.errors import BUSY_MESSAGE, DatabaseBusy, FieldProblem, KnownError, ValidationFailed
-from fupin_desktop.ui.operations import ProblemsDialog, run_job, run_op, show_error
+from fupin_desktop.ui.common.operations import ProblemsDialog, run_job, run_op, show_error
 
 
 @dataclass

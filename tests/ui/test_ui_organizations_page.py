@@ -8,9 +8,9 @@ from ui_helpers import put_chinese
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.domain.pinyin import initials
 from fupin_desktop.services.organizations import list_organizations
-from fupin_desktop.ui import unsaved
-from fupin_desktop.ui.form_dialog import FormDialog
-from fupin_desktop.ui.organizations_page import OrganizationsPage
+from fupin_desktop.ui.common import unsaved
+from fupin_desktop.ui.common.form_dialog import FormDialog
+from fupin_desktop.ui.register.organizations_page import OrganizationsPage
 
 
 def open_new_dialog(qtbot, page: OrganizationsPage) -> FormDialog:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from ui_helpers import put_chinese
 
 from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.services.pairings import list_pairings, save_pairing
-from fupin_desktop.ui.pairing_dialog import PairingDialog
+from fupin_desktop.ui.register.pairing_dialog import PairingDialog
 
 
 def test_unknown_village_is_refused_next_to_the_target_field(qtbot, clerk_ctx) -> None:

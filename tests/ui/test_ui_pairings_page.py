@@ -12,8 +12,8 @@ from fupin_desktop.services.households import get_household, list_households
 from fupin_desktop.services.organizations import list_organizations
 from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.places import list_villages
-from fupin_desktop.ui.pairing_dialog import PairingDialog
-from fupin_desktop.ui.pairings_page import PairingsPage
+from fupin_desktop.ui.register.pairing_dialog import PairingDialog
+from fupin_desktop.ui.register.pairings_page import PairingsPage
 
 
 def open_new(qtbot, page: PairingsPage) -> PairingDialog:  # type: ignore[no-untyped-def]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fupin_desktop.services.places import list_villages
-from fupin_desktop.ui.form_dialog import FormDialog
-from fupin_desktop.ui.places_page import MASKED_NOTE, PlacesPage
+from fupin_desktop.ui.common.form_dialog import FormDialog
+from fupin_desktop.ui.register.places_page import MASKED_NOTE, PlacesPage
 
 
 def test_the_household_list_shows_masked_id_numbers(qtbot, clerk_ctx) -> None:

@@ -7,7 +7,7 @@ import re
 import pytest
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QLabel, QLineEdit, QMessageBox, QPushButton
 
-from fupin_desktop.ui.qt_chinese import install_chinese
+from fupin_desktop.ui.common.qt_chinese import install_chinese
 
 pytestmark = pytest.mark.gui
 _ENGLISH = re.compile(r"[A-Za-z]{2,}")  # a shortcut letter such as (&O) is fine, a word is not

@@ -28,7 +28,7 @@ from fupin_desktop.services.summaries import summarize
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.receiving_page import (
+from fupin_desktop.ui.sealed.receiving_page import (
     CURRENT,
     FAILED,
     PASS_COLOR,
@@ -37,7 +37,7 @@ from fupin_desktop.ui.receiving_page import (
     RESULT_COLUMN,
     ReceivingPage,
 )
-from fupin_desktop.ui.trust_panel import CHECKED_TEXT
+from fupin_desktop.ui.sealed.trust_panel import CHECKED_TEXT
 
 APPROVED_MONTH = Period.of_date(clock.today()).previous().previous()
 

@@ -7,7 +7,13 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from fupin_desktop.services.records import RecordView
-from fupin_desktop.ui.record_model import ROW_ROLE, SORT_ROLE, Column, RecordFilterProxy, RecordTableModel
+from fupin_desktop.ui.common.record_model import (
+    ROW_ROLE,
+    SORT_ROLE,
+    Column,
+    RecordFilterProxy,
+    RecordTableModel,
+)
 
 DISPLAY = Qt.ItemDataRole.DisplayRole
 

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.services.register_import import template_for
-from fupin_desktop.ui.operations import ProblemsDialog
-from fupin_desktop.ui.organizations_page import OrganizationsPage
-from fupin_desktop.ui.register_io import start_import
+from fupin_desktop.ui.common.operations import ProblemsDialog
+from fupin_desktop.ui.register.organizations_page import OrganizationsPage
+from fupin_desktop.ui.register.register_io import start_import
 
 
 def workbook(ctx, tmp_path: Path, rows: list[list[str]]) -> Path:  # type: ignore[no-untyped-def]

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from fupin_desktop.services import drafts
 from fupin_desktop.store.db import DB_FILE
-from fupin_desktop.ui import unsaved
+from fupin_desktop.ui.admin.single_instance import SingleInstance
+from fupin_desktop.ui.common import unsaved
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.monthly_page import MonthlyPage
-from fupin_desktop.ui.single_instance import SingleInstance
+from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
 HERE = Path(__file__).parent
 
@@ -50,7 +50,7 @@ def test_a_lock_left_by_a_killed_program_is_taken_over(tmp_path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys; from PySide6.QtCore import QCoreApplication;"
-         "from fupin_desktop.ui.single_instance import SingleInstance;"
+         "from fupin_desktop.ui.admin.single_instance import SingleInstance;"
          "app = QCoreApplication([]); s = SingleInstance(sys.argv[1]);"
          "print('locked' if s.acquire() else 'busy', flush=True); app.exec()", str(tmp_path)],
         env=program_env(), stdout=subprocess.PIPE, text=True)

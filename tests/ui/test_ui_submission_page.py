@@ -20,10 +20,10 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.services import submissions
 from fupin_desktop.services.seal import current_seal
 from fupin_desktop.services.summaries import summarize
-from fupin_desktop.ui.choosers import last_period
-from fupin_desktop.ui.seal_dialogs import NewSealDialog
-from fupin_desktop.ui.seal_panel import PLACEHOLDER_TEXT
-from fupin_desktop.ui.submission_page import FILE_COLUMN, INCOMPLETE_COLUMN, SubmissionPage
+from fupin_desktop.ui.common.choosers import last_period
+from fupin_desktop.ui.sealed.seal_dialogs import NewSealDialog
+from fupin_desktop.ui.sealed.seal_panel import PLACEHOLDER_TEXT
+from fupin_desktop.ui.sealed.submission_page import FILE_COLUMN, INCOMPLETE_COLUMN, SubmissionPage
 
 LAST_MONTH = Period.of_date(clock.today()).previous()  # still coming in: incomplete
 APPROVED_MONTH = LAST_MONTH.previous()  # approved in the demo

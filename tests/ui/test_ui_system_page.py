@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fupin_desktop.ui.system_page import SystemPage
+from fupin_desktop.ui.admin.system_page import SystemPage
 
 
 def test_the_admin_resets_a_forgotten_password_in_the_window(qtbot, admin_ctx) -> None:

@@ -12,13 +12,13 @@ from fupin_desktop.services import drafts
 from fupin_desktop.services.monthly import get_month
 from fupin_desktop.services.pairings import list_pairings
 from fupin_desktop.services.places import list_townships
-from fupin_desktop.ui import unsaved
-from fupin_desktop.ui.evaluation_dialog import EvaluationDialog
-from fupin_desktop.ui.form_dialog import FormDialog
-from fupin_desktop.ui.inspection_dialog import InspectionDialog
+from fupin_desktop.ui.annual.inspection_dialog import InspectionDialog
+from fupin_desktop.ui.common import unsaved
+from fupin_desktop.ui.common.form_dialog import FormDialog
 from fupin_desktop.ui.main_window import MainWindow
-from fupin_desktop.ui.monthly_page import UNSAVED_BAR, MonthlyPage
-from fupin_desktop.ui.monthly_review import ReasonDialog
+from fupin_desktop.ui.monthly.monthly_page import UNSAVED_BAR, MonthlyPage
+from fupin_desktop.ui.monthly.monthly_review import ReasonDialog
+from fupin_desktop.ui.register.evaluation_dialog import EvaluationDialog
 
 MONTH = future_month(6)
 

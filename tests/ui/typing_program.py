@@ -17,8 +17,8 @@ from fupin_desktop.services import drafts  # noqa: E402
 from fupin_desktop.services.context import Forms, ServiceContext  # noqa: E402
 from fupin_desktop.services.users import login  # noqa: E402
 from fupin_desktop.store.db import Database  # noqa: E402
-from fupin_desktop.ui.compat import guard_singleton_refcounts  # noqa: E402
-from fupin_desktop.ui.main_window import MainWindow  # noqa: E402
+from fupin_desktop.ui.common.compat import guard_singleton_refcounts
+from fupin_desktop.ui.main_window import MainWindow
 
 
 def main() -> None:

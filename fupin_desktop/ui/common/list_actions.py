@@ -107,7 +107,7 @@ def print_document(text: ListText, today: date) -> QTextDocument:
 
 def export_workbook(view: QTableView, parent: QWidget) -> Path | None:
     from fupin_desktop.documents.list_workbook import write_list_workbook  # openpyxl only when used
-    from fupin_desktop.ui.operations import inform
+    from fupin_desktop.ui.common.operations import inform
 
     text = list_text(view)
     path = file_dialogs.save_file(parent, "list_export", "导出到 Excel", f"{text.title.replace(' · ', '-')}.xlsx",

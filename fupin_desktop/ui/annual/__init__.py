@@ -1,0 +1,1 @@
+"""年检年报: inspections and their attachments."""

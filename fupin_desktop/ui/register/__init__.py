@@ -1,0 +1,1 @@
+"""The registers: organizations, villages and households, pairings, campaigns and evaluations."""
