@@ -13,7 +13,7 @@ qt_libs=(libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0 libxkbcommon0 li
   libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1 libxcb-xfixes0 libxcb-xkb1 libxkbcommon-x11-0)
 # The tests render PDFs (poppler), print workbooks with LibreOffice (which needs a CJK font)
 # and move the machine date with libfaketime (faketime) to test the real clock.
-test_tools=(xvfb xauth poppler-utils fonts-noto-cjk faketime)
+test_tools=(xvfb xauth poppler-utils fonts-noto-cjk faketime postgresql)  # postgresql: the LAN-mode tests
 command -v soffice >/dev/null 2>&1 || test_tools+=(libreoffice-calc-nogui)
 
 wanted=("${qt_libs[@]}")

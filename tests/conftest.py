@@ -37,16 +37,21 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(scope="session")
-def pg_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def pg_server(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
     """The private PostgreSQL cluster of a ``--backend=postgresql`` run (None on SQLite)."""
     if request.config.getoption("--backend") != "postgresql":
         yield None
         return
+    import tempfile
+
     from pg_server import PgServer
 
-    server = PgServer(tmp_path_factory.mktemp("pg")).start()
+    # Not under pytest's own temporary folder: that one is private to root, and the server runs
+    # as the postgres user when the tests run as root.
+    server = PgServer(Path(tempfile.mkdtemp(prefix="fupin-pg-"))).start()
     yield server
     server.stop()
+    shutil.rmtree(server.root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ from fupin_desktop.store.models import (
     Village,
 )
 from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
+from fupin_desktop.store.serial import serialize
 
 FORM = "monthly"
 STATUS_LABELS = {"missing": "未报", "draft": "草稿", "submitted": "待审核", "returned": "已退回", "approved": "已审核"}
@@ -281,14 +282,13 @@ def revision_transaction(ctx: ServiceContext, township_id: int, period: Period,
 
     The next revision number is the newest plus one, so two writers (two clerks, two processes, a
     double click) must not both read the same newest: on SQLite the transaction takes the write
-    lock first (``BEGIN IMMEDIATE``; the second waits for the busy timeout). Should two still meet
+    lock first (``Database.transaction``: BEGIN IMMEDIATE; the second waits for the busy timeout;
+    on PostgreSQL a named lock per township-month). Should two still meet
     (another database, a lock held too long), the loser gets a plain message, never SQL.
     """
     try:
-        with ctx.db.transaction() as s:
-            connection = s.connection()
-            if connection.dialect.name == "sqlite":
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        with ctx.db.transaction() as s:  # on SQLite it holds the write lock from the start
+            serialize(s, f"monthly:{township_id}:{period}")
             yield s
     except IntegrityError as exc:
         text = str(exc.orig)

@@ -30,6 +30,7 @@ from fupin_desktop.store.models import (
     Township,
 )
 from fupin_desktop.store.personal_key import PersonalDataLocked
+from fupin_desktop.store.serial import serialize
 
 FORM, PROJECT_FORM = "pairing", "project"
 _SCALARS = ("agreement_no", "target_kind", "signed_on", "term_start", "term_end", "commitments",
@@ -172,6 +173,7 @@ def check_pairing(session: Session, forms: Any, raw: dict[str, Any], projects: l
 
 def _next_agreement_no(session: Session, year: int) -> str:
     prefix = f"JD{year}-"
+    serialize(session, f"agreement_no:{year}")
     taken = set(session.scalars(select(Pairing.agreement_no).where(Pairing.agreement_no.like(prefix + "%"))))
     n = len(taken) + 1
     while f"{prefix}{n:04d}" in taken:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fupin_desktop.domain import clock
 from fupin_desktop.store.models import AuditRecord
+from fupin_desktop.store.serial import serialize
 
 GENESIS = "0" * 64
 
@@ -43,6 +44,7 @@ def record_hash(prev_hash: str, seq: int, at: str, username: str, action: str, e
 def append(session: Session, *, username: str, action: str, entity: str, entity_id: object,
            summary: str = "", before: dict[str, Any] | None = None,
            after: dict[str, Any] | None = None) -> AuditRecord:
+    serialize(session, "audit_log")  # several PCs on one server: one next record at a time
     last = session.execute(select(AuditRecord.seq, AuditRecord.hash).order_by(AuditRecord.seq.desc()).limit(1)).first()
     seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
     at = clock.now().replace(microsecond=0)

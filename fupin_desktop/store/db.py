@@ -306,6 +306,10 @@ class Database:
         """
         try:
             with self._sessions() as session, session.begin():
+                if self.engine.dialect.name == "sqlite":
+                    # The write lock first: a transaction that read, then found another program had
+                    # written meanwhile, could not write at all (and what it read would be stale).
+                    session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
         except OperationalError as exc:
             if is_busy(exc):
