@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.users import login
 from fupin_desktop.store.db import Database
-from fupin_desktop.ui.fonts import install_fonts
+from fupin_desktop.ui.common.fonts import install_fonts
 from fupin_desktop.ui.main_window import MainWindow
 app = QApplication([])
 install_fonts(app)
