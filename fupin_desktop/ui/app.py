@@ -179,7 +179,10 @@ def _run(app: QApplication, data_dir: Path, instance: SingleInstance, username: 
 def _show_window(app: QApplication, ctx: ServiceContext, instance: SingleInstance) -> MainWindow:
     window = MainWindow(ctx)
     instance.activate.connect(window.raise_to_front)
-    window.showMaximized()
+    if window.geometry_restored:
+        window.show()  # as the user left it (maximized or not)
+    else:
+        window.showMaximized()
     log.info("用户 %s 登录", ctx.user.username)
     if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # bench/bench_startup.py, the installer check: paint, quit
         shot = os.environ.get(SCREENSHOT_ENV)

@@ -132,7 +132,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self.setAcceptDrops(True)  # dropped files go to their page by extension (_drop_route)
         self.resize(1280, 720)
-        ui_state.restore_window(self)
+        self.geometry_restored = ui_state.restore_window(self)  # else the start-up maximizes it
         self.idle = IdleWatch(idle_lock_minutes(ctx.db), self)
         self.idle.idle.connect(self.lock_screen)
         self.unlock_dialog: UnlockDialog | None = None

@@ -23,13 +23,13 @@ def _window(qtbot, ctx) -> MainWindow:  # type: ignore[no-untyped-def]
 
 def test_the_window_opens_at_the_size_it_was_closed_at(qtbot, clerk_ctx) -> None:
     first = _window(qtbot, clerk_ctx)
-    assert (first.width(), first.height()) == (1280, 720)
+    assert (first.width(), first.height()) == (1280, 720) and not first.geometry_restored  # the start maximizes
     first.resize(780, 640)  # within the offscreen screen (800 × 800): restoreGeometry keeps a window on screen
     QApplication.processEvents()
     first.closed_cleanly = False
     first.close()
     again = _window(qtbot, clerk_ctx)
-    assert (again.width(), again.height()) == (780, 640)
+    assert (again.width(), again.height()) == (780, 640) and again.geometry_restored  # shown as left, not maximized
     assert (clerk_ctx.data_dir / ui_state.STATE_FILE).is_file()
 
 
