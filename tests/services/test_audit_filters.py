@@ -3,7 +3,7 @@ people shown by 姓名; only 审核人 and 管理员 may read it."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -29,20 +29,21 @@ def test_the_log_is_filtered_by_user_and_action_and_names_people(reviewer) -> No
     assert len(audit_log.list_records(reviewer, action="create", limit=3)) == 3  # the limit still holds
 
 
-def test_the_log_is_filtered_by_day_both_ends_included(admin, monkeypatch) -> None:
-    monkeypatch.setenv("FUPIN_TODAY", "2026-11-20")
+def test_the_log_is_filtered_by_day_both_ends_included(admin, monkeypatch, today: date) -> None:
+    day, later_day = today.isoformat(), (today + timedelta(days=2)).isoformat()  # the demo was made today
+    monkeypatch.setenv("FUPIN_TODAY", later_day)
     set_idle_lock_minutes(admin, 7)  # one record two days after the demo's
-    monkeypatch.setenv("FUPIN_TODAY", "2026-11-18")
-    later = audit_log.list_records(admin, since=date(2026, 11, 19))
-    assert [e.summary for e in later] == ["无操作自动锁定：7 分钟"] and later[0].at.startswith("2026-11-20")
-    assert audit_log.list_records(admin, since=date(2026, 11, 20), until=date(2026, 11, 20)) == later
-    before = audit_log.list_records(admin, until=date(2026, 11, 18), limit=10_000)
-    assert before and all(e.at.startswith("2026-11-18") for e in before)
+    monkeypatch.setenv("FUPIN_TODAY", day)
+    later = audit_log.list_records(admin, since=today + timedelta(days=1))
+    assert [e.summary for e in later] == ["无操作自动锁定：7 分钟"] and later[0].at.startswith(later_day)
+    assert audit_log.list_records(admin, since=today + timedelta(days=2), until=today + timedelta(days=2)) == later
+    before = audit_log.list_records(admin, until=today, limit=10_000)
+    assert before and all(e.at.startswith(day) for e in before)
     assert len(before) + 1 == len(audit_log.list_records(admin, limit=10_000))
-    assert audit_log.list_records(admin, since=date(2026, 11, 19), until=date(2026, 11, 19)) == []
-    assert audit_log.list_records(admin, username="admin", since=date(2026, 11, 20)) == later
-    with pytest.raises(KnownError, match="起始日期 2026-11-20 晚于结束日期 2026-11-18"):
-        audit_log.list_records(admin, since=date(2026, 11, 20), until=date(2026, 11, 18))
+    assert audit_log.list_records(admin, since=today + timedelta(days=1), until=today + timedelta(days=1)) == []
+    assert audit_log.list_records(admin, username="admin", since=today + timedelta(days=2)) == later
+    with pytest.raises(KnownError, match=f"起始日期 {later_day} 晚于结束日期 {day}"):
+        audit_log.list_records(admin, since=today + timedelta(days=2), until=today)
 
 
 def test_the_users_to_filter_by_are_the_accounts_then_system_and_mistyped_names(reviewer) -> None:

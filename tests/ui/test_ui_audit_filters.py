@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -53,31 +54,32 @@ def test_the_reviewer_filters_the_log_by_user_and_action(qtbot, reviewer_ctx) ->
     assert tab.table.rowCount() == everything and tab.user.currentText() == "全部用户"
 
 
-def test_the_log_is_filtered_by_dates_typed_as_clerks_type_them(qtbot, admin_ctx, monkeypatch) -> None:
-    monkeypatch.setenv("FUPIN_TODAY", "2026-11-20")
+def test_the_log_is_filtered_by_dates_typed_as_clerks_type_them(qtbot, admin_ctx, monkeypatch, today) -> None:
+    d0, d1, d2 = today, today + timedelta(days=1), today + timedelta(days=2)  # the demo was made on d0
+    monkeypatch.setenv("FUPIN_TODAY", d2.isoformat())
     set_idle_lock_minutes(admin_ctx, 9)
-    monkeypatch.setenv("FUPIN_TODAY", "2026-11-18")
+    monkeypatch.setenv("FUPIN_TODAY", d0.isoformat())
     page = SystemPage(admin_ctx)
     qtbot.addWidget(page)
     tab = page.audit
     assert tab is not None
     everything = tab.table.rowCount()
 
-    qtbot.keyClicks(tab.since.edit, "20261119")
+    qtbot.keyClicks(tab.since.edit, f"{d1:%Y%m%d}")
     qtbot.keyClick(tab.since.edit, Qt.Key.Key_Return)
-    assert tab.since.text() == "2026-11-19"
+    assert tab.since.text() == d1.isoformat()
     assert column(tab, 5) == ["无操作自动锁定：9 分钟"] and column(tab, 2) == ["管理员（admin）"]
-    qtbot.keyClicks(tab.until.edit, "2026.11.19")
+    qtbot.keyClicks(tab.until.edit, f"{d1.year}.{d1.month}.{d1.day}")
     qtbot.keyClick(tab.until.edit, Qt.Key.Key_Return)
     assert tab.table.rowCount() == 0
 
     tab.since.edit.clear()
     tab.until.edit.clear()
-    put_chinese(tab.until.edit, "2026年11月18日")
+    put_chinese(tab.until.edit, f"{d0.year}年{d0.month}月{d0.day}日")
     qtbot.keyClick(tab.until.edit, Qt.Key.Key_Return)
-    assert tab.table.rowCount() == everything - 1 and all(t.startswith("2026-11-18") for t in column(tab, 1))
+    assert tab.table.rowCount() == everything - 1 and all(t.startswith(d0.isoformat()) for t in column(tab, 1))
 
-    qtbot.keyClicks(tab.since.edit, "2026/11/20")  # after the end: said in red, no rows
+    qtbot.keyClicks(tab.since.edit, f"{d2.year}/{d2.month}/{d2.day}")  # after the end: said in red, no rows
     qtbot.keyClick(tab.since.edit, Qt.Key.Key_Return)
     assert not tab.problem.isHidden() and "晚于结束日期" in tab.problem.text()
     assert tab.table.rowCount() == 0
