@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtPrintSupport import QPrintPreviewDialog
 from PySide6.QtWidgets import QApplication, QFileDialog, QTableView
 
@@ -54,7 +54,7 @@ def test_the_right_click_menu_offers_the_pages_buttons_and_the_list_actions(qtbo
     page = OrganizationsPage(clerk_ctx)
     qtbot.addWidget(page)
     page.show()
-    menu = list_actions._menu(page.table, QPoint(5, 5))
+    menu = list_actions._menu(page.table)
     texts = [a.text() for a in menu.actions() if a.text()]
     assert texts[:4] == ["新增", "编辑", "导入 Excel", "下载模板"]
     assert texts[-4:] == ["复制所选行", "全选", "导出到 Excel…", "打印预览…"]

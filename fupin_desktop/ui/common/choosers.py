@@ -11,19 +11,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDir, QSettings, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QDir, QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QSpinBox, QWidget
 
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.report_kinds import REPORT_KINDS
+from fupin_desktop.ui.common import ui_state
 from fupin_desktop.ui.common.widgets import button
 
 FIRST_YEAR = 2015
 INDEXES = {"month": [f"{m} 月" for m in range(1, 13)], "quarter": ["第一季度", "第二季度", "第三季度", "第四季度"],
            "half": ["上半年", "下半年"], "year": ["全年"]}
-STATE_FILE = "ui-state.ini"
 
 
 def last_period(kind: str, today: date) -> Period:
@@ -106,12 +106,6 @@ class ReportPeriodPicker(QWidget):
         del blockers
 
 
-def _settings(ctx: ServiceContext) -> QSettings:
-    if ctx.data_dir is not None:
-        return QSettings(str(Path(ctx.data_dir) / STATE_FILE), QSettings.Format.IniFormat)
-    return QSettings()
-
-
 class FolderChooser(QWidget):
     """[the folder's path] [选择…]; the folder chosen last time for ``purpose`` comes back."""
 
@@ -127,7 +121,7 @@ class FolderChooser(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.edit, 1)
         row.addWidget(self.choose_button)
-        remembered = _settings(ctx).value(self.key, "")
+        remembered = ui_state.settings(ctx.data_dir).value(self.key, "")
         if remembered and Path(str(remembered)).is_dir():
             self._show(Path(str(remembered)))
 
@@ -142,7 +136,7 @@ class FolderChooser(QWidget):
 
     def set_folder(self, folder: Path) -> None:
         self._show(Path(folder))
-        settings = _settings(self.ctx)
+        settings = ui_state.settings(self.ctx.data_dir)
         settings.setValue(self.key, str(folder))
         settings.sync()
 

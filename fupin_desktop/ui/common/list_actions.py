@@ -152,7 +152,7 @@ def _page_buttons(view: QTableView) -> list[QPushButton]:
     return [b for b in page.findChildren(QPushButton) if b.isVisible() and b.text() and b.window() is view.window()]
 
 
-def _menu(view: QTableView, at: QPoint) -> QMenu:
+def _menu(view: QTableView) -> QMenu:
     menu = QMenu(view)
     for page_button in _page_buttons(view):
         action = menu.addAction(page_button.text().replace("&", ""))
@@ -187,7 +187,7 @@ def install_list_actions(view: QTableView) -> None:
     view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
     def show(at: QPoint) -> None:
-        menu = _menu(view, at)
+        menu = _menu(view)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         menu.popup(view.viewport().mapToGlobal(at))
 
