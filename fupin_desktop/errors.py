@@ -32,6 +32,21 @@ class DatabaseError(KnownError):
     pass
 
 
+class EditConflict(KnownError):
+    """Someone else saved the record after this user opened it: nothing was saved (no lost update).
+
+    The message names who changed it and when; the window offers to reload the record.
+    """
+
+    def __init__(self, message: str, *, entity: str = "", entity_id: int | None = None) -> None:
+        self.entity, self.entity_id = entity, entity_id
+        super().__init__(message)
+
+
+class ServerUnreachable(DatabaseError):
+    """The LAN's database server did not answer or refused the login; trying again may work."""
+
+
 class DatabaseBusy(DatabaseError):
     """Another program or user held the write lock longer than the busy timeout; trying again may work."""
 

@@ -28,11 +28,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if config.getoption("--backend") != "postgresql":
-        return
-    skip = pytest.mark.skip(reason="only the single-PC SQLite file (not the LAN database)")
+    on_server = config.getoption("--backend") == "postgresql"
+    skip = pytest.mark.skip(reason="only the single-PC SQLite file (not the LAN database)" if on_server
+                            else "needs a database server several PCs share (--backend=postgresql)")
     for item in items:
-        if "sqlite_only" in item.keywords:
+        if ("sqlite_only" if on_server else "postgresql_only") in item.keywords:
             item.add_marker(skip)
 
 

@@ -26,7 +26,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import BUSY_MESSAGE
-from fupin_desktop.store.db import DB_FILE
+from fupin_desktop.store.folder import DB_FILE
 
 ROOT = Path(__file__).resolve().parents[1]
 CJK = re.compile(r"[\u4e00-\u9fff]")

@@ -176,7 +176,7 @@ def _open_gui(args: argparse.Namespace) -> int:
 # -- errors -------------------------------------------------------------------------------
 
 def _ensure_demo(target: Path) -> None:
-    from fupin_desktop.store.db import DB_FILE
+    from fupin_desktop.store.folder import DB_FILE
 
     if not (target / DB_FILE).exists():
         from fupin_desktop.services.demo import make_demo_folder
@@ -205,7 +205,7 @@ def _database_message(exc: BaseException, folder: Path, log_path: Path) -> str |
     if "locked" in low or "busy" in low:
         return BUSY_MESSAGE
     if "not a database" in low or "malformed" in low or "file is encrypted" in low:
-        from fupin_desktop.store.db import DB_FILE
+        from fupin_desktop.store.folder import DB_FILE
 
         return (f"数据文件夹「{folder}」里的数据库「{DB_FILE}」已损坏，或不是本程序的数据库，无法打开。"
                 "请从备份恢复（原文件未改动）。")

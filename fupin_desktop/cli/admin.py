@@ -21,7 +21,8 @@ from fupin_desktop.cli.common import (
 from fupin_desktop.errors import AuthError, KnownError
 from fupin_desktop.services import audit_anchor, audit_log, letterhead, places, receiving, users
 from fupin_desktop.services.setup import initialize
-from fupin_desktop.store.db import DB_FILE, Database
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.folder import DB_FILE
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -195,7 +196,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     target = folder(args)
     if not getattr(args, "user", None):
         raise AuthError("恢复需要 --user 管理员用户名（按备份中的用户核对密码；密码取自环境变量 FUPIN_PASSWORD 或提示输入）。")
-    if args.replace and (target / DB_FILE).exists() and not args.yes:
+    from fupin_desktop.store.folder import server_url
+
+    if args.replace and ((target / DB_FILE).exists() or server_url(target)) and not args.yes:
         if not sys.stdin.isatty():
             raise KnownError(f"「{target}」里已有数据，覆盖前需要确认：请在终端里运行，或加 --yes。")
         answer = input(f"将用备份替换「{target}」中的全部数据（当前数据会先备份到 {safety_folder(target)}）。\n"
@@ -212,6 +215,35 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"  数据库已从版本 {result.schema_before} 升级到 {result.schema_after}。")
     if result.safety_backup is not None:
         print(f"  原有数据已先备份到 {result.safety_backup}")
+    return 0
+
+
+def cmd_server_connect(args: argparse.Namespace) -> int:
+    from fupin_desktop.store.db import set_server_url
+    from fupin_desktop.store.folder import SERVER_FILE, server_url
+
+    target = folder(args)
+    if (target / DB_FILE).exists():
+        raise KnownError(f"「{target}」里有本机数据库。要把它搬到服务器：先备份，再把一个新的空文件夹连到服务器，"
+                         "在那里用 fupin restore 恢复这份备份。")
+    previous = server_url(target)
+    set_server_url(target, args.url)
+    try:
+        db = Database.open(target)  # reaches the server; an empty database gets the tables
+    except KnownError:
+        if previous:
+            set_server_url(target, previous)
+        else:
+            (target / SERVER_FILE).unlink()
+        raise
+    from fupin_desktop.services.backup_server import is_empty
+
+    empty = is_empty(db)
+    where = db.engine.url.render_as_string(hide_password=True)
+    db.dispose()
+    print(f"「{target}」已连到数据库服务器 {where}。")
+    print("  服务器上还没有数据：用 fupin init 建立本单位，或用 fupin restore 恢复单机的备份。" if empty
+          else "  服务器上已有本单位的数据，可以直接打开程序。")
     return 0
 
 
@@ -281,6 +313,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
                        help="备份全部数据：数据库、附件、印章、设置，写成一个 .fupinbak 文件并逐项校验（管理员）")
     p.add_argument("-o", "--output", required=True, help="备份文件名，或放备份的文件夹（自动起名）")
     p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("connect-server", parents=[common],
+                       help="把 --data-dir 连到局域网数据库服务器（PostgreSQL），检查能否连上并建好表")
+    p.add_argument("url", help="服务器地址，如 postgresql+psycopg://fupin@192.168.1.10:5432/fupin"
+                               "（不写密码：密码取自环境变量 FUPIN_DATABASE_PASSWORD）")
+    p.set_defaults(func=cmd_server_connect)
 
     p = sub.add_parser("restore", parents=[common],
                        help="从 .fupinbak 备份恢复到 --data-dir（空文件夹；已有数据时需 --replace）")

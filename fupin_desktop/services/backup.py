@@ -11,7 +11,7 @@ anything is written; it unpacks into a sibling temporary folder, migrates the da
 current data is first backed up into ``<数据文件夹名>-备份`` next to the data folder, and the
 restored folder waits as ``.<name>.restore-pending`` until it replaces the data folder with two
 renames: at once from the command line, at the next start from the window (the open database is
-never replaced under the running program; ``store.db.finish_pending_restore``).
+never replaced under the running program; ``store.folder.finish_pending_restore``).
 
 Automatic backups go to the folder the admin chose (a second disk or a USB stick) at most once a
 day, keeping the newest N of this bureau's automatic backups there.
@@ -40,24 +40,26 @@ from fupin_desktop.services.backup_archive import (
     SUFFIX,
     BackupRefused,
     Manifest,
+    Snapshot,
     read_database_bytes,
     read_manifest,
     refused,
+    sqlite_snapshot,
     verify_archive,
     write_backup,
 )
 from fupin_desktop.services.backup_archive import extract_archive as _extract
 from fupin_desktop.services.backup_archive import extract_one as _extract_one
+from fupin_desktop.services.backup_server import LOCAL_ONLY, is_empty, load_into_server, server_snapshot
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission, allowed, require
 from fupin_desktop.services.settings import bureau, get_settings, put_settings
 from fupin_desktop.store import audit
-from fupin_desktop.store.db import (
+from fupin_desktop.store.blobs import ATTACHMENTS
+from fupin_desktop.store.db import Database, current_revision, known_revisions
+from fupin_desktop.store.folder import (
     DB_FILE,
-    Database,
-    current_revision,
     finish_pending_restore,
-    known_revisions,
     pending_restore_path,
     remove_tree,
     server_url,
@@ -164,10 +166,15 @@ def _target(target: Path, data_dir: Path, name: str) -> Path:
     return final
 
 
-def _live(ctx: ServiceContext) -> tuple[Path, Path]:
-    if ctx.data_dir is None or ctx.db.path is None:
-        raise KnownError("只有本机 SQLite 数据库可以用本程序备份；局域网数据库请由数据库管理员备份。")
-    return Path(ctx.data_dir), ctx.db.path
+def _live(ctx: ServiceContext) -> tuple[Path, Snapshot, frozenset[str]]:
+    """The data folder, how to snapshot its database, and what of the folder stays out."""
+    if ctx.data_dir is None:
+        raise KnownError("没有数据文件夹，无法备份。")
+    if ctx.db.on_server:
+        return Path(ctx.data_dir), server_snapshot(ctx.db), LOCAL_ONLY
+    if ctx.db.path is None:
+        raise KnownError("内存中的数据库无法备份。")
+    return Path(ctx.data_dir), sqlite_snapshot(ctx.db.path), frozenset()
 
 
 def _attachment_warnings(db: Database, manifest: Manifest) -> list[str]:
@@ -183,12 +190,14 @@ def _attachment_warnings(db: Database, manifest: Manifest) -> list[str]:
     return warnings
 
 
-def _write(db: Database, data_dir: Path, db_path: Path, target: Path, *, kind: str, actor: str) -> BackupResult:
+def _write(db: Database, live: tuple[Path, Snapshot, frozenset[str]], target: Path, *, kind: str,
+           actor: str) -> BackupResult:
+    data_dir, snapshot, skip = live
     when = clock.now()
     final = _target(target, data_dir, file_name(bureau(db).name, when, automatic=kind == "automatic"))
     started = time.monotonic()
     try:
-        manifest = write_backup(data_dir, db_path, final, kind=kind, made_by=actor, when=when)
+        manifest = write_backup(data_dir, snapshot, final, kind=kind, made_by=actor, when=when, skip=skip)
     except BackupRefused as exc:  # the file just written did not read back correctly
         raise KnownError(f"备份「{final}」写入后校验失败，已删除这个不完整的文件：{exc}") from None
     except OSError as exc:
@@ -208,8 +217,7 @@ def _write(db: Database, data_dir: Path, db_path: Path, target: Path, *, kind: s
 def make_backup(ctx: ServiceContext, target: Path) -> BackupResult:
     """Back up everything to ``target`` (a file, or a folder to put a dated file in). Admin only."""
     ctx.require(Permission.BACKUP)
-    data_dir, db_path = _live(ctx)
-    return _write(ctx.db, data_dir, db_path, Path(target), kind="manual", actor=ctx.user.username)
+    return _write(ctx.db, _live(ctx), Path(target), kind="manual", actor=ctx.user.username)
 
 
 def inspect_backup(path: Path) -> BackupInfo:
@@ -265,6 +273,72 @@ def _leftovers(folder: Path) -> list[str]:
                   if p.name not in _HARMLESS and not p.name.startswith(".") and not p.name.endswith(".lock"))
 
 
+def _checked_backup(backup_path: Path, data_dir: Path, username: str, password: str) -> Manifest:
+    """Every hash, the schema and the admin's password in the backup, before anything is written."""
+    _check_space(backup_path, read_manifest(backup_path), data_dir)  # a zip bomb stops here, unread
+    manifest = verify_archive(backup_path)  # every hash, reading only
+    if manifest.schema_revision not in known_revisions():
+        raise refused(backup_path, f"由更新版本的程序生成（数据库版本 {manifest.schema_revision}），"
+                                   "请安装新版程序后再恢复")
+    _check_user_in_backup(backup_path, manifest, username, password)
+    return manifest
+
+
+def _restore_into_server(backup_path: Path, data_dir: Path, *, username: str, password: str, replace: bool,
+                         signed_in: ServiceContext | None) -> RestoreResult:
+    """A backup (of a single PC or of a server) into the LAN server ``data_dir`` points at."""
+    manifest = _checked_backup(backup_path, data_dir, username, password)
+    server = signed_in.db if signed_in is not None else Database.open(data_dir)
+    try:
+        empty = is_empty(server)
+        if not empty and not replace:
+            raise KnownError(f"局域网数据库里已有数据（{bureau(server).name}），没有恢复。要用备份替换服务器上的全部数据"
+                             "需确认覆盖（命令行加 --replace）；当前数据会先另做一份备份。")
+        safety = None
+        if not empty:
+            if signed_in is not None:
+                signed_in.require(Permission.BACKUP)
+            else:
+                from fupin_desktop.services.users import login
+
+                require(login(server, username, password).role, Permission.BACKUP)
+            safety_folder(data_dir).mkdir(parents=True, exist_ok=True)
+            safety = _write(server, (data_dir, server_snapshot(server), LOCAL_ONLY), safety_folder(data_dir),
+                            kind="before-restore", actor=username).path
+        with tempfile.TemporaryDirectory(prefix="fupin-restore-") as work:
+            staged = Path(work) / "data"
+            staged.mkdir()
+            _extract(backup_path, manifest, staged)
+            load_into_server(server, staged, replace=not empty, username=username,
+                             summary=f"从备份「{backup_path.name}」恢复全部数据到局域网数据库"
+                                     f"（备份于 {manifest.created:%Y-%m-%d %H:%M}）",
+                             after={"file": backup_path.name, "schema_before": manifest.schema_revision,
+                                    "audit_seq": manifest.audit_seq})
+            _take_folder_files(staged, data_dir)
+        after = current_revision(server.engine) or ""
+    except OSError as exc:
+        raise KnownError(f"恢复到局域网数据库时出错：{os_error_message(exc)}") from None
+    finally:
+        if signed_in is None:
+            server.dispose()
+    return RestoreResult(data_dir, BackupInfo.of(backup_path, manifest), safety, manifest.schema_revision, after,
+                         False)
+
+
+def _take_folder_files(staged: Path, data_dir: Path) -> None:
+    """The backup's own folder files (the seal store, settings files) become this PC's."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    for item in staged.iterdir():
+        if item.name == ATTACHMENTS or item.name.startswith(DB_FILE):
+            continue
+        dest = data_dir / item.name
+        if dest.is_dir():
+            remove_tree(dest)
+        elif dest.exists():
+            dest.unlink()
+        shutil.move(item, dest)
+
+
 def pending_restore(data_dir: Path) -> bool:
     """A restore is unpacked and waits for the next start to replace the data folder."""
     return pending_restore_path(Path(data_dir)).is_dir()
@@ -281,6 +355,9 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
     backup_path, data_dir = Path(backup_path).expanduser(), Path(data_dir).expanduser().resolve()
     if data_dir.exists() and not data_dir.is_dir():
         raise KnownError(f"「{data_dir}」是一个文件，不是文件夹。")
+    if server_url(data_dir):
+        return _restore_into_server(backup_path, data_dir, username=username, password=password, replace=replace,
+                                    signed_in=signed_in)
     has_db = (data_dir / DB_FILE).exists()
     if has_db and not replace:
         raise KnownError(f"数据文件夹「{data_dir}」里已有数据库，没有恢复。要用备份替换当前数据需确认覆盖"
@@ -290,14 +367,7 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
                          "请恢复到一个空文件夹。")
     if pending_restore(data_dir):
         raise KnownError(f"已有一次恢复在等待生效（{pending_restore_path(data_dir)}）：请先重新启动程序。")
-    if server_url(data_dir):
-        raise KnownError("这个数据文件夹使用局域网数据库服务器，不能用本程序恢复；请由数据库管理员恢复。")
-    _check_space(backup_path, read_manifest(backup_path), data_dir)  # a zip bomb stops here, unread
-    manifest = verify_archive(backup_path)  # every hash, reading only
-    if manifest.schema_revision not in known_revisions():
-        raise refused(backup_path, f"由更新版本的程序生成（数据库版本 {manifest.schema_revision}），"
-                                   "请安装新版程序后再恢复")
-    _check_user_in_backup(backup_path, manifest, username, password)
+    manifest = _checked_backup(backup_path, data_dir, username, password)
     current: Database | None = None
     parent = data_dir.parent
     staging = parent / f".{data_dir.name}.restoring-{os.getpid()}.partial"
@@ -316,7 +386,7 @@ def restore(backup_path: Path, data_dir: Path, *, username: str, password: str, 
                 actor = username
             assert current.path is not None
             safety_folder(data_dir).mkdir(exist_ok=True)
-            safety = _write(current, data_dir, current.path, safety_folder(data_dir),
+            safety = _write(current, (data_dir, sqlite_snapshot(current.path), frozenset()), safety_folder(data_dir),
                             kind="before-restore", actor=actor).path
         parent.mkdir(parents=True, exist_ok=True)
         if staging.exists():
@@ -425,8 +495,7 @@ def run_automatic_backup(ctx: ServiceContext) -> Path | None:
         return None
     if not settings.folder.is_dir():
         raise KnownError(f"自动备份文件夹「{settings.folder}」找不到（U 盘没有插上？），今天的自动备份没有做。")
-    data_dir, db_path = _live(ctx)
-    result = _write(ctx.db, data_dir, db_path, settings.folder, kind="automatic", actor=ctx.user.username)
+    result = _write(ctx.db, _live(ctx), settings.folder, kind="automatic", actor=ctx.user.username)
     info = bureau(ctx.db)
     backups = _automatic_backups(settings.folder, info.name, info.division_code)
     for old in backups[:max(0, len(backups) - settings.keep)]:

@@ -36,7 +36,7 @@ from typing import Any
 from fupin_desktop import __version__
 from fupin_desktop.errors import KnownError, os_error_message
 from fupin_desktop.store.blobs import ATTACHMENTS
-from fupin_desktop.store.db import DB_FILE
+from fupin_desktop.store.folder import DB_FILE
 
 FORMAT = "fupin-desktop-backup"
 FORMAT_VERSION = 1
@@ -126,10 +126,10 @@ def is_temporary(name: str) -> bool:
 # --------------------------------------------------------------------------- writing
 
 
-def data_files(data_dir: Path) -> Iterator[tuple[str, Path]]:
+def data_files(data_dir: Path, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, Path]]:
     """(relative name, path) of every file of the data folder that goes into a backup."""
     for top in sorted(data_dir.iterdir()):
-        if top.name in _SKIP_TOP or is_temporary(top.name) or top.is_symlink():
+        if top.name in _SKIP_TOP or top.name in skip or is_temporary(top.name) or top.is_symlink():
             continue
         if top.is_file():
             yield top.name, top
@@ -185,23 +185,40 @@ def _add_file(archive: zipfile.ZipFile, name: str, source: Path, when: datetime)
     return Part(name, digest.hexdigest(), written)
 
 
-def write_backup(data_dir: Path, db_path: Path, final: Path, *, kind: str, made_by: str, when: datetime,
-                 progress: Callable[[str], None] | None = None) -> Manifest:
-    """Write the whole backup to ``final``: temporary name, fsync, verify, rename, fsync the folder."""
+# Writes the database part as ``<work>/fupin.sqlite3``; returns parts kept outside the data folder
+# (a LAN server's attachments) as (name, file) pairs.
+Snapshot = Callable[[Path], list[tuple[str, Path]]]
+
+
+def sqlite_snapshot(db_path: Path) -> Snapshot:
+    """The snapshot of this PC's live SQLite file."""
+    def take(work: Path) -> list[tuple[str, Path]]:
+        snapshot_database(db_path, work / DB_FILE)
+        return []
+
+    return take
+
+
+def write_backup(data_dir: Path, snapshot: Snapshot, final: Path, *, kind: str, made_by: str, when: datetime,
+                 progress: Callable[[str], None] | None = None, skip: frozenset[str] = frozenset()) -> Manifest:
+    """Write the whole backup to ``final``: temporary name, fsync, verify, rename, fsync the folder.
+
+    ``skip``: top-level items of the data folder left out (a LAN PC's local copies)."""
     if final.exists():
         raise KnownError(f"文件「{final}」已经存在，不会覆盖。请换一个名字或文件夹。")
     tmp = final.with_name(f".{final.name}.{os.getpid()}.partial")
     try:
         with tempfile.TemporaryDirectory(prefix="fupin-backup-") as work:
-            snapshot = Path(work) / DB_FILE
-            snapshot_database(db_path, snapshot)
-            facts = database_facts(snapshot)
+            outside = snapshot(Path(work))
+            facts = database_facts(Path(work) / DB_FILE)
             manifest = Manifest(program_version=__version__, created_at=when.isoformat(), kind=kind,
                                 made_by=made_by, **facts)
             with open(tmp, "xb") as raw:
                 with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-                    manifest.parts.append(_add_file(archive, DB_FILE, snapshot, when))
-                    for name, path in data_files(data_dir):
+                    manifest.parts.append(_add_file(archive, DB_FILE, Path(work) / DB_FILE, when))
+                    for name, path in outside:
+                        manifest.parts.append(_add_file(archive, name, path, when))
+                    for name, path in data_files(data_dir, skip):
                         if progress:
                             progress(name)
                         manifest.parts.append(_add_file(archive, name, path, when))

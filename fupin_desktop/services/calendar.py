@@ -89,8 +89,7 @@ def _submitted(ctx: ServiceContext) -> set[tuple[str, str]]:
         return {(report, period) for report, period in s.execute(select(Submission.report, Submission.period).distinct())}
 
 
-def _missing_monthly(ctx: ServiceContext, month: str, today: date) -> list[str]:
-    board = monthly_status.status_board(ctx, Period.parse(month), today)
+def _missing_monthly(board: list[monthly_status.TownshipMonth]) -> list[str]:
     return [f"{b.township}（{b.status_label}）" for b in board if b.status != "approved"]
 
 
@@ -119,12 +118,15 @@ def year_calendar(ctx: ServiceContext, year: int, today: date | None = None) -> 
     today = today or clock.today()
     Period.annual(year)  # refuses a year out of range
     submitted = _submitted(ctx)
+    found = occurrences(deadline_specs(ctx), year)
+    ended = [Period.parse(o.period) for o in found if o.spec.kind == "monthly" and today >= o.opens]
+    boards = monthly_status.status_boards(ctx, ended, today)
     out = []
-    for o in occurrences(deadline_specs(ctx), year):
+    for o in found:
         spec, missing, done = o.spec, [], False
         if spec.kind == "monthly":
             if today >= o.opens:  # the month has ended
-                missing = _missing_monthly(ctx, o.period, today)
+                missing = _missing_monthly(boards[str(Period.parse(o.period))])
                 done = not missing
         elif spec.kind == "report":
             done = (spec.report, o.period) in submitted

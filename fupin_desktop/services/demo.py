@@ -28,7 +28,8 @@ from fupin_desktop.services.pairings import CheckedPairing, Resolved, write_pair
 from fupin_desktop.services.setup import initialize, mark_demo
 from fupin_desktop.services.users import add_user_unchecked
 from fupin_desktop.store import audit
-from fupin_desktop.store.db import DB_FILE, Database
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.store.models import (
     Campaign,
     Household,

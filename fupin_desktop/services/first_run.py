@@ -25,7 +25,8 @@ from fupin_desktop.services.seal import MIN_PASSPHRASE, init_seal
 from fupin_desktop.services.settings import AGENCY_CODE
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import MIN_PASSWORD, create_user, login
-from fupin_desktop.store.db import Database, has_database
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.folder import has_database
 
 __all__ = ["BureauPlan", "DivisionChoice", "division_choices", "set_up_bureau"]
 

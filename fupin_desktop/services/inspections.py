@@ -3,7 +3,7 @@ what is missing, and the pre-filled 上一年度参与脱贫攻坚工作情况 d
 
 An organization that took part in poverty work in a year (a pairing whose term overlaps
 it) must hand in two attachments: 上一年度参与脱贫攻坚工作情况 and 年度工作计划. Files are
-kept by content (``store/blobs``); their type is read from their bytes.
+kept by content (``services/attachment_files``: the data folder, or the database on a LAN server); their type is read from their bytes.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.domain.text import clean_text, match_key
 from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed, os_error_message
 from fupin_desktop.intake.attachment_type import MAX_ATTACHMENT_BYTES, check_file
+from fupin_desktop.services import attachment_files
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.pairings import find_organization, target_label
 from fupin_desktop.services.permissions import Permission
@@ -257,7 +258,7 @@ def add_attachment(ctx: ServiceContext, inspection_id: int, path: Path, role: At
             raise NotFound("找不到这条年检记录，可能已被删除。")
     # Stored before the transaction: a file left over by a failed commit is harmless (same content, same place).
     with _writing(data_dir / blobs.ATTACHMENTS):
-        sha, relative, size = blobs.put(data_dir, path, max_bytes=MAX_ATTACHMENT_BYTES)
+        sha, relative, size = attachment_files.put(ctx, path, max_bytes=MAX_ATTACHMENT_BYTES)
     now = clock.now().replace(microsecond=0)
     with ctx.db.transaction() as s:
         insp = s.get(Inspection, inspection_id)
@@ -325,7 +326,7 @@ def attachment_path(ctx: ServiceContext, link_id: int) -> Path:
         if link is None:
             raise NotFound("找不到这个附件，可能已被移除。")
         stored, name = link.attachment, link.original_name
-    return blobs.open_verified(_data_dir(ctx), stored.stored_path, stored.sha256, label=name)
+    return attachment_files.open_verified(ctx, stored.stored_path, stored.sha256, label=name)
 
 
 def _free_name(folder: Path, name: str, taken: set[str]) -> Path:
@@ -345,13 +346,12 @@ def export_attachments(ctx: ServiceContext, inspection_id: int, folder: Path) ->
 
     All files are verified before anything is copied; names that repeat get " (2)", " (3)".
     """
-    data_dir = _data_dir(ctx)
     with ctx.db.reading() as s:
         insp = s.scalar(_loaded().where(Inspection.id == inspection_id))
         if insp is None:
             raise NotFound("找不到这条年检记录，可能已被删除。")
         items = [(x.original_name, x.attachment.stored_path, x.attachment.sha256) for x in insp.attachments]
-    sources = [(name, blobs.open_verified(data_dir, rel, sha, label=name)) for name, rel, sha in items]
+    sources = [(name, attachment_files.open_verified(ctx, rel, sha, label=name)) for name, rel, sha in items]
     folder, taken, out = Path(folder), set[str](), list[Path]()
     with _writing(folder):
         folder.mkdir(parents=True, exist_ok=True)
@@ -364,7 +364,6 @@ def export_attachments(ctx: ServiceContext, inspection_id: int, folder: Path) ->
 
 def check_attachments_steps(ctx: ServiceContext) -> Iterator[CheckStep]:
     """Re-hash every stored file, yielding progress after each (a long job for the UI)."""
-    data_dir = _data_dir(ctx)
     with ctx.db.reading() as s:
         stored = list(s.scalars(select(Attachment).order_by(Attachment.id)))
         users: dict[int, list[tuple[str, str]]] = {}
@@ -377,7 +376,7 @@ def check_attachments_steps(ctx: ServiceContext) -> Iterator[CheckStep]:
     for done, a in enumerate(stored, start=1):
         names = users.get(a.id, [])
         used_by = [use for _, use in names]
-        found = blobs.check_one(data_dir, a.stored_path, a.sha256, label=names[0][0] if names else "")
+        found = attachment_files.check(ctx, a.stored_path, a.sha256, label=names[0][0] if names else "")
         problem = None if found is None else AttachmentProblem(a.id, a.stored_path, a.sha256, found.problem,
                                                                found.message, used_by)
         yield CheckStep(done, len(stored), problem)

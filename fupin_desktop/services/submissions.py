@@ -41,6 +41,7 @@ from fupin_desktop.services.seal import seal_image, unlock_seal
 from fupin_desktop.services.settings import bureau, get_setting
 from fupin_desktop.store import audit
 from fupin_desktop.store.models_submission import Submission
+from fupin_desktop.store.serial import serialize
 
 DATA_FORMAT = "fupin-data/1"
 
@@ -129,6 +130,7 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
     yield Progress(4, SEAL_STAGES, "正在打包、复核并记录报送……")
     trusted = [TrustedCert(key.certificate, key.bureau)]
     with ctx.db.transaction() as s:
+        serialize(s, f"submission:{kind.name}:{period}")  # two PCs sealing the same report: versions in turn
         previous = s.scalar(select(Submission).where(Submission.report == kind.name, Submission.period == str(period))
                             .order_by(Submission.version.desc()).limit(1))
         version = previous.version + 1 if previous else 1

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import stat
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,39 +14,23 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fupin_desktop.domain import clock
-from fupin_desktop.errors import DatabaseBusy, DatabaseError, os_error_message
+from fupin_desktop.errors import DatabaseBusy, DatabaseError, ServerUnreachable
+from fupin_desktop.store.folder import (
+    DB_FILE,
+    SERVER_FILE,
+    _fsync_dir,
+    finish_pending_restore,
+    server_url,
+)
 from fupin_desktop.store.personal_key import PersonalKey
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
-DB_FILE = "fupin.sqlite3"
-DATABASE_URL_ENV = "FUPIN_DATABASE_URL"  # e.g. postgresql+psycopg://… for a bureau LAN
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+LOST_SERVER = ("与数据库服务器的连接断开了（服务器关机或网线松了？），刚才的操作没有保存，也没有留下一半的数据。"
+               "请检查网络后重试。")
 BUSY_TIMEOUT_SECONDS = 15  # a second program or a backup holding a lock: wait this long before failing
-
-
-SERVER_FILE = "database-server.txt"  # a LAN data folder: the server's URL, one line, no password
-
-
-def server_url(data_dir: Path | None) -> str | None:
-    """The database server this data folder (or FUPIN_DATABASE_URL) points at; None: the SQLite file.
-
-    The folder's file names the server without a password (the password comes from
-    FUPIN_DATABASE_PASSWORD or is asked for), so copying the folder does not copy it.
-    """
-    url = os.environ.get(DATABASE_URL_ENV)
-    if url:
-        return url
-    if data_dir is None:
-        return None
-    try:
-        text = (Path(data_dir) / SERVER_FILE).read_text(encoding="utf-8").strip()
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DatabaseError(f"数据文件夹里的数据库服务器设置「{SERVER_FILE}」读不出来：{exc}") from None
-    return text.splitlines()[0].strip() if text else None
 
 
 def set_server_url(data_dir: Path, url: str) -> Path:
@@ -63,6 +44,23 @@ def set_server_url(data_dir: Path, url: str) -> Path:
     return target
 
 
+def server_trouble(url: str, exc: OperationalError) -> str:
+    """What a clerk can act on when the server cannot be used (never the driver's text)."""
+    from sqlalchemy.engine import make_url
+
+    where = make_url(url)
+    place = f"{where.host or '本机'}{f':{where.port}' if where.port else ''}"
+    text_ = str(exc.orig).lower()
+    if "password" in text_ or "authentication" in text_:
+        why = (f"数据库服务器 {place} 拒绝了用户「{where.username}」的登录：密码不对或没有设置"
+               "（在这台电脑上设置 FUPIN_DATABASE_PASSWORD，或请管理员核对）。")
+    elif "does not exist" in text_:
+        why = f"数据库服务器 {place} 上没有名为「{where.database}」的数据库，请管理员先建好它。"
+    else:
+        why = f"连不上数据库服务器 {place}：服务器没有开机、网线没插好，或地址写错了。"
+    return why + "没有改动任何数据。"
+
+
 def _with_password(url: str) -> str:
     password = os.environ.get("FUPIN_DATABASE_PASSWORD")
     if not password:
@@ -70,11 +68,6 @@ def _with_password(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return make_url(url).set(password=password).render_as_string(hide_password=False)
-
-
-def has_database(data_dir: Path) -> bool:
-    """The folder already holds this program's data (a restore there replaces it), or points at a server."""
-    return (Path(data_dir) / DB_FILE).exists() or (Path(data_dir) / SERVER_FILE).exists()
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -98,7 +91,7 @@ def make_engine(url: str) -> Engine:
 
 # The newest migration. A database already at it opens without importing Alembic (a fifth of a
 # second at every start); tests/store check it against Alembic's own head.
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -132,17 +125,6 @@ def current_revision(engine: Engine) -> str | None:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-
-
-def _fsync_dir(folder: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open a folder for this.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def backup_sqlite(db_path: Path, reason: str) -> Path:
@@ -180,62 +162,10 @@ def backup_sqlite(db_path: Path, reason: str) -> Path:
     return target
 
 
-# A restore over existing data is unpacked and checked in a sibling folder first; this name says it
-# is complete and waits to take the data folder's place (``finish_pending_restore``).
-def pending_restore_path(data_dir: Path) -> Path:
-    return data_dir.parent / f".{data_dir.name}.restore-pending"
-
-
 def is_busy(exc: OperationalError) -> bool:
     """SQLite's "database is locked" / "busy" (PostgreSQL's lock timeouts are other errors)."""
     text = str(exc.orig).lower()
     return "locked" in text or "busy" in text
-
-
-def finish_pending_restore(data_dir: Path) -> bool:
-    """Put a completed restore in place of the data folder (two renames); True if one was waiting.
-
-    A kill between the two renames leaves the pending folder and no data folder: the next call
-    finishes the job. The replaced data was backed up before the restore was prepared.
-    """
-    # The replaced data of a swap killed while deleting it (it was backed up before the restore).
-    for leftover in data_dir.parent.glob(f".{data_dir.name}.replaced-*.partial"):
-        remove_tree(leftover)
-    pending = pending_restore_path(data_dir)
-    if not pending.is_dir():
-        return False
-    parent = data_dir.parent
-    old: Path | None = None
-    try:
-        if data_dir.exists():
-            old = parent / f".{data_dir.name}.replaced-{clock.now():%Y%m%d-%H%M%S}-{os.getpid()}.partial"
-            os.rename(data_dir, old)
-        os.rename(pending, data_dir)
-        _fsync_dir(parent)
-    except OSError as exc:
-        raise DatabaseError(
-            f"从备份恢复的数据已准备好（{pending}），但无法替换数据文件夹「{data_dir}」："
-            f"{os_error_message(exc)}请关闭所有正在运行的本程序后再启动。") from None
-    if old is not None:
-        logs = old / "logs"
-        if logs.is_dir() and not (data_dir / "logs").exists():
-            with suppress(OSError):
-                os.rename(logs, data_dir / "logs")
-        remove_tree(old)
-    return True
-
-
-def remove_tree(folder: Path) -> None:
-    """Delete a folder, including read-only files (stored attachments are read-only)."""
-    def writable_then_retry(func, path, _exc):  # type: ignore[no-untyped-def]
-        with suppress(OSError):
-            os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
-            func(path)
-
-    if sys.version_info >= (3, 12):
-        shutil.rmtree(folder, onexc=writable_then_retry)
-    else:
-        shutil.rmtree(folder, onerror=writable_then_retry)
 
 
 def migrate(engine: Engine, db_path: Path | None = None, to: str = "head") -> Path | None:
@@ -277,6 +207,12 @@ class Database:
         url = server_url(data_dir)
         if url:
             db = cls(make_engine(_with_password(url)))
+            try:
+                migrate(db.engine)
+            except OperationalError as exc:
+                db.dispose()
+                raise ServerUnreachable(server_trouble(url, exc)) from None
+            return db
         else:
             finish_pending_restore(data_dir)  # a restore prepared in the window takes effect now
             path = data_dir / DB_FILE
@@ -312,9 +248,7 @@ class Database:
                     session.connection().exec_driver_sql("BEGIN IMMEDIATE")
                 yield session
         except OperationalError as exc:
-            if is_busy(exc):
-                raise DatabaseBusy() from None
-            raise
+            raise self._trouble(exc) from None
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -322,9 +256,20 @@ class Database:
             with self._sessions() as session:
                 yield session
         except OperationalError as exc:
-            if is_busy(exc):
-                raise DatabaseBusy() from None
-            raise
+            raise self._trouble(exc) from None
+
+    def _trouble(self, exc: OperationalError) -> Exception:
+        """A lock held too long, a server gone mid-use: a Chinese message; anything else as it was."""
+        if is_busy(exc):
+            return DatabaseBusy()
+        if self.on_server:  # the transaction is gone with the connection: nothing half-written
+            return ServerUnreachable(LOST_SERVER)
+        return exc
+
+    @property
+    def on_server(self) -> bool:
+        """A database server (a bureau's LAN), not this PC's SQLite file."""
+        return self.engine.dialect.name != "sqlite"
 
     def scrub(self) -> None:
         """Rewrite the file so no free page or WAL frame still holds old content (SQLite)."""

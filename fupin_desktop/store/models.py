@@ -85,6 +85,9 @@ class AuditRecord(Base):
 class Organization(Base):
     __tablename__ = "organization"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE (SQLAlchemy's version counter): an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(String(100))
     credit_code: Mapped[str] = mapped_column(String(18), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
@@ -115,6 +118,9 @@ class Township(Base):
 class Village(Base):
     __tablename__ = "village"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE (SQLAlchemy's version counter): an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     code: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(String(60))
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
@@ -125,6 +131,9 @@ class Village(Base):
 class Institution(Base):
     __tablename__ = "institution"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE (SQLAlchemy's version counter): an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     name: Mapped[str] = mapped_column(String(80), unique=True)
     kind: Mapped[str] = mapped_column(String(30))
     township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
@@ -143,6 +152,9 @@ class Household(Base):
 
     __tablename__ = "household"
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE (SQLAlchemy's version counter): an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     legacy_head_name: Mapped[str | None] = mapped_column("head_name", String(30))
     legacy_id_number: Mapped[str | None] = mapped_column("id_number", String(18), unique=True)
     head_name_sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -217,6 +229,9 @@ class Pairing(Base):
         CheckConstraint("term_end >= term_start", name="pairing_term_order"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Bumped by every UPDATE (SQLAlchemy's version counter): an edit made on a stale copy is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
     agreement_no: Mapped[str] = mapped_column(String(40), unique=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     target_kind: Mapped[str] = mapped_column(String(20))

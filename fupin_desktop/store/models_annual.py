@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fupin_desktop.store.models import Base, Organization, Pairing
@@ -20,6 +30,15 @@ class Attachment(Base):
     kind: Mapped[str] = mapped_column(String(10))  # pdf, doc, docx, xls, xlsx, wps, jpg, png, ofd — from the bytes
     stored_path: Mapped[str] = mapped_column(String(255))  # relative to the data folder
     created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class StoredContent(Base):
+    """An attachment's bytes kept in the database (a LAN server: every PC sees them), once per content."""
+
+    __tablename__ = "stored_content"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Inspection(Base):

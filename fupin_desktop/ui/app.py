@@ -16,25 +16,29 @@ import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fupin_desktop import logs
-from fupin_desktop.errors import AuthError, KnownError
+from fupin_desktop.errors import AuthError, KnownError, ServerUnreachable
 from fupin_desktop.paths import demo_data_dir
-from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
-from fupin_desktop.services.settings import bureau
-from fupin_desktop.services.users import login
-from fupin_desktop.store.db import DATABASE_URL_ENV, Database, finish_pending_restore, has_database
-from fupin_desktop.ui.admin.login_dialog import LoginDialog
+from fupin_desktop.store.folder import DATABASE_URL_ENV, finish_pending_restore, has_database
 from fupin_desktop.ui.admin.single_instance import SingleInstance
+from fupin_desktop.ui.common import ui_state
 from fupin_desktop.ui.common.compat import guard_singleton_refcounts
 from fupin_desktop.ui.common.fonts import install_fonts
 from fupin_desktop.ui.common.qt_chinese import install_chinese
 from fupin_desktop.ui.main_window import APP_TITLE, MainWindow
 
-QUIT_WHEN_SHOWN_ENV = "FUPIN_QUIT_WHEN_SHOWN"
+# The database, the services and the login dialog (SQLAlchemy behind them: most of the start-up)
+# are imported once the window frame is on screen.
+if TYPE_CHECKING:
+    from fupin_desktop.services.context import CurrentUser, ServiceContext
+    from fupin_desktop.store.db import Database
+
+QUIT_WHEN_SHOWN_ENV = "FUPIN_QUIT_WHEN_SHOWN"  # "frame": once the frame is painted; else once ready
 SCREENSHOT_ENV = "FUPIN_SCREENSHOT"  # with the above: the painted window saved as this PNG
 log = logging.getLogger("fupin_desktop")
 
@@ -94,13 +98,17 @@ def _application() -> QApplication:
     return app
 
 
-def _sign_in(db: Database, bureau_name: str, username: str | None, password: str | None) -> CurrentUser | None:
+def _sign_in(db: Database, bureau_name: str, username: str | None, password: str | None, *,
+             parent: QWidget | None = None) -> CurrentUser | None:
+    from fupin_desktop.services.users import login
+    from fupin_desktop.ui.admin.login_dialog import LoginDialog
+
     if username and password:
         try:
             return login(db, username, password)
         except AuthError:
             pass  # fall through to the dialog, which says what was wrong
-    dialog = LoginDialog(db, bureau_name, username or "")
+    dialog = LoginDialog(db, bureau_name, username or "", parent)
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return None
     return dialog.user
@@ -126,6 +134,8 @@ def _open_database(data_dir: Path) -> tuple[Database, Path] | None:
                     make_demo_folder(data_dir)
                 finally:
                     QApplication.restoreOverrideCursor()
+    from fupin_desktop.store.db import Database
+
     return Database.open(data_dir, create=False), data_dir
 
 
@@ -152,19 +162,45 @@ def _run(app: QApplication, data_dir: Path, instance: SingleInstance, username: 
         return 1
     crash = CrashHandler(setup_logging(data_dir)).install()
     log.info("启动，数据文件夹 %s，日志 %s", data_dir, crash.log_path)
+    frame: MainWindow | None = None
+    if os.environ.get(DATABASE_URL_ENV) is not None or has_database(data_dir):
+        frame = _show_frame(app, data_dir, username or ui_state.last_user(data_dir))
+        if os.environ.get(QUIT_WHEN_SHOWN_ENV) == "frame":
+            _quit_once_painted(app, frame)
+            return app.exec()
     try:
-        opened = _open_database(data_dir)
-        if opened is None:
-            return 0
-        db, data_dir = opened
-        bureau_name = bureau(db).name
-    except KnownError as exc:
-        QMessageBox.critical(None, APP_TITLE, str(exc))
-        return 1
-    user = _sign_in(db, bureau_name, username, password)
+        return _sign_in_and_run(app, data_dir, instance, username, password, frame)
+    finally:
+        if frame is not None and not frame.attached:  # a failed start or a cancelled login
+            frame.close()
+            frame.deleteLater()
+
+
+def _sign_in_and_run(app: QApplication, data_dir: Path, instance: SingleInstance, username: str | None,
+                     password: str | None, frame: MainWindow | None) -> int:
+    while True:
+        try:
+            opened = _open_database(data_dir)
+            if opened is None:
+                return 0
+            db, data_dir = opened
+            from fupin_desktop.services.settings import bureau
+
+            bureau_name = bureau(db).name
+            break
+        except ServerUnreachable as exc:  # the LAN server: often a moment's trouble
+            if not _retry(frame, str(exc)):
+                return 1
+        except KnownError as exc:
+            QMessageBox.critical(frame, APP_TITLE, str(exc))
+            return 1
+    from fupin_desktop.services.context import Forms, ServiceContext
+
+    user = _sign_in(db, bureau_name, username, password, parent=frame)
     code = 0
     while user is not None:
-        window = _show_window(app, ServiceContext(db, Forms(), user, data_dir), instance)
+        window = frame if frame is not None and not frame.attached else _show_frame(app, data_dir, user.username)
+        _attach(app, window, ServiceContext(db, Forms(), user, data_dir), instance)
         code = app.exec()
         if not window.switching:
             break
@@ -176,17 +212,38 @@ def _run(app: QApplication, data_dir: Path, instance: SingleInstance, username: 
     return code
 
 
-def _show_window(app: QApplication, ctx: ServiceContext, instance: SingleInstance) -> MainWindow:
-    window = MainWindow(ctx)
-    instance.activate.connect(window.raise_to_front)
+def _retry(parent: QWidget | None, message: str) -> bool:
+    box = QMessageBox(QMessageBox.Icon.Warning, APP_TITLE, message, parent=parent)
+    again = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(again)
+    box.exec()
+    return box.clickedButton() is again
+
+
+def _show_frame(app: QApplication, data_dir: Path, username: str) -> MainWindow:
+    """The window as the user left it, on screen before the database is opened."""
+    window = MainWindow(data_dir=data_dir, username=username)
     if window.geometry_restored:
         window.show()  # as the user left it (maximized or not)
     else:
         window.showMaximized()
+    app.processEvents()  # painted now, not after the database has opened
+    return window
+
+
+def _quit_once_painted(app: QApplication, window: MainWindow) -> None:
+    """bench/bench_startup.py and the installer check: paint the window once (a grab, since the
+    offscreen platform paints nothing by itself), save it if asked, and quit."""
+    shot = os.environ.get(SCREENSHOT_ENV)
+    QTimer.singleShot(0, lambda: (window.grab().save(shot) if shot else window.grab(), app.quit()))
+
+
+def _attach(app: QApplication, window: MainWindow, ctx: ServiceContext, instance: SingleInstance) -> None:
+    window.attach(ctx)
+    instance.activate.connect(window.raise_to_front)
     log.info("用户 %s 登录", ctx.user.username)
-    if os.environ.get(QUIT_WHEN_SHOWN_ENV):  # bench/bench_startup.py, the installer check: paint, quit
-        shot = os.environ.get(SCREENSHOT_ENV)
-        QTimer.singleShot(0, lambda: (window.grab().save(shot) if shot else window.grab(), app.quit()))
+    if os.environ.get(QUIT_WHEN_SHOWN_ENV):
+        _quit_once_painted(app, window)
     else:
         QTimer.singleShot(0, window.offer_drafts)  # typing a crash left behind, once the window shows
-    return window

@@ -1,7 +1,10 @@
 """The main window: navigation on the left, one page per area, the data folder in the status bar.
 
-Pages get the ``ServiceContext`` and nothing else; they are built the first time they are
-shown and re-read their data each time they are shown again.
+It appears in two steps so that a clerk sees it at once: ``MainWindow(data_dir=…, username=…)``
+is the frame (navigation, menus, status bar, the size the user left it at) and needs only Qt;
+``attach(ctx)`` after the database is open and the user signed in fills it. ``MainWindow(ctx)``
+does both. Pages get the ``ServiceContext`` and nothing else; they are built the first time
+they are shown and re-read their data each time they are shown again.
 
 Closing asks about unsaved typing on any page (保存 / 不保存 / 取消; a 保存 that fails keeps the
 window open), then runs the day's automatic backup. ``offer_drafts`` (after login) offers the
@@ -34,18 +37,15 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain.enums import Role
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
-from fupin_desktop.services import drafts as draft_store
-from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.drafts import Draft
-from fupin_desktop.services.monthly import get_month
-from fupin_desktop.services.permissions import Permission
-from fupin_desktop.services.settings import bureau
-from fupin_desktop.services.users import idle_lock_minutes
-from fupin_desktop.ui.admin.idle_lock import IdleWatch, UnlockDialog
 from fupin_desktop.ui.common import ui_state, unsaved
 from fupin_desktop.ui.menus import install_menus
 
+# The services (SQLAlchemy behind them) are imported in ``attach``: the frame shows before them.
 if TYPE_CHECKING:
+    from fupin_desktop.services.context import ServiceContext
+    from fupin_desktop.services.drafts import Draft
+    from fupin_desktop.services.settings import Bureau
+    from fupin_desktop.ui.admin.idle_lock import IdleWatch, UnlockDialog
     from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
 
 log = logging.getLogger(__name__)
@@ -95,14 +95,17 @@ def draft_question(draft: Draft, current_revision: int | None, current_status: s
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
+    ctx: ServiceContext
+    bureau: Bureau
+    idle: IdleWatch
+
+    def __init__(self, ctx: ServiceContext | None = None, parent: QWidget | None = None, *,
+                 data_dir: Path | None = None, username: str = "") -> None:
         super().__init__(parent)
-        self.ctx = ctx
-        ui_state.bind(ctx.data_dir, ctx.user.username)  # sizes, splitters, columns, folders
-        self.bureau = bureau(ctx.db)
-        self.title = window_title(self.bureau.name, ctx)
+        self.title = APP_TITLE
         self.setWindowTitle(self.title)
         self.closed_cleanly = False
+        self.attached = False
         self._dirty_pages: set[str] = set()
         self.nav = QListWidget()
         self.nav.setIconSize(QSize(20, 20))
@@ -114,6 +117,11 @@ class MainWindow(QMainWindow):
             item = QListWidgetItem(self.style().standardIcon(icon), text)
             self.nav.addItem(item)
             self.stack.addWidget(QWidget())  # stands in until the page is first shown
+        opening = QLabel("正在打开数据……")
+        opening.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        opening.setStyleSheet("font-size: 14pt; color: #546e7a;")
+        self.stack.insertWidget(0, opening)
+        self.stack.setCurrentIndex(0)
         self.nav.setFixedWidth(max(self.nav.sizeHintForColumn(0) + 28, 150))
         central = QWidget()
         row = QHBoxLayout(central)
@@ -121,24 +129,61 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        where = ctx.data_dir or (ctx.db.path.parent if ctx.db.path else "")
-        self.folder_label = QLabel(f"数据文件夹：{where}")
-        self.user_label = QLabel(f"当前用户：{ctx.user.display_name}（{Role(ctx.user.role).label}）")
-        demo = "　演示数据库" if ctx.is_demo else ""
+        self.folder_label = QLabel(f"数据文件夹：{data_dir}" if data_dir else "")
         self.statusBar().addWidget(self.folder_label, 1)
-        self.statusBar().addPermanentWidget(QLabel(f"{self.bureau.name}{demo}"))
-        self.statusBar().addPermanentWidget(self.user_label)
-        self.nav.currentRowChanged.connect(self._show_row)
-        self.nav.setCurrentRow(0)
         self.setAcceptDrops(True)  # dropped files go to their page by extension (_drop_route)
         self.resize(1280, 720)
-        self.geometry_restored = ui_state.restore_window(self)  # else the start-up maximizes it
-        self.idle = IdleWatch(idle_lock_minutes(ctx.db), self)
-        self.idle.idle.connect(self.lock_screen)
+        self.remembered_for: tuple[Path | None, str] | None = None
+        if data_dir is not None and username:
+            self._remember_for(data_dir, username)
+        else:
+            self.geometry_restored = False  # the start-up maximizes it
         self.unlock_dialog: UnlockDialog | None = None
         self._veiled: list[QWidget] = []
         self.switching = False  # closed by 切换用户: the start-up signs in again instead of quitting
         self.actions_by_text = install_menus(self, [text for text, _i, _f in PAGES])
+        self.nav.setEnabled(False)
+        self.menuBar().setEnabled(False)  # until attach: nothing to act on yet
+        if ctx is not None:
+            self.attach(ctx)
+
+    def _remember_for(self, data_dir: Path | None, username: str) -> None:
+        """Sizes, splitters, columns and folders as ``username`` left them in ``data_dir``."""
+        ui_state.bind(data_dir, username)
+        self.remembered_for = (data_dir, username)
+        self.geometry_restored = ui_state.restore_window(self)  # else the start-up maximizes it
+
+    def attach(self, ctx: ServiceContext) -> None:
+        """The signed-in user's window: title, status bar, idle lock, and the 首页."""
+        from fupin_desktop.services.settings import bureau
+        from fupin_desktop.services.users import idle_lock_minutes
+        from fupin_desktop.ui.admin.idle_lock import IdleWatch
+
+        self.ctx = ctx
+        if self.remembered_for != (ctx.data_dir, ctx.user.username):
+            self._remember_for(ctx.data_dir, ctx.user.username)
+        self.bureau = bureau(ctx.db)
+        self.title = window_title(self.bureau.name, ctx)
+        self.setWindowTitle(self.title)
+        where = ctx.data_dir or (ctx.db.path.parent if ctx.db.path else "")
+        self.folder_label.setText(f"数据文件夹：{where}")
+        self.user_label = QLabel(f"当前用户：{ctx.user.display_name}（{Role(ctx.user.role).label}）")
+        demo = "　演示数据库" if ctx.is_demo else ""
+        self.statusBar().addPermanentWidget(QLabel(f"{self.bureau.name}{demo}"))
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.idle = IdleWatch(idle_lock_minutes(ctx.db), self)
+        self.idle.idle.connect(self.lock_screen)
+        opening = self.stack.widget(0)
+        self.stack.removeWidget(opening)
+        opening.deleteLater()
+        self.nav.setEnabled(True)
+        self.menuBar().setEnabled(True)
+        self.attached = True
+        self.nav.currentRowChanged.connect(self._show_row)
+        if self.nav.currentRow() == 0:
+            self._show_row(0)
+        else:
+            self.nav.setCurrentRow(0)
 
     def switch_user(self) -> bool:
         """文件 → 切换用户: close (unsaved typing is asked about first), then the login again."""
@@ -150,6 +195,8 @@ class MainWindow(QMainWindow):
 
     def lock_screen(self) -> UnlockDialog:
         """Hide what is on screen (this window's pages, and any open dialog) until the password."""
+        from fupin_desktop.ui.admin.idle_lock import UnlockDialog
+
         if self.unlock_dialog is not None:
             return self.unlock_dialog
         self.idle.paused = True
@@ -248,6 +295,9 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.attached:  # closed while opening: nothing to save or back up
+            event.accept()
+            return
         if not self.closed_cleanly and not self.resolve_unsaved():
             event.ignore()
             return
@@ -286,6 +336,10 @@ class MainWindow(QMainWindow):
 
     def offer_drafts(self) -> int:
         """After login: offer each draft the monthly grid left (a crash, a power cut); how many were restored."""
+        from fupin_desktop.services import drafts as draft_store
+        from fupin_desktop.services.monthly import get_month
+        from fupin_desktop.services.permissions import Permission
+
         where = self.ctx.data_dir or (self.ctx.db.path.parent if self.ctx.db.path else None)
         if where is None or not self.ctx.can(Permission.ENTER_MONTHLY):
             return 0

@@ -38,7 +38,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.services import backup, organizations, receiving
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.users import login
-from fupin_desktop.store.db import DB_FILE
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.store.models import Household
 
 CJK = re.compile(r"[\u4e00-\u9fff]")

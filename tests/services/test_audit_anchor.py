@@ -14,7 +14,7 @@ from pathlib import Path
 
 from fupin_desktop.services import audit_anchor, backup, organizations
 from fupin_desktop.store.audit import GENESIS, record_hash
-from fupin_desktop.store.db import DB_FILE
+from fupin_desktop.store.folder import DB_FILE
 
 ENV = {**os.environ, "FUPIN_PASSWORD": "demo"}
 

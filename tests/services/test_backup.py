@@ -20,7 +20,8 @@ from fupin_desktop.services import audit_log, backup, backup_archive, inspection
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.users import login
 from fupin_desktop.store import audit
-from fupin_desktop.store.db import DB_FILE, Database, backup_sqlite, head_revision
+from fupin_desktop.store.db import Database, backup_sqlite, head_revision
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.store.models import Organization
 
 
@@ -244,7 +245,7 @@ def _make_clerk_admin_in_backup(path: Path, tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     path.unlink()
-    backup_archive.write_backup(work, work / DB_FILE, path, kind="manual", made_by="t", when=clock.now())
+    backup_archive.write_backup(work, backup_archive.sqlite_snapshot(work / DB_FILE), path, kind="manual", made_by="t", when=clock.now())
 
 
 def test_an_older_backup_is_migrated_forward(demo_dir: Path, tmp_path: Path) -> None:
@@ -260,7 +261,7 @@ def test_an_older_backup_is_migrated_forward(demo_dir: Path, tmp_path: Path) -> 
     command.downgrade(alembic_config(engine), "0004")
     engine.dispose()
     path = tmp_path / "old.fupinbak"
-    backup_archive.write_backup(old, old / DB_FILE, path, kind="manual", made_by="admin", when=clock.now())
+    backup_archive.write_backup(old, backup_archive.sqlite_snapshot(old / DB_FILE), path, kind="manual", made_by="admin", when=clock.now())
     assert backup.inspect_backup(path).schema_revision == "0004"
 
     result = backup.restore(path, tmp_path / "new", username="admin", password="demo")

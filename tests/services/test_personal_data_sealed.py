@@ -17,7 +17,8 @@ from fupin_desktop.errors import AuthError, KnownError
 from fupin_desktop.services import backup, households
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
 from fupin_desktop.services.users import change_password, create_user, login, reset_password
-from fupin_desktop.store.db import DB_FILE, Database, make_engine, migrate
+from fupin_desktop.store.db import Database, make_engine, migrate
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.store.models import AuditRecord, Household
 
 ANONYMOUS = CurrentUser(0, "anonymous", "未登录用户", "clerk")

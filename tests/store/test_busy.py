@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import event, text
 
 from fupin_desktop.errors import BUSY_MESSAGE, DatabaseBusy
-from fupin_desktop.store.db import DB_FILE, Database
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.folder import DB_FILE
 
 
 def short_timeout(db: Database) -> None:

@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from fupin_desktop.store.db import finish_pending_restore, pending_restore_path
+from fupin_desktop.store.folder import finish_pending_restore, pending_restore_path
 
 
 def test_a_pending_restore_takes_the_folders_place_and_leftovers_go(tmp_path: Path) -> None:

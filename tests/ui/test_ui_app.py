@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fupin_desktop.store.db import DB_FILE
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.ui import app as app_module
 from fupin_desktop.ui.admin.first_run_wizard import FirstRunWizard
 from fupin_desktop.ui.common.fonts import install_fonts
@@ -114,7 +114,7 @@ def test_switch_user_signs_in_again_without_quitting(ui_dir, monkeypatch, qapp, 
     monkeypatch.setattr(app_module, "_application", lambda: _SwitchOnceApp(qapp, seen))
     logins: list[str | None] = []
 
-    def sign_in(db, bureau_name, username, password):  # type: ignore[no-untyped-def]
+    def sign_in(db, bureau_name, username, password, **_kw):  # type: ignore[no-untyped-def]
         logins.append(username)
         from fupin_desktop.services.users import login
         return login(db, username or "clerk", "demo")  # the second time: the login dialog's answer
@@ -141,3 +141,54 @@ def test_the_menu_bar_offers_the_usual_shortcuts_and_an_about_box(qtbot, reviewe
     actions["关于"].trigger()
     from fupin_desktop import __version__
     assert __version__ in told[0] and str(reviewer_ctx.data_dir) in told[0] and "Open Font License" in told[0]
+
+
+def test_the_window_is_on_screen_as_left_before_the_database_opens(
+        ui_dir, monkeypatch, qapp, own_logging) -> None:
+    """What a clerk sees first is the main window itself, not a wait: the database, the services
+    and the password check come after its first paint."""
+    from fupin_desktop.ui.common import ui_state
+
+    left = MainWindow()
+    left.resize(700, 500)
+    ui_state.bind(ui_dir, "clerk")  # the last start: the clerk left the window this size
+    ui_state.save_window(left)
+    ui_state.unbind()
+    assert ui_state.last_user(ui_dir) == "clerk"  # whose size a start without --user opens at
+    left.deleteLater()
+    when_opening: list[tuple[int, int, bool, bool]] = []
+    opener = app_module._open_database
+
+    def open_database(data_dir):  # type: ignore[no-untyped-def]
+        when_opening.extend((w.width(), w.height(), w.attached, w.menuBar().isEnabled())
+                            for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
+        return opener(data_dir)
+
+    monkeypatch.setattr(app_module, "_open_database", open_database)
+    seen: list[str] = []
+    monkeypatch.setattr(app_module, "_application", lambda: _NoLoopApp(qapp, seen))
+    assert app_module.run_gui(ui_dir, username="clerk", password="demo") == 0
+    assert when_opening == [(700, 500, False, False)]  # on screen, as left, nothing to act on yet
+    assert len(seen) == 1 and seen[0].endswith("（填报员）")  # then filled for who signed in
+
+
+def test_a_server_that_does_not_answer_offers_retry_and_then_opens(ui_dir, monkeypatch, qapp, own_logging) -> None:
+    from fupin_desktop.errors import ServerUnreachable
+
+    opener, attempts, asked = app_module._open_database, [], []
+
+    def open_database(data_dir):  # type: ignore[no-untyped-def]
+        attempts.append(data_dir)
+        if len(attempts) == 1:  # the cable was out for a moment
+            raise ServerUnreachable("连不上数据库服务器 192.168.1.10:5432：服务器没有开机、网线没插好，或地址写错了。")
+        return opener(data_dir)
+
+    monkeypatch.setattr(app_module, "_open_database", open_database)
+    monkeypatch.setattr(app_module, "_retry", lambda _parent, message: asked.append(message) or True)  # 重试
+    seen: list[str] = []
+    monkeypatch.setattr(app_module, "_application", lambda: _NoLoopApp(qapp, seen))
+    assert app_module.run_gui(ui_dir, username="clerk", password="demo") == 0
+    assert len(attempts) == 2 and "连不上数据库服务器" in asked[0] and seen[0].endswith("（填报员）")
+    monkeypatch.setattr(app_module, "_retry", lambda _parent, _message: False)  # 退出
+    attempts.clear()
+    assert app_module.run_gui(ui_dir, username="clerk", password="demo") == 1

@@ -11,7 +11,8 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog
 from fupin_desktop.domain import clock
 from fupin_desktop.services import backup
 from fupin_desktop.services.organizations import list_organizations
-from fupin_desktop.store.db import DB_FILE, Database
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.ui.admin import backup_panel
 from fupin_desktop.ui.admin.backup_panel import BackupPanel, RestoreDialog
 from fupin_desktop.ui.admin.system_page import SystemPage

@@ -17,7 +17,8 @@ from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.seal import current_seal
 from fupin_desktop.services.settings import AGENCY_CODE, bureau, get_setting
 from fupin_desktop.services.users import login
-from fupin_desktop.store.db import DB_FILE, Database
+from fupin_desktop.store.db import Database
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.ui.admin.backup_panel import RestoreDialog
 from fupin_desktop.ui.admin.first_run_wizard import DEMO, NEW, RESTORE, FirstRunWizard
 

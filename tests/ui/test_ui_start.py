@@ -16,7 +16,7 @@ from monthly_helpers import future_month, township_id
 from PySide6.QtWidgets import QMessageBox
 
 from fupin_desktop.services import drafts
-from fupin_desktop.store.db import DB_FILE
+from fupin_desktop.store.folder import DB_FILE
 from fupin_desktop.ui.admin.single_instance import SingleInstance
 from fupin_desktop.ui.common import unsaved
 from fupin_desktop.ui.main_window import MainWindow

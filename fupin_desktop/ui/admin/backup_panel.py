@@ -5,7 +5,7 @@ password and a confirmation, and show what the service says.
 
 A restore over the data the program has open is never done under the open database: it is
 unpacked, checked and migrated beside the data folder, and takes the folder's place at the next
-start (``store.db.finish_pending_restore`` when the database is opened). The panel then asks the
+start (``store.folder.finish_pending_restore`` when the database is opened). The panel then asks the
 user to close and restart the program (signal ``restart_required``).
 """
 
@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services import backup
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.store.db import has_database
+from fupin_desktop.store.folder import has_database
 from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.common.widgets import ERROR_COLOR, button, message_label, show_message
 

@@ -14,10 +14,11 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
 
-__all__ = ["STATE_FILE", "bind", "last_folder", "remember_columns", "remember_splitter", "restore_window",
+__all__ = ["STATE_FILE", "bind", "last_folder", "last_user", "remember_columns", "remember_splitter", "restore_window",
            "save_window", "set_last_folder", "settings", "unbind"]
 
 STATE_FILE = "ui-state.ini"
+_LAST_USER = "last_user"
 
 _bound: tuple[QSettings, str] | None = None
 
@@ -27,6 +28,14 @@ def bind(data_dir: Path | None, username: str) -> None:
     global _bound
     _bound = (QSettings(str(Path(data_dir) / STATE_FILE), QSettings.Format.IniFormat), username) \
         if data_dir is not None else None
+    if _bound is not None:
+        _bound[0].setValue(_LAST_USER, username)
+
+
+def last_user(data_dir: Path) -> str:
+    """Who signed in last in ``data_dir``: the window opens at their size before the login."""
+    value = settings(data_dir).value(_LAST_USER)
+    return value if isinstance(value, str) else ""
 
 
 def unbind() -> None:

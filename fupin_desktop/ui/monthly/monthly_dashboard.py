@@ -22,7 +22,13 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.monthly_status import TownshipMonth, counts, recent_periods, status_board
+from fupin_desktop.services.monthly_status import (
+    TownshipMonth,
+    counts,
+    recent_periods,
+    status_board,
+    status_boards,
+)
 from fupin_desktop.ui.common.charts import StackedColumns
 from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.monthly.monthly_tags import LATE_COLOR, STATUS_COLORS
@@ -135,9 +141,10 @@ class MonthlyDashboard(QGroupBox):
 
     def history(self) -> list[tuple[str, dict[str, int]]]:
         columns = []
+        boards = status_boards(self.ctx, self.periods)
         for p in reversed(self.periods):
             label = f"{p.year % 100:02d}/{p.index}" if p.index == 1 or p == self.periods[-1] else f"{p.index}月"
-            columns.append((label, counts(status_board(self.ctx, p))))
+            columns.append((label, counts(boards[str(p)])))
         return columns
 
     def rows(self) -> list[list[str]]:
