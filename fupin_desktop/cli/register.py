@@ -7,20 +7,24 @@ from typing import Any
 
 from fupin_desktop.cli.common import context, err, input_file, output_file, print_json, print_table
 from fupin_desktop.domain.formspec import FormSpec, load_forms
+from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.paths import forms_dir
 from fupin_desktop.services import campaigns, households, organizations, pairings
+from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView, SaveResult
 
 
-def _add_form_options(parser: argparse.ArgumentParser, spec: FormSpec) -> None:
-    """One option per form field, so a new field in forms/ is a new option here too."""
+def _add_form_options(parser: argparse.ArgumentParser, spec: FormSpec, *, editing: bool = False) -> None:
+    """One option per form field, so a new field in forms/ is a new option here too (editing: each
+    one optional, what is not given keeps its stored value)."""
     for f in spec.fields:
         if f.readonly:
             continue
         hint = f" 可选：{'、'.join(f.choice_labels())}" if f.choices else ""
+        required = "（必填）" if f.required and not editing else ""
         parser.add_argument(f"--{f.name.replace('_', '-')}", dest=f"field_{f.name}", metavar="值",
-                            help=f"{f.label}{'（必填）' if f.required else ''}{hint}")
+                            help=f"{f.label}{required}{hint}")
 
 
 def _form_values(args: argparse.Namespace, spec: FormSpec) -> dict[str, Any]:
@@ -47,11 +51,49 @@ def cmd_org_list(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=False)  # the public register of organizations
     views = organizations.list_organizations(ctx, args.search or "")
     if args.json:
-        print_json([{"id": v.id, **v.values, "pairings": v.extra["pairings"]} for v in views])
+        print_json([{"id": v.id, "version": v.version, **v.values, "pairings": v.extra["pairings"]} for v in views])
     else:
         print_table(*_rows(views, ctx.forms["organization"], [("结对数", "pairings")]))
         print(f"共 {len(views)} 个社会组织")
     return 0
+
+
+def _org_id(ctx: ServiceContext, text: str) -> int:
+    """An organization named by its number (``org list --json``) or its 统一社会信用代码."""
+    text = text.strip()
+    if text.isdigit() and len(text) < 18:
+        return int(text)
+    code = text.upper()
+    for view in organizations.list_organizations(ctx, code):
+        if view.values["credit_code"] == code:
+            return view.id
+    raise NotFound(f"名册里没有编号或统一社会信用代码为“{text}”的社会组织。")
+
+
+def cmd_org_show(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=False)  # the public register of organizations
+    view = organizations.get_organization(ctx, _org_id(ctx, args.org))
+    if args.json:
+        print_json({"id": view.id, "version": view.version, **view.values, "pairings": view.extra["pairings"]})
+        return 0
+    for f in ctx.forms["organization"].fields:
+        print(f"{f.label}：{f.display(view.values.get(f.name))}")
+    print(f"结对数：{view.extra['pairings']}")
+    print(f"编号：{view.id}　版本：{view.version}（修改时可用 --expect-version {view.version}）")
+    return 0
+
+
+def cmd_org_edit(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    spec = ctx.forms["organization"]
+    given = _form_values(args, spec)
+    if not given:
+        raise KnownError("没有要修改的内容：请用选项给出新的值，如 --contact-person 张三（fupin org edit -h 列出全部选项）。")
+    view = organizations.get_organization(ctx, _org_id(ctx, args.org))
+    # Without --expect-version the version just read: nobody's save in between is overwritten either.
+    expected = view.version if args.expect_version is None else args.expect_version
+    result = organizations.save_organization(ctx, {**view.values, **given}, view.id, expected_version=expected)
+    return _report_saved(result, "社会组织")
 
 
 def cmd_org_add(args: argparse.Namespace) -> int:
@@ -78,8 +120,8 @@ def cmd_pairing_list(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
     views = pairings.list_pairings(ctx, args.search or "")
     if args.json:
-        print_json([{"id": v.id, **v.values, "credit_code": v.extra["credit_code"], "target_code": v.extra["target_code"],
-                     "projects": v.extra["projects"]} for v in views])
+        print_json([{"id": v.id, "version": v.version, **v.values, "credit_code": v.extra["credit_code"],
+                     "target_code": v.extra["target_code"], "projects": v.extra["projects"]} for v in views])
     else:
         headers, rows = _rows(views, ctx.forms["pairing"], [("项目数", "project_count")])
         rows = [r[:-1] + [str(len(v.extra["projects"]))] for r, v in zip(rows, views, strict=True)]
@@ -157,6 +199,16 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = org.add_parser("add", parents=[common], help="登记一个社会组织")
     _add_form_options(p, forms["organization"])
     p.set_defaults(func=cmd_org_add)
+    p = org.add_parser("show", parents=[common], help="显示一个社会组织的全部登记信息及其版本号")
+    p.add_argument("org", metavar="编号或信用代码", help="org list --json 中的 id，或统一社会信用代码")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.set_defaults(func=cmd_org_show)
+    p = org.add_parser("edit", parents=[common], help="修改一个社会组织（只改给出的项，其余不变）")
+    p.add_argument("org", metavar="编号或信用代码", help="org list --json 中的 id，或统一社会信用代码")
+    p.add_argument("--expect-version", type=int, metavar="版本号",
+                   help="查看时的版本号（org show 显示）；此后已被别人修改则不保存，并说明是谁、何时修改的")
+    _add_form_options(p, forms["organization"], editing=True)
+    p.set_defaults(func=cmd_org_edit)
     _add_excel_commands(org, common, "organization", "社会组织名册")
 
     pairing = sub.add_parser("pairing", help="结对帮扶协议").add_subparsers(dest="action", required=True, metavar="操作")

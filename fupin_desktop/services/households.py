@@ -24,6 +24,7 @@ from fupin_desktop.services.records import (
     refuse_if_errors,
     snapshot,
 )
+from fupin_desktop.services.versions import check_version, refusing_stale
 from fupin_desktop.store import audit, key_slots
 from fupin_desktop.store.models import Household, Village
 from fupin_desktop.store.personal_key import PersonalDataLocked
@@ -39,7 +40,7 @@ def _view(h: Household, *, reveal: bool) -> RecordView:
         "registered_poor": h.registered_poor,
     }
     return RecordView(h.id, values, {"village_id": h.village_id, "township": h.village.township.name,
-                                     "masked": not reveal})
+                                     "masked": not reveal}, version=h.version)
 
 
 def _require_login(ctx: ServiceContext) -> None:
@@ -136,11 +137,18 @@ def write_household(session: Session, username: str, spec: FormSpec, values: dic
     return target.id, created
 
 
-def save_household(ctx: ServiceContext, raw: dict[str, Any], household_id: int | None = None) -> SaveResult:
+def save_household(ctx: ServiceContext, raw: dict[str, Any], household_id: int | None = None, *,
+                   expected_version: int | None = None) -> SaveResult:
+    """``expected_version``: as in ``save_organization`` (someone else's save since is refused)."""
     ctx.require(Permission.EDIT_HOUSEHOLDS)
     spec = ctx.forms[FORM]
     checked = check_record(spec, raw)
-    with ctx.db.transaction() as s:
+    with refusing_stale(ctx, Household, household_id), ctx.db.transaction() as s:
+        if household_id:  # first: the other problems may be those of a stale copy
+            stored = s.get(Household, household_id)
+            if stored is None:
+                raise NotFound("找不到这户帮扶对象。")
+            check_version(s, stored, expected_version, ctx.user.username)
         village = resolve_village(s, spec, checked) if checked.ok else None
         if checked.ok:
             clash = find_by_id_number(s, checked.values["id_number"])

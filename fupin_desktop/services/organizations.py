@@ -23,6 +23,7 @@ from fupin_desktop.services.records import (
     refuse_if_errors,
     snapshot,
 )
+from fupin_desktop.services.versions import check_version, refusing_stale
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import Organization, Pairing
 
@@ -30,7 +31,8 @@ FORM = "organization"
 
 
 def _view(ctx: ServiceContext, org: Organization, pairings: int = 0) -> RecordView:
-    return RecordView(org.id, snapshot(org, ctx.forms[FORM], mask_personal=False), {"pairings": pairings})
+    return RecordView(org.id, snapshot(org, ctx.forms[FORM], mask_personal=False), {"pairings": pairings},
+                      version=org.version)
 
 
 def _is_subsequence(needle: str, hay: str) -> bool:
@@ -107,18 +109,25 @@ def write_organization(session: Session, username: str, spec: FormSpec, values: 
     return target.id, created
 
 
-def save_organization(ctx: ServiceContext, raw: dict[str, Any], org_id: int | None = None) -> SaveResult:
-    """Check and save one organization typed in the dialog or given on the CLI."""
+def save_organization(ctx: ServiceContext, raw: dict[str, Any], org_id: int | None = None, *,
+                      expected_version: int | None = None) -> SaveResult:
+    """Check and save one organization typed in the dialog or given on the CLI.
+
+    ``expected_version``: the version the user opened; someone else's save since is an
+    ``EditConflict`` and nothing is written.
+    """
     ctx.require(Permission.EDIT_REGISTER)
     spec = ctx.forms[FORM]
     checked = check_record(spec, raw)
     refuse_if_errors(checked, "社会组织")
-    with ctx.db.transaction() as s:
-        clash = s.scalar(select(Organization).where(Organization.credit_code == checked.values["credit_code"]))
-        if clash is not None and clash.id != org_id:
-            raise field_error(spec, "credit_code", f"这个代码已登记为“{clash.name}”，不能重复登记", "社会组织")
+    with refusing_stale(ctx, Organization, org_id), ctx.db.transaction() as s:
         target = s.get(Organization, org_id) if org_id is not None else None
         if org_id is not None and target is None:
             raise NotFound("找不到这个社会组织，可能已被删除。")
+        if target is not None:  # first: the other problems may be those of a stale copy
+            check_version(s, target, expected_version, ctx.user.username)
+        clash = s.scalar(select(Organization).where(Organization.credit_code == checked.values["credit_code"]))
+        if clash is not None and clash.id != org_id:
+            raise field_error(spec, "credit_code", f"这个代码已登记为“{clash.name}”，不能重复登记", "社会组织")
         new_id, created = write_organization(s, ctx.user.username, spec, checked.values, target)
     return SaveResult(new_id, created, checked.warnings)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
 
 from fupin_desktop.domain.credit_code import parse_credit_code
 from fupin_desktop.domain.errors import CodeError
@@ -19,6 +20,7 @@ from fupin_desktop.services.households import find_by_id_number
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township, find_villages
 from fupin_desktop.services.records import RecordView, SaveResult, changed
+from fupin_desktop.services.versions import check_version, refusing_stale
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import (
     Campaign,
@@ -229,6 +231,10 @@ def write_pairing(session: Session, username: str, cp: CheckedPairing, target: P
         session.flush()  # old rows out before the new ones go in: UNIQUE(pairing_id, seq)
     if target is None or before.get("projects") != new_projects:
         p.projects = [Project(seq=n, **item) for n, item in enumerate(new_projects, start=1)]
+    if target is not None and before.get("projects") != new_projects:
+        # The projects are rows of their own: without this the pairing's UPDATE (and its version
+        # bump) is skipped when only they changed, and a stale copy could overwrite them.
+        flag_modified(p, "status")
     session.add(p)
     session.flush()
     b, a = changed(before, _snapshot(p))
@@ -241,9 +247,16 @@ def write_pairing(session: Session, username: str, cp: CheckedPairing, target: P
 
 
 def save_pairing(ctx: ServiceContext, raw: dict[str, Any], projects: list[dict[str, Any]],
-                 pairing_id: int | None = None) -> SaveResult:
+                 pairing_id: int | None = None, *, expected_version: int | None = None) -> SaveResult:
+    """``expected_version``: the version the user opened; someone else's save since is an
+    ``EditConflict`` and nothing is written."""
     ctx.require(Permission.EDIT_REGISTER)
-    with ctx.db.transaction() as s:
+    with refusing_stale(ctx, Pairing, pairing_id), ctx.db.transaction() as s:
+        target = s.get(Pairing, pairing_id) if pairing_id else None
+        if pairing_id and target is None:
+            raise NotFound("找不到这份结对协议。")
+        if target is not None:  # first: the other problems may be those of a stale copy
+            check_version(s, target, expected_version, ctx.user.username)
         cp, errors, warnings = check_pairing(s, ctx.forms, raw, projects)
         if cp is not None and cp.values.get("agreement_no"):
             clash = s.scalar(select(Pairing).where(Pairing.agreement_no == cp.values["agreement_no"]))
@@ -251,9 +264,6 @@ def save_pairing(ctx: ServiceContext, raw: dict[str, Any], projects: list[dict[s
                 errors.append(FieldProblem("agreement_no", "协议编号", "这个协议编号已被另一份结对使用"))
         if errors or cp is None:
             raise ValidationFailed(errors, f"结对未保存：有 {len(errors)} 处需要改正。")
-        target = s.get(Pairing, pairing_id) if pairing_id else None
-        if pairing_id and target is None:
-            raise NotFound("找不到这份结对协议。")
         new_id, created = write_pairing(s, ctx.user.username, cp, target)
     from fupin_desktop.domain.records import Issue
 
@@ -274,7 +284,7 @@ def _view(p: Pairing) -> RecordView:
         "credit_code": p.organization.credit_code, "target_code": target_code, "township_code": p.township.code,
         "organization_id": p.organization_id, "township_id": p.township_id, "village_id": p.village_id,
         "household_id": p.household_id, "institution_id": p.institution_id, "campaign_id": p.campaign_id,
-    })
+    }, version=p.version)
 
 
 def list_pairings(ctx: ServiceContext, query: str = "", township_id: int | None = None) -> list[RecordView]:

@@ -23,6 +23,7 @@ from fupin_desktop.services.records import (
     refuse_if_errors,
     snapshot,
 )
+from fupin_desktop.services.versions import check_version, refusing_stale
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import Household, Institution, Pairing, Township, Village
 
@@ -55,7 +56,15 @@ def list_townships(ctx: ServiceContext) -> list[RecordView]:
 def _village_view(v: Village) -> RecordView:
     return RecordView(v.id, {"code": v.code, "name": v.name, "flags": list(v.flags or [])},
                       {"township": v.township.name, "township_id": v.township_id,
-                       "kind": parse_division_code(v.code).village_kind})
+                       "kind": parse_division_code(v.code).village_kind}, version=v.version)
+
+
+def get_village(ctx: ServiceContext, village_id: int) -> RecordView:
+    with ctx.db.reading() as s:
+        village = s.get(Village, village_id)
+        if village is None:
+            raise NotFound("找不到这个村（社区）。")
+        return _village_view(village)
 
 
 def list_villages(ctx: ServiceContext, township_id: int | None = None, query: str = "") -> list[RecordView]:
@@ -72,14 +81,17 @@ def list_villages(ctx: ServiceContext, township_id: int | None = None, query: st
         return rows
 
 
-def set_village_flags(ctx: ServiceContext, village_id: int, flags: list[str]) -> None:
+def set_village_flags(ctx: ServiceContext, village_id: int, flags: list[str], *,
+                      expected_version: int | None = None) -> None:
+    """``expected_version``: as in ``save_organization`` (someone else's save since is refused)."""
     ctx.require(Permission.SET_VILLAGE_FLAGS)
     checked = check_record(ctx.forms["village"], {"flags": flags}, partial=True)
     refuse_if_errors(checked, "村情标识")
-    with ctx.db.transaction() as s:
+    with refusing_stale(ctx, Village, village_id), ctx.db.transaction() as s:
         village = s.get(Village, village_id)
         if village is None:
             raise NotFound("找不到这个村（社区）。")
+        check_version(s, village, expected_version, ctx.user.username)
         before = list(village.flags or [])
         village.flags = checked.values["flags"]
         if before != village.flags:
@@ -129,19 +141,35 @@ def reload_division_table(ctx: ServiceContext, path: Path, data_year: int | None
 INSTITUTION = "institution"
 
 
+def _institution_view(ctx: ServiceContext, i: Institution) -> RecordView:
+    return RecordView(i.id, {**snapshot(i, ctx.forms[INSTITUTION]), "township": i.township.name}, version=i.version)
+
+
 def list_institutions(ctx: ServiceContext) -> list[RecordView]:
     with ctx.db.reading() as s:
-        return [
-            RecordView(i.id, {**snapshot(i, ctx.forms[INSTITUTION]), "township": i.township.name})
-            for i in s.scalars(select(Institution).order_by(Institution.name))
-        ]
+        return [_institution_view(ctx, i) for i in s.scalars(select(Institution).order_by(Institution.name))]
 
 
-def save_institution(ctx: ServiceContext, raw: dict[str, Any], institution_id: int | None = None) -> SaveResult:
+def get_institution(ctx: ServiceContext, institution_id: int) -> RecordView:
+    with ctx.db.reading() as s:
+        institution = s.get(Institution, institution_id)
+        if institution is None:
+            raise NotFound("找不到这个福利机构。")
+        return _institution_view(ctx, institution)
+
+
+def save_institution(ctx: ServiceContext, raw: dict[str, Any], institution_id: int | None = None, *,
+                     expected_version: int | None = None) -> SaveResult:
+    """``expected_version``: as in ``save_organization`` (someone else's save since is refused)."""
     ctx.require(Permission.EDIT_REGISTER)
     spec = ctx.forms[INSTITUTION]
     checked = check_record(spec, raw)
-    with ctx.db.transaction() as s:
+    with refusing_stale(ctx, Institution, institution_id), ctx.db.transaction() as s:
+        if institution_id:  # first: the other problems may be those of a stale copy
+            stored = s.get(Institution, institution_id)
+            if stored is None:
+                raise NotFound("找不到这个福利机构。")
+            check_version(s, stored, expected_version, ctx.user.username)
         township = find_township(s, checked.values.get("township") or "")
         if checked.ok and township is None:
             checked.add(spec, "township", f"本县没有名为“{checked.values.get('township')}”的镇（街道）")

@@ -18,6 +18,8 @@ class RecordView:
     id: int
     values: dict[str, Any]
     extra: dict[str, Any] = field(default_factory=dict)  # derived facts (township name, counts …)
+    # The stored version: an edit passes it back as ``expected_version`` (None: not versioned).
+    version: int | None = None
 
 
 @dataclass(frozen=True)

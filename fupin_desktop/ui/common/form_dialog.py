@@ -6,6 +6,11 @@ problem in red under its field and focuses the first; warnings of a successful s
 (``SaveResult.warnings``) appear in orange and the dialog waits for “完成”. 取消, Esc or the
 window's close button ask 放弃已填写的内容？ when something was typed (``typed_state`` differs
 from what the dialog showed at first), and close silently otherwise.
+
+An edit keeps the record's ``version`` it showed (the page's ``save`` passes it back to the
+service). When someone else saved the record meanwhile (``EditConflict``) the user chooses
+重新载入 (``reload()`` gives the stored record; the typing is dropped, the dialog stays open at
+the new version) or 返回修改 (the typing stays).
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.domain.formspec import FormSpec
-from fupin_desktop.errors import KnownError, ValidationFailed
+from fupin_desktop.errors import EditConflict, KnownError, ValidationFailed
+from fupin_desktop.services.records import RecordView
 from fupin_desktop.ui.common import unsaved
 from fupin_desktop.ui.common.fields import FieldEditor
 from fupin_desktop.ui.common.form_panel import FormPanel, Problem
-from fupin_desktop.ui.common.operations import show_error
+from fupin_desktop.ui.common.operations import run_op, show_error
 from fupin_desktop.ui.common.widgets import ERROR_COLOR, WARNING_COLOR, message_label, show_message
 
 
@@ -49,11 +55,14 @@ class RecordDialog(unsaved.AsksBeforeDiscard, QDialog):
 
     saved = Signal(object)  # the service's SaveResult (or None)
 
-    def __init__(self, title: str, parent: QWidget | None, *, editable: bool) -> None:
+    def __init__(self, title: str, parent: QWidget | None, *, editable: bool, version: int | None = None,
+                 reload: Callable[[], RecordView] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.result_value: Any = None
         self.editable = editable
+        self.version = version  # of the record shown: the save passes it back, a reload moves it on
+        self._reload = reload
         self.layout_ = QVBoxLayout(self)
         self.summary = message_label()
         self.save_button = QPushButton("保存 (Ctrl+S)")
@@ -89,6 +98,10 @@ class RecordDialog(unsaved.AsksBeforeDiscard, QDialog):
     def set_read_only(self, read_only: bool) -> None:
         raise NotImplementedError
 
+    def show_record(self, view: RecordView) -> None:
+        """Put a stored record's values into the fields (after 重新载入)."""
+        raise NotImplementedError
+
     def may_type(self) -> bool:
         return self.editable
 
@@ -105,6 +118,9 @@ class RecordDialog(unsaved.AsksBeforeDiscard, QDialog):
             show_message(self.summary, "\n".join(lines), ERROR_COLOR)
             if focus is not None:
                 focus()
+            return False
+        except EditConflict as exc:
+            self.edit_conflict(exc)
             return False
         except KnownError as exc:
             show_error(self, exc)
@@ -126,14 +142,32 @@ class RecordDialog(unsaved.AsksBeforeDiscard, QDialog):
         self.cancel_button.setVisible(False)
         return True
 
+    def edit_conflict(self, exc: EditConflict) -> None:
+        """Someone saved the record since it was opened: 重新载入 it, or 返回修改 to the typing."""
+        if self._reload is None:
+            show_error(self, exc)
+            return
+        if unsaved.ask_edit_conflict(self, str(exc)) == unsaved.RELOAD:
+            run_op(self, self._reload, self.reloaded)
+        else:  # the typing stays; the reason it was not saved stays in sight too
+            show_message(self.summary, str(exc), ERROR_COLOR)
+
+    def reloaded(self, view: RecordView) -> None:
+        self.version = view.version
+        self.show_record(view)
+        self.clear_messages()
+        self.mark_clean()  # what is shown now is what is stored
+        show_message(self.summary, "已重新载入别人保存后的内容，可在此基础上修改后再保存。", WARNING_COLOR)
+
 
 class FormDialog(RecordDialog):
     def __init__(self, spec: FormSpec, values: Mapping[str, Any] | None = None, parent: QWidget | None = None, *,
                  save: Callable[[dict[str, Any]], Any] | None = None,
                  editors: Mapping[str, FieldEditor] | None = None, title: str = "",
-                 skip: Iterable[str] = (), note: str = "") -> None:
+                 skip: Iterable[str] = (), note: str = "", version: int | None = None,
+                 reload: Callable[[], RecordView] | None = None) -> None:
         title = title or f"{spec.title} — {'新增' if values is None else ('修改' if save else '查看')}"
-        super().__init__(title, parent, editable=save is not None)
+        super().__init__(title, parent, editable=save is not None, version=version, reload=reload)
         self.spec, self._save = spec, save
         self.panel = FormPanel(spec, values, editors=editors, skip=skip)
         self.panel.set_read_only(save is None)
@@ -179,6 +213,9 @@ class FormDialog(RecordDialog):
 
     def set_read_only(self, read_only: bool) -> None:
         self.panel.set_read_only(read_only)
+
+    def show_record(self, view: RecordView) -> None:
+        self.panel.set_values(view.values)
 
     def message_of(self, name: str) -> str:
         """The text under field ``name`` (empty when none is shown)."""

@@ -2,7 +2,8 @@
 
 ``ask_unsaved``: 保存 / 不保存 / 取消 (switching township or month, closing the window);
 ``ask_discard_typed``: 放弃 / 继续填写 (取消 or Esc in a dialog with typed content);
-``ask_draft``: 恢复 / 丢弃 / 以后再说 (a draft autosaved before a crash, offered at the next start).
+``ask_draft``: 恢复 / 丢弃 / 以后再说 (a draft autosaved before a crash, offered at the next start);
+``ask_edit_conflict``: 重新载入 / 返回修改 (someone else saved the record since the dialog opened it).
 The buttons carry Chinese text set here: Qt's standard buttons would be English.
 """
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 SAVE, DISCARD, CANCEL = "save", "discard", "cancel"
 RESTORE, LATER = "restore", "later"
+RELOAD, KEEP = "reload", "keep"
 
 Role = QMessageBox.ButtonRole
 
@@ -52,6 +54,15 @@ def ask_draft(parent: QWidget | None, text: str) -> str:
     return ask(parent, "恢复草稿", text,
                [(RESTORE, "恢复", Role.AcceptRole), (DISCARD, "丢弃", Role.DestructiveRole),
                 (LATER, "以后再说", Role.RejectRole)], default=RESTORE, escape=LATER)
+
+
+def ask_edit_conflict(parent: QWidget | None, text: str) -> str:
+    """重新载入 / 返回修改: RELOAD or KEEP (Esc and closing the box keep the typing)."""
+    return ask(parent, "记录已被别人修改", text,
+               [(RELOAD, "重新载入", Role.AcceptRole), (KEEP, "返回修改", Role.RejectRole)],
+               default=RELOAD, escape=KEEP, icon=QMessageBox.Icon.Warning,
+               informative="重新载入：显示别人保存后的内容，您这次填写的修改将被放弃。\n"
+                           "返回修改：保留您填写的内容（可先记下要改的地方，再重新载入）。")
 
 
 class AsksBeforeDiscard:

@@ -57,11 +57,16 @@ class OrganizationsPage(TablePage):
         wanted = self.status.currentData()
         self.proxy.set_predicate((lambda r: r.values.get("status") == wanted) if wanted else None)
 
-    def _dialog(self, values: dict[str, Any] | None, org_id: int | None) -> FormDialog:
-        def save(raw: dict[str, Any]) -> SaveResult:
-            return save_organization(self.ctx, raw, org_id)
+    def _dialog(self, view: RecordView | None) -> FormDialog:
+        org_id = view.id if view else None
 
-        dialog = FormDialog(self.ctx.forms[FORM], values, self, save=save if self.editable else None)
+        def save(raw: dict[str, Any]) -> SaveResult:
+            # The version the dialog shows: someone else's save since it opened is refused.
+            return save_organization(self.ctx, raw, org_id, expected_version=dialog.version)
+
+        dialog = FormDialog(self.ctx.forms[FORM], view.values if view else None, self,
+                            save=save if self.editable else None, version=view.version if view else None,
+                            reload=(lambda: get_organization(self.ctx, view.id)) if view else None)
         dialog.saved.connect(self._saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -72,11 +77,10 @@ class OrganizationsPage(TablePage):
         self.select_id(result.id)
 
     def new_record(self) -> FormDialog:
-        return self._dialog(None, None)
+        return self._dialog(None)
 
     def open_record(self, record: RecordView) -> None:
-        run_op(self, lambda: get_organization(self.ctx, record.id),
-               lambda view: self._dialog(view.values, view.id))
+        run_op(self, lambda: get_organization(self.ctx, record.id), self._dialog)
 
     def import_excel(self) -> None:
         import_file(self, self.ctx, FORM, lambda _result: self.refresh())

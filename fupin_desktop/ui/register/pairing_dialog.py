@@ -17,7 +17,8 @@ from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QPushButton, QVBoxLayout, 
 
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import get_household
-from fupin_desktop.services.records import SaveResult
+from fupin_desktop.services.pairings import editable_values
+from fupin_desktop.services.records import RecordView, SaveResult
 from fupin_desktop.ui.common.fields import Choice, ChoiceEditor, RefEditor
 from fupin_desktop.ui.common.form_dialog import RecordDialog, scrolled
 from fupin_desktop.ui.common.form_panel import FormPanel, Problem
@@ -59,9 +60,10 @@ class ProjectBox(QGroupBox):
 class PairingDialog(RecordDialog):
     def __init__(self, ctx: ServiceContext, values: Mapping[str, Any] | None = None,
                  projects: list[Mapping[str, Any]] | None = None, parent: QWidget | None = None, *,
-                 save: SaveFn | None = None, household_id: int | None = None) -> None:
+                 save: SaveFn | None = None, household_id: int | None = None, version: int | None = None,
+                 reload: Callable[[], RecordView] | None = None) -> None:
         title = f"结对帮扶协议 — {'新增' if values is None else ('修改' if save else '查看')}"
-        super().__init__(title, parent, editable=save is not None)
+        super().__init__(title, parent, editable=save is not None, version=version, reload=reload)
         self.ctx, self._save = ctx, save
         spec = ctx.forms["pairing"]
         repeat = spec.repeat
@@ -214,6 +216,13 @@ class PairingDialog(RecordDialog):
             show_message(self.projects_message, "；".join(counted), color)
         rest = [p for p in problems if p.field != "projects" and not any(panel.claims(p) for panel in panels)]
         return rest, focus
+
+    def show_record(self, view: RecordView) -> None:
+        values, projects = editable_values(view)
+        for box in self.boxes:  # a project the stored pairing no longer has must not come back
+            box.panel.set_values({f.name: None for f in box.panel.spec.fields})
+        self.load(values, projects, view.extra.get("household_id"))
+        self._show_boxes()
 
     def set_read_only(self, read_only: bool) -> None:
         self.panel.set_read_only(read_only)

@@ -66,11 +66,14 @@ class PairingsPage(TablePage):
         pairing_id = view.id if view else None
 
         def save(raw: dict[str, Any], projects: list[dict[str, Any]]) -> SaveResult:
-            return save_pairing(self.ctx, raw, projects, pairing_id)
+            # The version the dialog shows: someone else's save since it opened is refused.
+            return save_pairing(self.ctx, raw, projects, pairing_id, expected_version=dialog.version)
 
         values, projects = editable_values(view) if view else (None, [])
         dialog = PairingDialog(self.ctx, values, projects, self, save=save if self.editable else None,
-                               household_id=view.extra.get("household_id") if view else None)
+                               household_id=view.extra.get("household_id") if view else None,
+                               version=view.version if view else None,
+                               reload=(lambda: get_pairing(self.ctx, view.id)) if view else None)
         dialog.saved.connect(self._saved)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

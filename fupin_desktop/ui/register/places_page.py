@@ -13,6 +13,8 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import get_household, list_households, save_household
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import (
+    get_institution,
+    get_village,
     list_institutions,
     list_townships,
     list_villages,
@@ -64,11 +66,13 @@ class VillagesTab(TablePage):
         allowed = self.ctx.can(Permission.SET_VILLAGE_FLAGS)
 
         def save(raw: dict[str, Any]) -> SaveResult:
-            set_village_flags(self.ctx, record.id, raw.get("flags") or [])
+            # The version the dialog shows: someone else's save since it opened is refused.
+            set_village_flags(self.ctx, record.id, raw.get("flags") or [], expected_version=dialog.version)
             return SaveResult(record.id, False, [])
 
         dialog = FormDialog(self.ctx.forms["village"], record.values, self, save=save if allowed else None,
-                            title=f"村情标识 — {record.extra.get('township', '')}{record.values['name']}")
+                            title=f"村情标识 — {record.extra.get('township', '')}{record.values['name']}",
+                            version=record.version, reload=lambda: get_village(self.ctx, record.id))
         _open(dialog, lambda _result: self.refresh())
 
 
@@ -95,14 +99,21 @@ class HouseholdsTab(TablePage):
         self.township_name = name
         self.proxy.set_predicate((lambda r: r.extra.get("township") == name) if name else None)
 
-    def _dialog(self, values: dict[str, Any] | None, household_id: int | None, masked: bool) -> FormDialog:
+    def _dialog(self, view: RecordView | None) -> FormDialog:
+        household_id = view.id if view else None
+        masked = bool(view and view.extra.get("masked"))
+
         def save(raw: dict[str, Any]) -> SaveResult:
-            return save_household(self.ctx, raw, household_id)
+            # The version the dialog shows: someone else's save since it opened is refused.
+            return save_household(self.ctx, raw, household_id, expected_version=dialog.version)
 
         spec = self.ctx.forms["household"]
-        dialog = FormDialog(spec, values, self, save=save if self.editable and not masked else None,
+        dialog = FormDialog(spec, view.values if view else None, self,
+                            save=save if self.editable and not masked else None,
                             editors={"village": village_editor(self.ctx, spec.field("village"))},
-                            note=MASKED_NOTE if masked else "")
+                            note=MASKED_NOTE if masked else "", version=view.version if view else None,
+                            reload=(lambda: get_household(self.ctx, view.id, why="重新载入别人修改后的内容"))
+                            if view else None)
         return _open(dialog, self._saved)
 
     def _saved(self, result: SaveResult) -> None:
@@ -110,11 +121,10 @@ class HouseholdsTab(TablePage):
         self.select_id(result.id)
 
     def new_record(self) -> FormDialog:
-        return self._dialog(None, None, False)
+        return self._dialog(None)
 
     def open_record(self, record: RecordView) -> None:
-        run_op(self, lambda: get_household(self.ctx, record.id),
-               lambda view: self._dialog(view.values, view.id, bool(view.extra.get("masked"))))
+        run_op(self, lambda: get_household(self.ctx, record.id), self._dialog)
 
 
 class InstitutionsTab(TablePage):
@@ -134,20 +144,25 @@ class InstitutionsTab(TablePage):
     def set_township(self, name: str) -> None:
         self.proxy.set_predicate((lambda r: r.values.get("township") == name) if name else None)
 
-    def _dialog(self, values: dict[str, Any] | None, institution_id: int | None) -> FormDialog:
+    def _dialog(self, view: RecordView | None) -> FormDialog:
+        institution_id = view.id if view else None
+
         def save(raw: dict[str, Any]) -> SaveResult:
-            return save_institution(self.ctx, raw, institution_id)
+            # The version the dialog shows: someone else's save since it opened is refused.
+            return save_institution(self.ctx, raw, institution_id, expected_version=dialog.version)
 
         spec = self.ctx.forms["institution"]
         township, _ids = township_editor(self.ctx, spec.field("township"))
-        dialog = FormDialog(spec, values, self, save=save if self.editable else None, editors={"township": township})
+        dialog = FormDialog(spec, view.values if view else None, self, save=save if self.editable else None,
+                            editors={"township": township}, version=view.version if view else None,
+                            reload=(lambda: get_institution(self.ctx, view.id)) if view else None)
         return _open(dialog, lambda result: (self.refresh(), self.select_id(result.id)))
 
     def new_record(self) -> FormDialog:
-        return self._dialog(None, None)
+        return self._dialog(None)
 
     def open_record(self, record: RecordView) -> None:
-        self._dialog(record.values, record.id)
+        self._dialog(record)
 
 
 class PlacesPage(QWidget):
