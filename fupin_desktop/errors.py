@@ -47,6 +47,10 @@ class ServerUnreachable(DatabaseError):
     """The LAN's database server did not answer or refused the login; trying again may work."""
 
 
+class ServerLoginRefused(ServerUnreachable):
+    """The server refused the database user's password (none set on this PC, or a wrong one)."""
+
+
 class DatabaseBusy(DatabaseError):
     """Another program or user held the write lock longer than the busy timeout; trying again may work."""
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from fupin_desktop.domain import clock
-from fupin_desktop.errors import DatabaseBusy, DatabaseError, ServerUnreachable
+from fupin_desktop.errors import DatabaseBusy, DatabaseError, ServerLoginRefused, ServerUnreachable
 from fupin_desktop.store.folder import (
     DB_FILE,
     SERVER_FILE,
@@ -61,8 +61,11 @@ def server_trouble(url: str, exc: OperationalError) -> str:
     return why + "没有改动任何数据。"
 
 
+PASSWORD_ENV = "FUPIN_DATABASE_PASSWORD"  # set on the PC, or typed at the start (kept in memory only)
+
+
 def _with_password(url: str) -> str:
-    password = os.environ.get("FUPIN_DATABASE_PASSWORD")
+    password = os.environ.get(PASSWORD_ENV)
     if not password:
         return url
     from sqlalchemy.engine import make_url
@@ -188,6 +191,23 @@ def migrate(engine: Engine, db_path: Path | None = None, to: str = "head") -> Pa
     backup = None
     if current is not None and db_path is not None and db_path.exists():
         backup = backup_sqlite(db_path, "before-upgrade")
+    if engine.dialect.name == "postgresql":
+        engine.dispose()  # this program's own idle connections are not "another PC"
+        with engine.connect() as conn:
+            # One upgrader at a time (session lock, held while Alembic runs on its own connection),
+            # and only a server no other PC is using: an old program must not write the new tables.
+            conn.execute(text("SELECT pg_advisory_lock(hashtext('fupin-upgrade'))"))
+            try:
+                others = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                                           "AND pid <> pg_backend_pid() AND backend_type = 'client backend'")).scalar()
+                if current is not None and others:
+                    raise DatabaseError(f"局域网数据库需要升级（版本 {current} → 新版），但还有 {others} 个连接在使用它。"
+                                        "请其他电脑先退出本程序，再打开；升级前请先做一份备份（fupin backup）。")
+                command.upgrade(alembic_config(engine), to)
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(hashtext('fupin-upgrade'))"))
+                conn.commit()
+        return None
     command.upgrade(alembic_config(engine), to)
     return backup
 
@@ -211,7 +231,11 @@ class Database:
                 migrate(db.engine)
             except OperationalError as exc:
                 db.dispose()
-                raise ServerUnreachable(server_trouble(url, exc)) from None
+                refused = "password" in str(exc.orig).lower() or "authentication" in str(exc.orig).lower()
+                raise (ServerLoginRefused if refused else ServerUnreachable)(server_trouble(url, exc)) from None
+            except BaseException:
+                db.dispose()  # a refused upgrade: no idle connection left behind counted as a client
+                raise
             return db
         else:
             finish_pending_restore(data_dir)  # a restore prepared in the window takes effect now

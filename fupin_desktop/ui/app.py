@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 
 from fupin_desktop import logs
-from fupin_desktop.errors import AuthError, KnownError, ServerUnreachable
+from fupin_desktop.errors import AuthError, KnownError, ServerLoginRefused, ServerUnreachable
 from fupin_desktop.paths import demo_data_dir
 from fupin_desktop.store.folder import DATABASE_URL_ENV, finish_pending_restore, has_database
 from fupin_desktop.ui.admin.single_instance import SingleInstance
@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from fupin_desktop.services.context import CurrentUser, ServiceContext
     from fupin_desktop.store.db import Database
 
+SERVER_PASSWORD_ENV = "FUPIN_DATABASE_PASSWORD"  # store.db reads it (not imported here: SQLAlchemy)
 QUIT_WHEN_SHOWN_ENV = "FUPIN_QUIT_WHEN_SHOWN"  # "frame": once the frame is painted; else once ready
 SCREENSHOT_ENV = "FUPIN_SCREENSHOT"  # with the above: the painted window saved as this PNG
 log = logging.getLogger("fupin_desktop")
@@ -188,6 +189,11 @@ def _sign_in_and_run(app: QApplication, data_dir: Path, instance: SingleInstance
 
             bureau_name = bureau(db).name
             break
+        except ServerLoginRefused as exc:  # no password set on this PC: typed, for this run only
+            typed = _server_password(frame, str(exc))
+            if typed is None:
+                return 1
+            os.environ[SERVER_PASSWORD_ENV] = typed
         except ServerUnreachable as exc:  # the LAN server: often a moment's trouble
             if not _retry(frame, str(exc)):
                 return 1
@@ -210,6 +216,13 @@ def _sign_in_and_run(app: QApplication, data_dir: Path, instance: SingleInstance
         user = _sign_in(db, bureau_name, None, None)  # 切换用户: the login again, same program
     db.dispose()
     return code
+
+
+def _server_password(parent: QWidget | None, message: str) -> str | None:
+    from PySide6.QtWidgets import QInputDialog, QLineEdit
+
+    text, ok = QInputDialog.getText(parent, APP_TITLE, f"{message}\n\n数据库服务器的密码：", QLineEdit.EchoMode.Password)
+    return text if ok and text else None
 
 
 def _retry(parent: QWidget | None, message: str) -> bool:

@@ -64,3 +64,40 @@ def test_connect_server_sets_up_an_empty_database_and_says_what_next(tmp_path: P
         assert make_url(server_url(pc) or "") == make_url(url)  # a failed try keeps the address that worked
     finally:
         pg_server.drop("connect_here")
+
+
+def test_an_older_server_database_is_upgraded_only_when_no_other_pc_uses_it(tmp_path: Path, pg_server) -> None:
+    from fupin_desktop.errors import DatabaseError
+    from fupin_desktop.store.db import SCHEMA_HEAD, current_revision, make_engine, migrate
+
+    url = pg_server.create("old_bureau")
+    try:
+        engine = make_engine(url)
+        migrate(engine, to="0009")  # made by the previous version of the program
+        engine.dispose()
+        pc = tmp_path / "升级的电脑"
+        set_server_url(pc, url)
+        other_pc = psycopg.connect(host=str(pg_server.root), port=pg_server.port, user="fupin", dbname="old_bureau")
+        with pytest.raises(DatabaseError, match="还有 1 个连接在使用它"):  # another PC still has it open
+            Database.open(pc)
+        other_pc.close()
+        _wait_until_gone(pg_server, "old_bureau")  # a closed connection's backend exits a moment later
+        assert current_revision(engine) == "0009"
+        engine.dispose()
+        Database.open(pc).dispose()  # alone now: upgraded
+        assert current_revision(engine) == SCHEMA_HEAD
+        engine.dispose()
+    finally:
+        pg_server.drop("old_bureau")
+
+
+def _wait_until_gone(pg_server, database: str) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    with psycopg.connect(host=str(pg_server.root), port=pg_server.port, user="fupin", dbname="postgres",
+                         autocommit=True) as admin:
+        for _ in range(100):
+            if not admin.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = %s",
+                                 (database,)).fetchone()[0]:
+                return
+            time.sleep(0.05)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import sys
 
@@ -192,3 +193,23 @@ def test_a_server_that_does_not_answer_offers_retry_and_then_opens(ui_dir, monke
     monkeypatch.setattr(app_module, "_retry", lambda _parent, _message: False)  # 退出
     attempts.clear()
     assert app_module.run_gui(ui_dir, username="clerk", password="demo") == 1
+
+
+def test_a_server_that_refuses_the_password_asks_for_it_for_this_run(ui_dir, monkeypatch, qapp, own_logging) -> None:
+    from fupin_desktop.errors import ServerLoginRefused
+
+    opener, typed_before = app_module._open_database, []
+
+    def open_database(data_dir):  # type: ignore[no-untyped-def]
+        typed_before.append(os.environ.get(app_module.SERVER_PASSWORD_ENV))
+        if len(typed_before) == 1:
+            raise ServerLoginRefused("数据库服务器 192.168.1.10:5432 拒绝了用户「fupin」的登录：密码不对或没有设置。")
+        return opener(data_dir)
+
+    monkeypatch.delenv(app_module.SERVER_PASSWORD_ENV, raising=False)
+    monkeypatch.setattr(app_module, "_open_database", open_database)
+    monkeypatch.setattr(app_module, "_server_password", lambda _parent, message: "服务器密码")
+    seen: list[str] = []
+    monkeypatch.setattr(app_module, "_application", lambda: _NoLoopApp(qapp, seen))
+    assert app_module.run_gui(ui_dir, username="clerk", password="demo") == 0
+    assert typed_before == [None, "服务器密码"] and seen[0].endswith("（填报员）")
