@@ -219,31 +219,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_server_connect(args: argparse.Namespace) -> int:
-    from fupin_desktop.store.db import set_server_url
-    from fupin_desktop.store.folder import SERVER_FILE, server_url
+    from fupin_desktop.services.server_link import link_server
 
     target = folder(args)
-    if (target / DB_FILE).exists():
-        raise KnownError(f"「{target}」里有本机数据库。要把它搬到服务器：先备份，再把一个新的空文件夹连到服务器，"
-                         "在那里用 fupin restore 恢复这份备份。")
-    previous = server_url(target)
-    set_server_url(target, args.url)
-    try:
-        db = Database.open(target)  # reaches the server; an empty database gets the tables
-    except KnownError:
-        if previous:
-            set_server_url(target, previous)
-        else:
-            (target / SERVER_FILE).unlink()
-        raise
-    from fupin_desktop.services.backup_server import is_empty
-
-    empty = is_empty(db)
-    where = db.engine.url.render_as_string(hide_password=True)
-    db.dispose()
-    print(f"「{target}」已连到数据库服务器 {where}。")
-    print("  服务器上还没有数据：用 fupin init 建立本单位，或用 fupin restore 恢复单机的备份。" if empty
-          else "  服务器上已有本单位的数据，可以直接打开程序。")
+    has_data = link_server(target, args.url)
+    print(f"「{target}」已连到数据库服务器。")
+    print("  服务器上已有本单位的数据，可以直接打开程序。" if has_data
+          else "  服务器上还没有数据：用 fupin init 建立本单位，或用 fupin restore 恢复单机的备份。")
     return 0
 
 

@@ -19,6 +19,7 @@ from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed
 from fupin_desktop.intake.division_table import DivisionTable, load_division_table
 from fupin_desktop.services.backup import set_automatic
+from fupin_desktop.services.backup_server import is_empty
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.letterhead import set_letter_settings
 from fupin_desktop.services.seal import MIN_PASSPHRASE, init_seal
@@ -26,7 +27,8 @@ from fupin_desktop.services.settings import AGENCY_CODE
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import MIN_PASSWORD, create_user, login
 from fupin_desktop.store.db import Database
-from fupin_desktop.store.folder import has_database
+from fupin_desktop.store.folder import has_database, server_url
+from fupin_desktop.store.transfer import clear_all
 
 __all__ = ["BureauPlan", "DivisionChoice", "division_choices", "set_up_bureau"]
 
@@ -134,11 +136,15 @@ def set_up_bureau(data_dir: Path, plan: BureauPlan, forms: Forms | None = None) 
     problems = check_plan(plan, data_dir)
     if problems:
         raise ValidationFailed(problems, "还有几项没有填对，什么都没有建立。")
-    if has_database(data_dir):
+    on_server = server_url(data_dir) is not None  # the wizard linked the folder to an empty server
+    if has_database(data_dir) and not on_server:
         raise KnownError(f"「{data_dir}」里已有数据库，不能再新建。")
     data_dir.mkdir(parents=True, exist_ok=True)
     there_before = set(data_dir.iterdir())
     db = Database.open(data_dir, create=True)
+    if on_server and not is_empty(db):
+        db.dispose()
+        raise KnownError("局域网数据库服务器上已有本局的数据，不能再新建；直接打开程序即可。")
     try:
         initialize(db, bureau=plan.bureau_name, division=plan.division.strip(),
                    admin=plan.admin.strip(), password=plan.password, table=_table())
@@ -153,6 +159,9 @@ def set_up_bureau(data_dir: Path, plan: BureauPlan, forms: Forms | None = None) 
         if plan.backup_folder:
             set_automatic(admin, Path(plan.backup_folder))
     except BaseException:
+        if on_server:  # it was empty: emptied again
+            with db.engine.begin() as conn:
+                clear_all(conn)
         db.dispose()
         for path in set(data_dir.iterdir()) - there_before:  # nothing half made stays behind
             shutil.rmtree(path) if path.is_dir() else path.unlink()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDialog,
     QFileDialog,
@@ -35,7 +36,8 @@ from fupin_desktop.ui.common.widgets import ERROR_COLOR
 
 __all__ = ["FirstRunWizard"]
 
-NEW, DEMO, RESTORE = "new", "demo", "restore"
+NEW, DEMO, RESTORE, SERVER = "new", "demo", "restore", "server"
+START_ID, SERVER_ID, BUREAU_ID = 0, 1, 2  # then the users and the backup page
 
 
 def _error_label() -> QLabel:
@@ -88,7 +90,8 @@ class _StartPage(QWizardPage):
         for key, text, hint in (
                 (NEW, "建立本局的数据库", "第一次使用：填写单位、区划、管理员，几分钟就好。"),
                 (DEMO, "打开演示县（晋江市民政局）", "先看看程序怎么用；演示数据在另一个文件夹，不影响本局数据。"),
-                (RESTORE, "从备份恢复", "换了新电脑或重装了程序：找到 .fupinbak 备份文件（U 盘或自动备份文件夹）。")):
+                (RESTORE, "从备份恢复", "换了新电脑或重装了程序：找到 .fupinbak 备份文件（U 盘或自动备份文件夹）。"),
+                (SERVER, "连接局域网数据库服务器", "本局几位同事共用一台数据库服务器：填写电脑管理员给的服务器地址和密码。")):
             button = QRadioButton(text)
             button.setProperty("choice", key)
             self.choices.addButton(button)
@@ -105,19 +108,94 @@ class _StartPage(QWizardPage):
         checked = self.choices.checkedButton()
         return str(checked.property("choice")) if checked else NEW
 
+    def nextId(self) -> int:  # noqa: N802 (Qt's name)
+        return SERVER_ID if self.choice() == SERVER else BUREAU_ID
+
     def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
         wizard = self.wizard()
         assert isinstance(wizard, FirstRunWizard)
         if wizard.leaving:  # QWizard.done(Accepted) asks this page once more
             return True
         wizard.choice = self.choice()
-        if wizard.choice == NEW:
+        if wizard.choice in (NEW, SERVER):
             return True
         if wizard.choice == RESTORE and not wizard.restore():
             return False
         wizard.leaving = True  # the demo, or a restored database: nothing more to ask
         wizard.done(QDialog.DialogCode.Accepted)
         return False
+
+
+class _ServerPage(_Page):
+    """The LAN server: linked on 下一步; a server with the bureau's data opens, an empty one is set
+    up on the next pages or restored from a backup (从备份恢复到服务器…)."""
+
+    def __init__(self) -> None:
+        super().__init__("局域网数据库服务器", "这些由本局的电脑管理员提供。密码只在本次运行中使用，不会写进文件。")
+        self.host = QLineEdit()
+        self.host.setPlaceholderText("如 192.168.1.10")
+        self.port = QLineEdit("5432")
+        self.database = QLineEdit("fupin")
+        self.user = QLineEdit("fupin")
+        self.password = _secret()
+        for field, label, widget in (("host", "服务器地址", self.host), ("port", "端口", self.port),
+                                     ("database", "数据库名", self.database), ("user", "用户名", self.user),
+                                     ("password", "密码", self.password)):
+            self.add(field, label, widget)
+        self.restore_button = QPushButton("从备份恢复到服务器…")
+        self.restore_button.clicked.connect(self._restore)
+        self.form.addRow("", self.restore_button)
+        self.form.addRow("", QLabel("服务器上还没有本局的数据时，点「下一步」建立本局，或从单机的备份恢复。"))
+
+    def _wizard(self) -> FirstRunWizard:
+        wizard = self.wizard()
+        assert isinstance(wizard, FirstRunWizard)
+        return wizard
+
+    def link(self) -> bool | None:
+        """Linked: True when the server holds the bureau's data; None when it could not be (said why)."""
+        from fupin_desktop.services.server_link import address, link_server
+
+        if not self.host.text().strip():
+            self.show_problems({"host": "请填写服务器地址。"})
+            return None
+        try:
+            port = int(self.port.text().strip())
+        except ValueError:
+            self.show_problems({"port": "端口是一个数字，一般是 5432。"})
+            return None
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            found = link_server(self._wizard().data_dir,
+                                address(self.host.text(), port, self.database.text(), self.user.text()),
+                                self.password.text())
+        except KnownError as exc:
+            self.show_problems({"host": str(exc)})
+            return None
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_problems({})
+        return found
+
+    def _finish(self, choice: str) -> None:
+        wizard = self._wizard()
+        wizard.choice, wizard.leaving = choice, True
+        wizard.done(QDialog.DialogCode.Accepted)
+
+    def validatePage(self) -> bool:  # noqa: N802 (Qt's name)
+        if self._wizard().leaving:
+            return True
+        found = self.link()
+        if found:
+            self._finish(SERVER)  # the bureau is there: open it
+        return found is False  # an empty server: set the bureau up in it on the next pages
+
+    def _restore(self) -> None:
+        found = self.link()
+        if found:
+            self._finish(SERVER)
+        elif found is False and self._wizard().restore():
+            self._finish(RESTORE)
 
 
 class _BureauPage(_Page):
@@ -216,7 +294,8 @@ def _secret() -> QLineEdit:
 
 
 class FirstRunWizard(QWizard):
-    """``exec()`` is Accepted with ``choice`` NEW (the bureau set up), DEMO or RESTORE (restored)."""
+    """``exec()`` is Accepted with ``choice`` NEW (the bureau set up), DEMO, RESTORE (restored) or
+    SERVER (the folder linked to a LAN server, which held the bureau or had it set up here)."""
 
     def __init__(self, data_dir: Path, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,8 +310,9 @@ class FirstRunWizard(QWizard):
         self.bureau = _BureauPage()
         self.users = _UsersPage()
         self.backup = _BackupPage()
-        for page in (self.start, self.bureau, self.users, self.backup):
-            self.addPage(page)
+        self.server = _ServerPage()
+        for n, page in enumerate((self.start, self.server, self.bureau, self.users, self.backup)):
+            self.setPage(n, page)
         self.setButtonText(QWizard.WizardButton.FinishButton, "建立并打开")
 
     def plan(self) -> BureauPlan:
