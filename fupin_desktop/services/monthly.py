@@ -23,9 +23,17 @@ from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.monthly_changes import CellChange, cell_changes
 from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_errors, row_flags
 from fupin_desktop.domain.periods import Period
-from fupin_desktop.errors import DatabaseBusy, FieldProblem, KnownError, NotFound, ValidationFailed
+from fupin_desktop.errors import (
+    DatabaseBusy,
+    EditConflict,
+    FieldProblem,
+    KnownError,
+    NotFound,
+    ValidationFailed,
+)
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
+from fupin_desktop.services.versions import who_text
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import (
     AuditRecord,
@@ -96,6 +104,9 @@ class MonthView:
     review_note: str | None
     rows: list[MonthRow]
     history: list[RevisionInfo]
+    # The newest audit record of this township-month when it was read: a save made on an older
+    # one would overwrite what someone else saved since (``save_entry``'s ``expected_stamp``).
+    stamp: int = 0
 
     @property
     def status_label(self) -> str:
@@ -242,7 +253,8 @@ def _view(session: Session, township: Township, period: Period) -> MonthView:
     if report is None:
         rows = [MonthRow(p.id, n, p.village, p.organization, {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
                 for n, p in enumerate(active_pairing_names(session, township.id, period), start=1)]
-        return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history)
+        return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history,
+                         _stamp(session, reports))
     # Names by join, not through each row's pairing: a township may send thousands of rows.
     stored = session.execute(
         select(MonthlyRow, func.coalesce(Village.name, Institution.name), Organization.name)
@@ -254,7 +266,36 @@ def _view(session: Session, township: Township, period: Period) -> MonthView:
     rows = [MonthRow(r.pairing_id, r.seq, place or "", org, _row_values(r), list(r.flags or []), r.source_row)
             for r, place, org in stored]
     return MonthView(township.id, township.name, str(period), report.revision, report.status, report.received_on,
-                     report.filled_on, report.review_note, rows, history)
+                     report.filled_on, report.review_note, rows, history, _stamp(session, reports))
+
+
+def _last_change(session: Session, reports: list[MonthlyReport]) -> AuditRecord | None:
+    if not reports:
+        return None
+    return session.scalar(select(AuditRecord).where(
+        AuditRecord.entity == "monthly_report", AuditRecord.entity_id.in_([str(r.id) for r in reports]))
+        .order_by(AuditRecord.seq.desc()).limit(1))
+
+
+def _stamp(session: Session, reports: list[MonthlyReport]) -> int:
+    last = _last_change(session, reports)
+    return last.seq if last is not None else 0
+
+
+def _check_stamp(session: Session, ctx: ServiceContext, township: Township, period: Period,
+                 expected: int | None) -> None:
+    """Refuse a grid saved over someone else's save of the same township-month since it was opened."""
+    if expected is None:
+        return
+    reports = list(session.scalars(select(MonthlyReport).where(
+        MonthlyReport.township_id == township.id, MonthlyReport.period == str(period))))
+    last = _last_change(session, reports)
+    if last is None or last.seq == expected:
+        return
+    who = who_text(session, last.username, ctx.user.username)
+    raise EditConflict(f"{township.name} {period.label_zh} 的月报在您打开之后已被 {who}于 {last.at:%Y-%m-%d %H:%M} "
+                       "修改。为避免覆盖别人的修改，这次没有保存。请重新载入后再改。",
+                       entity="monthly_report", entity_id=township.id)
 
 
 def get_month(ctx: ServiceContext, township_id: int, period: Period) -> MonthView:
@@ -339,14 +380,18 @@ def store_rows(session: Session, report: MonthlyReport, checked: Checked) -> Non
 
 
 def save_entry(ctx: ServiceContext, township_id: int, period: Period, rows: list[dict[str, Any]],
-               received_on: date | None = None) -> MonthView:
-    """Save the data-entry grid: ``rows`` hold ``pairing_id`` and the typed text of each column."""
+               received_on: date | None = None, *, expected_stamp: int | None = None) -> MonthView:
+    """Save the data-entry grid: ``rows`` hold ``pairing_id`` and the typed text of each column.
+
+    ``expected_stamp``: the ``MonthView.stamp`` the grid was opened with; a save of the same
+    township-month by someone else since is an ``EditConflict`` and nothing is written."""
     ctx.require(Permission.ENTER_MONTHLY)
     spec = ctx.forms[FORM]
     with revision_transaction(ctx, township_id, period, "录入") as s:
         township = s.get(Township, township_id)
         if township is None:
             raise NotFound("找不到这个镇（街道）。")
+        _check_stamp(s, ctx, township, period, expected_stamp)
         pairings = {p.id for p in active_pairing_names(s, township_id, period)}
         unknown = [r["pairing_id"] for r in rows if r["pairing_id"] not in pairings]
         if unknown:

@@ -50,7 +50,7 @@ def describe(record: Versioned) -> str:
     return f"「{record.name}」"
 
 
-def _who(session: Session, username: str, me: str) -> str:
+def who_text(session: Session, username: str, me: str) -> str:
     if username == me:
         return "您本人（在另一个窗口或另一台电脑上）"
     user = session.scalar(select(User).where(User.username == username))
@@ -72,7 +72,7 @@ def conflict(session: Session, record: Versioned, me: str) -> EditConflict:
                AuditRecord.action.not_in(_NOT_EDITS))
         .order_by(AuditRecord.seq.desc()).limit(1))
     # A change the log does not name one by one (a new division table renames villages in bulk).
-    by = "已被别人修改" if last is None else f"已被 {_who(session, last.username, me)}于 {last.at:%Y-%m-%d %H:%M} 修改"
+    by = "已被别人修改" if last is None else f"已被 {who_text(session, last.username, me)}于 {last.at:%Y-%m-%d %H:%M} 修改"
     return EditConflict(f"{describe(record)}在您打开之后{by}。为避免覆盖别人的修改，这次没有保存。请重新载入后再改。",
                         entity=entity, entity_id=record.id)
 

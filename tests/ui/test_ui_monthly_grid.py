@@ -124,3 +124,26 @@ def test_flags_of_an_approved_demo_month_are_marked_and_the_grid_is_read_only(qt
     assert f"提醒：{flag['message']}" in index.data(Qt.ItemDataRole.ToolTipRole)
     assert "处提醒" in page.detail.text()
     page.grid.table.grab()  # the orange corners paint
+
+
+def test_a_month_someone_saved_meanwhile_offers_to_reload_and_keeps_their_figures(qtbot, page, clerk_ctx,
+                                                                                   monkeypatch) -> None:
+    from fupin_desktop.services import monthly, users
+    from fupin_desktop.services.users import login
+    from fupin_desktop.ui.common import unsaved
+
+    admin = clerk_ctx.as_user(login(clerk_ctx.db, "admin", "demo"))
+    users.create_user(admin, "wangfang", "demo", "clerk", "王芳")
+    wangfang = clerk_ctx.as_user(login(clerk_ctx.db, "wangfang", "demo"))
+    type_into(qtbot, page.grid, 0, "funds_fen", "12")  # typing in the open month …
+    fill_texts(qtbot, page.grid)
+    theirs = monthly.get_month(wangfang, page.view.township_id, MONTH)  # … while 王芳 saves it on her PC
+    monthly.save_entry(wangfang, theirs.township_id, MONTH, [
+        {"pairing_id": r.pairing_id, "content": "王芳填的", "progress": "进行中", "funds_fen": "3"} for r in theirs.rows])
+    asked: list[str] = []
+    monkeypatch.setattr(unsaved, "ask_edit_conflict", lambda _parent, text: asked.append(text) or unsaved.RELOAD)
+    assert not page.save()
+    assert "已被 王芳（填报员）于" in asked[0] and "这次没有保存" in asked[0]
+    assert page.grid.model.text(0, "funds_fen") == "3.00" and page.grid.model.text(0, "content") == "王芳填的"
+    assert not page.grid.model.dirty and "重新载入" in page.grid.message.text()
+    assert get_month(clerk_ctx, page.view.township_id, MONTH).rows[0].values["funds_fen"] == 3_000_000

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
-from fupin_desktop.errors import KnownError, ValidationFailed
+from fupin_desktop.errors import EditConflict, KnownError, ValidationFailed
 from fupin_desktop.services import monthly
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.drafts import Draft
@@ -449,9 +449,18 @@ class MonthlyPage(QWidget):
             return False
         self.grid.table.commit_open_editor()
         try:
-            saved = monthly.save_entry(self.ctx, view.township_id, Period.parse(view.period), self.grid.entries())
+            saved = monthly.save_entry(self.ctx, view.township_id, Period.parse(view.period), self.grid.entries(),
+                                       expected_stamp=view.stamp)
         except ValidationFailed as exc:
             self.grid.show_problems(exc.problems, exc.summary)
+            return False
+        except EditConflict as exc:  # someone saved this township-month since it was opened
+            if unsaved.ask_edit_conflict(self, str(exc)) == unsaved.RELOAD:
+                self.discard_changes()  # the typing is given up, as the box said
+                self.load()
+                self.grid.message.setText("已重新载入别人保存的内容，您刚才的修改没有保存。")
+            else:
+                self.grid.message.setText(str(exc))
             return False
         except KnownError as exc:
             show_error(self, exc)
