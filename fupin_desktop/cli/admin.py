@@ -209,7 +209,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     password = password_from_env_or_prompt(f"{args.user} 的密码：")
     result = restore(input_file(args.file), target, username=args.user, password=password, replace=args.replace)
     info = result.info
-    print(f"已从备份恢复到 {result.data_dir}：{info.bureau}，备份于 {info.created:%Y-%m-%d %H:%M}，{info.files} 个文件，"
+    where = f"「{result.data_dir}」连接的局域网数据库" if server_url(target) else str(result.data_dir)
+    print(f"已从备份恢复到 {where}：{info.bureau}，备份于 {info.created:%Y-%m-%d %H:%M}，{info.files} 个文件，"
           "每个文件的哈希值都已核对。")
     if result.schema_before != result.schema_after:
         print(f"  数据库已从版本 {result.schema_before} 升级到 {result.schema_after}。")

@@ -43,7 +43,7 @@ def _passphrase(prompt: str = "印章口令：") -> str:
 def cmd_seal_init(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
     info = seal.init_seal(ctx, _passphrase("为新印章设置口令："))
-    print(f"已生成电子印章：持有人 {info.holder}，证书指纹 {info.fingerprint}\n密钥文件（已用口令加密）：{info.key_file}")
+    print(f"已生成电子印章：持有人 {info.holder}，证书指纹 {info.fingerprint}\n密钥（已用口令加密）：{info.where}")
     return 0
 
 

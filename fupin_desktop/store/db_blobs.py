@@ -22,7 +22,7 @@ from fupin_desktop.store.db import Database
 from fupin_desktop.store.models_annual import StoredContent
 from fupin_desktop.store.serial import serialize
 
-__all__ = ["check", "put", "read_verified"]
+__all__ = ["check", "put", "put_bytes", "read_verified"]
 
 
 def _read(path: Path, max_bytes: int | None) -> tuple[str, bytes]:
@@ -42,6 +42,12 @@ def put(db: Database, path: Path, *, max_bytes: int | None = None) -> tuple[str,
 
     Already stored and intact: nothing is written; a damaged stored copy is replaced."""
     sha, content = _read(path, max_bytes)
+    return put_bytes(db, content, sha)
+
+
+def put_bytes(db: Database, content: bytes, sha: str | None = None) -> tuple[str, str, int]:
+    """``put`` for bytes already in memory (a seal key, a seal image)."""
+    sha = sha or hashlib.sha256(content).hexdigest()
     with db.transaction() as s:
         serialize(s, f"stored_content:{sha}")  # two PCs adding the same file take turns
         row = s.get(StoredContent, sha)

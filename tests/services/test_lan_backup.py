@@ -14,7 +14,7 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.credit_code import make_credit_code
 from fupin_desktop.domain.enums import AttachmentRole
 from fupin_desktop.errors import KnownError
-from fupin_desktop.services import households, inspections
+from fupin_desktop.services import households, inspections, seal
 from fupin_desktop.services.backup import make_backup, restore
 from fupin_desktop.services.backup_archive import read_manifest
 from fupin_desktop.services.context import Forms, ServiceContext
@@ -73,6 +73,7 @@ def test_server_to_pc_and_back_to_a_new_server(clerk, demo_dir: Path, tmp_path: 
     assert single["chain"] == [] and single["attachments"] == []
     with on_pc.db.reading() as s:
         assert s.scalar(select(AuditRecord.action).order_by(AuditRecord.seq.desc()).limit(1)) == "restore"
+    assert seal.unlock_seal(on_pc.as_user(login(on_pc.db, "reviewer", "demo")), "demo").division == "350582"
     from_pc = make_backup(on_pc, backups).path
     on_pc.db.dispose()
 
@@ -86,6 +87,7 @@ def test_server_to_pc_and_back_to_a_new_server(clerk, demo_dir: Path, tmp_path: 
         assert after["chain"] == [] and after["attachments"] == [] and after["head"] == before["head"]
         assert after["counts"][:3] == before["counts"][:3]
         assert inspections.attachment_path(there, link.id).read_bytes() == scan.read_bytes()
+        assert seal.unlock_seal(there, "demo").division == "350582"  # the seal moved with the bureau
         new = save_organization(there.as_user(login(there.db, "clerk", "demo")), {  # ids go on after the restored ones
             "name": "晋江市恢复后新增协会", "credit_code": make_credit_code("5", "1", "350582", "M1RDB001"),
             "kind": "social_group"})

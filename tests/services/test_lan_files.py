@@ -10,6 +10,7 @@ import pytest
 from fupin_desktop.cli import main
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.enums import AttachmentRole
+from fupin_desktop.errors import KnownError
 from fupin_desktop.services import inspections
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.users import login
@@ -52,3 +53,30 @@ def test_an_attachment_added_on_one_pc_opens_and_verifies_on_another(clerk, demo
         assert "已被改动" in capsys.readouterr().out
     finally:
         other.db.dispose()
+
+
+def test_the_seal_made_on_one_pc_seals_on_another(clerk, demo_dir: Path, tmp_path: Path) -> None:
+    """The reviewer seals from whichever PC they sit at: the key (still passphrase-encrypted) and
+    the bureau's seal image are in the server's database, not in the PC's folder."""
+    from fupin_desktop.documents.seal_image import placeholder_seal_png
+    from fupin_desktop.services import seal
+
+    reviewer = clerk.as_user(login(clerk.db, "reviewer", "demo"))
+    made = seal.init_seal(reviewer, "reviewer-passphrase-1")
+    assert made.key_file is None and made.key_sha256 and not list((demo_dir / "seal").glob("*.p12"))
+    scan = tmp_path / "公章.png"
+    scan.write_bytes(placeholder_seal_png("晋江市民政局", size_px=300))
+    seal.set_seal_image(clerk.as_user(login(clerk.db, "admin", "demo")), scan)
+
+    pc_b = tmp_path / "审核人的另一台电脑"
+    set_server_url(pc_b, server_url(demo_dir) or "")
+    db_b = Database.open(pc_b, create=False)
+    try:
+        there = ServiceContext(db_b, Forms(), login(db_b, "reviewer", "demo"), pc_b)
+        assert seal.unlock_seal(there, "reviewer-passphrase-1").division == "350582"
+        image, placeholder = seal.seal_image(there)
+        assert not placeholder and image == seal.seal_image(reviewer)[0]
+        with pytest.raises(KnownError):
+            seal.unlock_seal(there, "not-the-passphrase")
+    finally:
+        db_b.dispose()

@@ -57,7 +57,7 @@ def test_a_clerk_cannot_submit_and_a_wrong_passphrase_stops_before_any_file(cler
 def test_the_seal_key_file_cannot_be_read_without_the_passphrase(clerk) -> None:
     info = seal.current_seal(_as(clerk, "reviewer"))
     assert info is not None
-    raw = info.key_file.read_bytes()
+    raw = seal.key_bytes(_as(clerk, "reviewer"), info)
     assert b"PRIVATE KEY" not in raw
     with pytest.raises(KnownError):
         load_seal_key(raw, "")
