@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, Integer, Table, func, select, text
 
-from fupin_desktop.store import models_annual, models_monthly, models_submission  # noqa: F401  (their tables)
+from fupin_desktop.store import (  # noqa: F401  (their tables)
+    models_annual,
+    models_monthly,
+    models_submission,
+    models_supervision,
+)
 from fupin_desktop.store.models import Base
 
 __all__ = ["clear_all", "copy_all", "is_empty", "reset_sequences", "tables"]

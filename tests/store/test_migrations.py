@@ -85,7 +85,7 @@ def test_models_and_migrations_agree(tmp_path: Path) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from fupin_desktop.store import models_annual, models_monthly, models_submission  # noqa: F401
+    from fupin_desktop.store import models_annual, models_monthly, models_submission, models_supervision  # noqa: F401
     from fupin_desktop.store.models import Base
 
     engine = make_engine(f"sqlite:///{tmp_path / DB_FILE}")

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from fupin_desktop.store import models_annual, models_monthly, models_submission  # noqa: F401  (register tables)
+from fupin_desktop.store import models_annual, models_monthly, models_submission, models_supervision  # noqa: F401  (register tables)
 from fupin_desktop.store.models import Base
 
 config = context.config
