@@ -20,12 +20,13 @@ from fupin_desktop.domain.periods import Period
 
 __all__ = ["DeadlineFileError", "DeadlineSpec", "Occurrence", "load_deadlines", "occurrences", "parse_deadlines"]
 
-Kind = Literal["monthly", "report", "season"]
-KINDS: tuple[str, ...] = ("monthly", "report", "season")
+Kind = Literal["monthly", "report", "season", "day"]
+KINDS: tuple[str, ...] = ("monthly", "report", "season", "day")
 _COMMON = {"key", "name", "kind", "source", "notice_days"}
 _KEYS: dict[str, set[str]] = {"monthly": _COMMON | {"day"}, "report": _COMMON | {"report", "due"},
-                              "season": _COMMON | {"opens", "due", "year_offset", "check"}}
-_REQUIRED: dict[str, set[str]] = {"monthly": {"day"}, "report": {"report", "due"}, "season": {"opens", "due"}}
+                              "season": _COMMON | {"opens", "due", "year_offset", "check"}, "day": _COMMON | {"due"}}
+_REQUIRED: dict[str, set[str]] = {"monthly": {"day"}, "report": {"report", "due"}, "season": {"opens", "due"},
+                                  "day": {"due"}}
 _MONTH_DAY = re.compile(r"(\d{1,2})-(\d{1,2})")
 DEFAULT_NOTICE_DAYS = 30
 CHECKS = ("", "inspections")  # how a season is known to be done: "" by nothing, "inspections" by the checklist
@@ -102,7 +103,7 @@ def _spec(data: Any, n: int, source: str) -> DeadlineSpec:
         values["notice_days"] = _int(data["notice_days"], f"{where} notice_days", 0, 366)
     if kind == "monthly":
         values["day"] = _int(data["day"], f"{where} day", 1, 28)
-    if kind in ("report", "season"):
+    if kind in ("report", "season", "day"):
         values["due"] = _month_day(data["due"], f"{where} due")
     if kind == "report":
         values["report"] = data["report"].strip()
@@ -163,7 +164,7 @@ def occurrences(specs: list[DeadlineSpec], year: int) -> list[Occurrence]:
                 after = month.last_day + dt.timedelta(days=1)
                 out.append(Occurrence(spec, f"{spec.name}（{month.label_zh}）", dt.date(after.year, after.month, spec.day),
                                       after, str(month)))
-        elif spec.kind == "report":
+        elif spec.kind in ("report", "day"):
             due = _on(year, spec.due)
             out.append(Occurrence(spec, f"{spec.name}（{year}年）", due, due - dt.timedelta(days=spec.notice_days),
                                   str(year)))

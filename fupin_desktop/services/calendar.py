@@ -3,7 +3,8 @@
 - a monthly table is done when every township with pairings in term that month has its
   newest revision approved (the same board ``fupin monthly status`` shows);
 - a year's report is done when a sealed submission of that kind and year exists;
-- the 年检年报 season is done when ``inspections.checklist`` for the work year is empty.
+- the 年检年报 season is done when ``inspections.checklist`` for the work year is empty;
+- a day to mark (6·30 扶贫济困日) is behind us once it has passed.
 
 The dates come from ``deadlines.toml`` in the data folder if the bureau put one there,
 else from the shipped ``forms/calendar/deadlines.toml``.
@@ -55,16 +56,17 @@ class DeadlineView:
     key: str = ""  # the deadline's key in deadlines.toml (monthly, pairing-plan …)
     period: str = ""  # the month, or the year the work concerns
     opens: date | None = None
+    kind: str = ""  # monthly | report | season | day
 
     @property
     def state_label(self) -> str:
         if self.state == "due_in_n":
-            return "今天截止" if self.days == 0 else f"还有 {self.days} 天"
+            return ("就是今天" if self.kind == "day" else "今天截止") if self.days == 0 else f"还有 {self.days} 天"
         if self.state == "late":
             return f"已逾期 {self.days} 天"
         if self.state == "upcoming":
             return f"{self.days} 天后截止"
-        return STATES[self.state]
+        return "已过" if self.state == "done" and self.kind == "day" else STATES[self.state]
 
 
 def deadlines_file(ctx: ServiceContext) -> Path:
@@ -110,7 +112,7 @@ def _view(o: Occurrence, today: date, done: bool, missing: list[str]) -> Deadlin
     else:
         state, days = "upcoming", left
     return DeadlineView(o.name, o.due, state, days, missing if state != "upcoming" else [], o.spec.key, o.period,
-                        o.opens)
+                        o.opens, o.spec.kind)
 
 
 def year_calendar(ctx: ServiceContext, year: int, today: date | None = None) -> list[DeadlineView]:
@@ -130,6 +132,8 @@ def year_calendar(ctx: ServiceContext, year: int, today: date | None = None) -> 
                 done = not missing
         elif spec.kind == "report":
             done = (spec.report, o.period) in submitted
+        elif spec.kind == "day":  # a day to mark (6·30 扶贫济困日): behind us once it has passed
+            done = today > o.due
         elif spec.check == "inspections" and today >= o.opens:
             missing = _missing_inspections(ctx, int(o.period))
             done = not missing

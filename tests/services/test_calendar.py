@@ -34,6 +34,7 @@ def test_the_shipped_file_has_every_deadline_of_the_seeds() -> None:
     assert dues[("pairing-plan", "2026")] == date(2026, 6, 15)
     assert dues[("progress", "2026")] == date(2026, 12, 20)
     assert dues[("participation", "2026")] == date(2026, 12, 31)
+    assert dues[("poverty-relief-day", "2026")] == date(2026, 6, 30)  # 000/002: 广东扶贫济困日
     assert dues[("monthly", "2026-03")] == date(2026, 4, 5)
     assert dues[("monthly", "2026-12")] == date(2027, 1, 5)  # December's table is due in January
     assert sum(1 for o in year if o.spec.key == "monthly") == 12
@@ -93,6 +94,18 @@ def test_report_states_around_15_june_and_20_december(reviewer, tmp_path: Path) 
     assert state("pairing-plan", date(y, 6, 16)) == ("done", 0)
     assert state("progress", date(y, 12, 21)) == ("late", 1)  # another kind is not done by it
     assert _one(year_calendar(reviewer, y + 1, date(y, 6, 16)), "pairing-plan", str(y + 1)).state == "upcoming"
+
+
+def test_the_poverty_relief_day_is_counted_down_then_behind_us_never_overdue(reviewer) -> None:
+    y = M2.year
+
+    def day(today: date) -> calendar.DeadlineView:
+        return _one(year_calendar(reviewer, y, today), "poverty-relief-day", str(y))
+
+    assert day(date(y, 5, 1)).state == "upcoming" and "扶贫济困日" in day(date(y, 5, 1)).name
+    assert (day(date(y, 6, 20)).state, day(date(y, 6, 20)).days) == ("due_in_n", 10)
+    assert day(date(y, 6, 30)).state_label == "就是今天"
+    assert (day(date(y, 7, 1)).state, day(date(y, 7, 1)).state_label) == ("done", "已过")  # a day, not a duty
 
 
 def test_december_into_january(reviewer) -> None:

@@ -40,11 +40,11 @@ TOOLTIP_LINES = 40
 def state_text(d: DeadlineView) -> tuple[str, str]:
     """What the 状态 cell says, and its colour."""
     if d.state == "done":
-        return "已完成", GREEN
+        return d.state_label, GREEN  # 已完成; a day to mark (6·30) that has passed: 已过
     if d.state == "late":
         return f"已逾期 {d.days} 天", RED
     if d.state == "due_in_n":
-        return ("今天截止" if d.days == 0 else f"还有 {d.days} 天"), (ORANGE if d.days <= SOON_DAYS else DARK)
+        return d.state_label, (ORANGE if d.days <= SOON_DAYS else DARK)
     return "未到", GREY
 
 
