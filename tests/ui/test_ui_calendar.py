@@ -111,3 +111,17 @@ def test_the_submission_page_offers_the_year_reports_with_a_year_picker(qtbot, r
     picker.kind.setCurrentIndex(picker.kind.findData("pairing-plan"))
     assert picker.year.isVisible() and picker.index.isHidden()
     assert picker.period() == Period.annual(Y - 1)
+
+
+def test_on_a_small_screen_the_columns_fit_and_long_text_is_shortened_not_cut(qtbot, reviewer_ctx) -> None:
+    panel = CalendarPanel(reviewer_ctx, lambda: date(Y, 11, 18))
+    qtbot.addWidget(panel)
+    panel.resize(760, 600)  # the 首页's width in a 1024 × 768 window
+    panel.show()
+    qtbot.waitExposed(panel)
+    table, header = panel.table, panel.table.horizontalHeader()
+    assert header.length() <= table.viewport().width()  # nothing runs past the table's edge
+    row = next(n for n in range(table.rowCount()) if len(table.item(n, MISSING_COLUMN).text()) > 20)
+    cell = table.item(row, MISSING_COLUMN)
+    assert table.fontMetrics().horizontalAdvance(cell.text()) > header.sectionSize(MISSING_COLUMN)  # it is long …
+    assert cell.toolTip()  # … so it shows shortened with "…", whole in the tooltip

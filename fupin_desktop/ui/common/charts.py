@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRect, QRectF, QSize, Qt
@@ -138,6 +139,9 @@ class StackedColumns(QWidget):
         painter.drawText(QRect(0, bottom - line, left - 4, line), Qt.AlignmentFlag.AlignRight, "0")
         slot = (right - left) / len(self.columns)
         width = max(slot * 0.62, 3)
+        # Labels that would run into each other: every stride-th one, counted from the newest.
+        widest = max(metrics.horizontalAdvance(label) for label, _c in self.columns) + 6
+        stride = max(1, math.ceil(widest / slot))
         for n, (label, counts) in enumerate(self.columns):
             x0 = left + n * slot + (slot - width) / 2
             y = float(bottom)
@@ -148,7 +152,10 @@ class StackedColumns(QWidget):
                 height = (bottom - top) * value / highest
                 painter.fillRect(QRectF(x0, y - height, width, height), QColor(color))
                 y -= height
+            if (len(self.columns) - 1 - n) % stride:
+                continue
             painter.setPen(TEXT_COLOR)
-            painter.drawText(QRect(int(left + n * slot), bottom + 2, int(slot), line + 4),
+            centre = left + (n + 0.5) * slot
+            painter.drawText(QRect(int(max(0, centre - widest / 2)), bottom + 2, widest, line + 4),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop, label)
         painter.end()

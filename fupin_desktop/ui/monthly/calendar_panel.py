@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -134,11 +134,26 @@ class CalendarPanel(QGroupBox):
             self.table.item(n, 1).setToolTip(f"{d.name}\n截止：{d.due:%Y-%m-%d}")
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        self._fit_columns()
         rows_height = sum(self.table.rowHeight(n) for n in range(self.table.rowCount()))
         self.table.setFixedHeight(rows_height + header.height() + 2 * self.table.frameWidth() + 2)
+
+    def _fit_columns(self) -> None:
+        """事项 and 尚缺 share the width the dates and states leave, shortened with "…" (the tooltips
+        hold the whole text): sized to their contents they ran past the table's edge at 1024 × 768
+        (Qt's Stretch kept them at their contents' width there)."""
+        header = self.table.horizontalHeader()
+        room = self.table.viewport().width() - header.sectionSize(0) - header.sectionSize(2)
+        name = min(self.table.sizeHintForColumn(1) + 12, max(120, room * 55 // 100))
+        header.resizeSection(1, name)
+        header.resizeSection(3, max(80, room - name))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
 
     def states(self) -> dict[str, str]:
         """Each deadline's name → the 状态 text shown (for tests and screen readers)."""

@@ -101,9 +101,10 @@ class MonthlyDashboard(QGroupBox):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.chart = StackedColumns(SERIES, "近 12 个月各镇（街道）月报状态")
+        self.chart.setMinimumWidth(240)
         body = QHBoxLayout()
-        body.addWidget(self.table, 5)
-        body.addWidget(self.chart, 6)
+        body.addWidget(self.table, 7)  # the table first: at 1024 × 768 its dates were cut off
+        body.addWidget(self.chart, 4)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addLayout(body, 1)

@@ -180,8 +180,10 @@ class SummaryPage(QWidget):
                     item.setBackground(QBrush(QColor("#e8f0fe")))
                 self.table.setItem(r, c, item)
         header = self.table.horizontalHeader()
+        # Every column as wide as its contents (the table scrolls sideways on a small screen): a
+        # stretched name column was the one squeezed to "安平…" at 1024 × 768.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)
         top = sorted(summary.rows, key=lambda r: -r.figures["funds_fen"])[:CHART_ROWS]
         self.chart.set_data([(r.label, r.figures["funds_fen"]) for r in top], lambda fen: f"{format_wan(fen)} 万元",
                             f"投入资金（万元）· 按{title}", of=len(summary.rows))
