@@ -74,9 +74,12 @@ def cmd_add(args: argparse.Namespace) -> int:
         return 1
     received = _date(args.received, "--received")
     ctx = context(args, signed_in=True)
+    costs = None if args.activity_cost is None and args.poverty_cost is None else \
+        (args.activity_cost or "", args.poverty_cost or "")
     view = inspections.save_inspection(ctx, args.org, args.year, result=args.result, received_on=received,
-                                       remarks=args.remarks)
-    print(f"已保存 {view.organization} {view.year} 年度年检：{view.result_label}（收到 {view.received_on}）")
+                                       remarks=args.remarks, costs=costs)
+    print(f"已保存 {view.organization} {view.year} 年度年检：{view.result_label}（收到 {view.received_on}）"
+          + (f"，业务活动成本用于脱贫攻坚 {view.cost_share}" if view.cost_share else ""))
     for path, role in files:
         a = inspections.add_attachment(ctx, view.id, path, role)
         note = "已附过，未重复添加" if a.already_present else "已附上"
@@ -85,6 +88,31 @@ def cmd_add(args: argparse.Namespace) -> int:
     if missing is not None and missing.missing:
         err(f"提醒：还缺 {'、'.join(missing.missing)}（该组织本年度有结对帮扶，这两份为必交材料）")
     return 0
+
+
+def cmd_cost_share(args: argparse.Namespace) -> int:
+    from fupin_desktop.services.cost_shares import cost_share_summary
+
+    summary = cost_share_summary(context(args, signed_in=False), args.year)
+    if args.json:
+        print_json({"year": summary.year, "share_percent": None if summary.share is None else str(summary.share),
+                    "activity_cost_fen": summary.activity_cost_fen,
+                    "poverty_cost_fen": summary.poverty_cost_fen, "rows": summary.rows, "not_given": summary.not_given})
+        return 0
+    print_table(["社会组织", "统一社会信用代码", "业务活动成本（元）", "其中用于脱贫攻坚（元）", "比例"],
+                [[r.organization, r.credit_code, format_yuan(r.activity_cost_fen), format_yuan(r.poverty_cost_fen),
+                  f"{r.share}%" if r.share is not None else ""] for r in summary.rows])
+    total = f"{summary.share}%" if summary.share is not None else "—"
+    print(f"{args.year} 年度：{len(summary.rows)} 家填报，合计业务活动成本 {format_yuan(summary.activity_cost_fen)} 元，"
+          f"其中用于脱贫攻坚 {format_yuan(summary.poverty_cost_fen)} 元，占 {total}（按金额合计，不是各家比例的平均）")
+    if summary.not_given:
+        print(f"另有 {len(summary.not_given)} 家年检记录未填这两项：{'、'.join(summary.not_given[:10])}"
+              + (" 等" if len(summary.not_given) > 10 else ""))
+    return 0
+
+
+def format_yuan(fen: int) -> str:
+    return f"{fen // 100:,}.{fen % 100:02d}"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -155,6 +183,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--result", required=True, help="年检结论：合格、基本合格 或 不合格")
     p.add_argument("--received", help="收到日期（新记录默认今天）")
     p.add_argument("--remarks", help="备注")
+    p.add_argument("--activity-cost", metavar="元", help="年度业务活动成本（元，按年度工作报告；可不填）")
+    p.add_argument("--poverty-cost", metavar="元", help="其中用于脱贫攻坚的部分（元）")
     p.add_argument("--attach", action="extend", nargs="+", metavar="FILE[:用途]",
                    help="附件；不写用途时依次为 工作情况、工作计划、其他（见上）")
     p.set_defaults(func=cmd_add)
@@ -162,6 +192,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--year", required=True, type=int)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_list)
+    p = ins.add_parser("cost-share", parents=[common],
+                       help="某年度业务活动成本中用于脱贫攻坚的比例（按年检记录，逐家和合计）")
+    p.add_argument("--year", required=True, type=int)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_cost_share)
     p = ins.add_parser("checklist", parents=[common],
                        help="某年度参与结对帮扶、但没有年检记录或缺少必交附件的社会组织")
     p.add_argument("--year", required=True, type=int)

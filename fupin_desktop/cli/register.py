@@ -170,9 +170,9 @@ def _import(kind: str):  # type: ignore[no-untyped-def]
 
 def _template(kind: str):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
-        from fupin_desktop.services.register_import import template_for
+        from fupin_desktop.services.register_import import PERMISSIONS, template_for
 
-        ctx = context(args, signed_in=True, permission=Permission.EDIT_REGISTER)
+        ctx = context(args, signed_in=True, permission=PERMISSIONS[kind])
         template_for(ctx, kind, output_file(args.output))
         print(f"已生成空白模板：{args.output}")
         return 0
@@ -228,6 +228,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--search", "-s")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_household_list)
+    _add_excel_commands(household, common, "household", "帮扶对象名单")
 
     campaign = sub.add_parser("campaign", help="专项行动").add_subparsers(dest="action", required=True, metavar="操作")
     p = campaign.add_parser("list", parents=[common], help="专项行动及完成进度")

@@ -30,6 +30,7 @@ from fupin_desktop.store.models import Household, Village
 from fupin_desktop.store.personal_key import PersonalDataLocked
 
 FORM = "household"
+_IN_CHUNK = 500  # bound parameters per IN (…) query
 
 
 def _view(h: Household, *, reveal: bool) -> RecordView:
@@ -43,7 +44,8 @@ def _view(h: Household, *, reveal: bool) -> RecordView:
                                      "masked": not reveal}, version=h.version)
 
 
-def _require_login(ctx: ServiceContext) -> None:
+def require_login(ctx: ServiceContext) -> None:
+    """Households hold personal data: a signed-in user whose key slot opened the data key."""
     if ctx.user.id == 0:
         raise AuthError("帮扶对象名单含个人信息，需要登录后查看（命令行请加 --user 用户名）。")
     if ctx.db.personal_key is None:  # an account made before key slots, not yet given one
@@ -58,7 +60,7 @@ def list_households(ctx: ServiceContext, query: str = "", village_id: int | None
     keyed hash is looked up): a search by its last characters told the masked digits back one
     at a time (issue 10, case 5).
     """
-    _require_login(ctx)
+    require_login(ctx)
     q = match_key(query)
     whole_id = query.strip().upper()
     with ctx.db.reading() as s:
@@ -89,12 +91,28 @@ def find_by_id_number(session: Session, id_number: str) -> Household | None:
     return session.scalar(select(Household).where(Household.id_lookup == key.lookup(id_number)))
 
 
+def find_by_id_numbers(session: Session, id_numbers: list[str]) -> dict[str, Household]:
+    """The households with these whole ID numbers (number → household), by their keyed hashes:
+    the clear numbers never reach SQL."""
+    key = key_slots.open_key(session)
+    if key is None:
+        raise PersonalDataLocked()
+    by_lookup = {key.lookup(n): n for n in id_numbers}
+    found: dict[str, Household] = {}
+    lookups = list(by_lookup)
+    for start in range(0, len(lookups), _IN_CHUNK):
+        chunk = lookups[start:start + _IN_CHUNK]
+        for h in session.scalars(select(Household).where(Household.id_lookup.in_(chunk))):
+            found[by_lookup[str(h.id_lookup)]] = h
+    return found
+
+
 def get_household(ctx: ServiceContext, household_id: int, why: str = "打开帮扶对象表单") -> RecordView:
     """For the household's own form: the full ID number if this role may see it.
 
     Every full number shown is audited: who, which household, and ``why`` it was shown.
     """
-    _require_login(ctx)
+    require_login(ctx)
     reveal = ctx.can(Permission.VIEW_PERSONAL_DATA)
     with ctx.db.transaction() as s:
         h = s.get(Household, household_id)
@@ -107,16 +125,26 @@ def get_household(ctx: ServiceContext, household_id: int, why: str = "打开帮�
 
 
 def resolve_village(session: Session, spec: FormSpec, checked: CheckedRecord, township_text: str = "") -> Village | None:
+    """The village ``checked`` names (its name or 12-digit code); ``township_text`` tells two of the
+    same name apart (an import's 镇（街道） column). Every reason it cannot be found is added to ``checked``."""
     text = checked.values.get("village")
     if not text:
         return None
-    township = find_township(session, township_text) if township_text else None
+    township = None
+    if township_text:
+        township = find_township(session, township_text)
+        if township is None:
+            checked.add(spec, "township", f"本县没有名为“{township_text}”的镇（街道）")
+            return None
     found = find_villages(session, text, township)
     if not found:
-        checked.add(spec, "village", f"本县没有名为（或代码为）“{text}”的村（社区）")
+        checked.add(spec, "village", f"{township.name if township else '本县'}没有名为（或代码为）“{text}”的村（社区）")
     elif len(found) > 1:
         names = "、".join(f"{v.township.name}{v.name}" for v in found)
-        checked.add(spec, "village", f"“{text}”有重名：{names}，请改填 12 位区划代码")
+        hint = "请填“镇（街道）”或改填 12 位区划代码" if spec.has_field("township") else "请改填 12 位区划代码"
+        checked.add(spec, "village", f"“{text}”有重名：{names}，{hint}")
+    elif township is not None and found[0].township_id != township.id:  # a code from another township
+        checked.add(spec, "township", f"“{found[0].name}”在{found[0].township.name}，不在{township.name}")
     else:
         return found[0]
     return None

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from fupin_desktop.domain import clock
+from fupin_desktop.domain.cost_share import parse_costs, share_text
 from fupin_desktop.domain.enums import AttachmentRole, InspectionResult
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
@@ -76,6 +77,13 @@ class InspectionView:
     attachments: list[AttachmentView]
     required: bool  # took part in poverty work that year: the two attachments are due
     missing: list[str]  # labels of the required attachments not yet here
+    activity_cost_fen: int | None = None  # 业务活动成本
+    poverty_cost_fen: int | None = None  # 其中用于脱贫攻坚
+
+    @property
+    def cost_share(self) -> str:
+        """业务活动成本中用于脱贫攻坚的比例, e.g. "12.50%"; "" when not given."""
+        return share_text(self.activity_cost_fen, self.poverty_cost_fen)
 
 
 @dataclass(frozen=True)
@@ -182,15 +190,16 @@ def _view(insp: Inspection, required: bool) -> InspectionView:
     return InspectionView(insp.id, org.id, org.name, org.credit_code, insp.year, insp.received_on, insp.result,
                           result.label if result else "", insp.remarks or "", insp.created_at, insp.created_by,
                           [_attachment_view(link) for link in insp.attachments], required,
-                          _missing(roles) if required else [])
+                          _missing(roles) if required else [], insp.activity_cost_fen, insp.poverty_cost_fen)
 
 
 def _snapshot(insp: Inspection) -> dict[str, Any]:
-    return {"year": insp.year, "received_on": insp.received_on, "result": insp.result, "remarks": insp.remarks}
+    return {"year": insp.year, "received_on": insp.received_on, "result": insp.result, "remarks": insp.remarks,
+            "activity_cost_fen": insp.activity_cost_fen, "poverty_cost_fen": insp.poverty_cost_fen}
 
 
-def _check_fields(year: int, result: InspectionResult | str | None,
-                  received_on: date | None) -> InspectionResult | None:
+def _check_fields(year: int, result: InspectionResult | str | None, received_on: date | None,
+                  costs: tuple[str, str] | None = None) -> InspectionResult | None:
     """None result: materials received, conclusion not decided yet (the usual order in spring)."""
     problems, today = [], clock.today()
     if not MIN_YEAR <= year <= today.year:
@@ -204,6 +213,9 @@ def _check_fields(year: int, result: InspectionResult | str | None,
         problems.append(FieldProblem("received_on", "收到日期", f"{received_on} 还没到"))
     elif received_on is not None and received_on.year < year:
         problems.append(FieldProblem("received_on", "收到日期", f"{year} 年度的年检材料不会在 {received_on} 收到"))
+    if costs is not None:
+        for name, message in parse_costs(*costs)[2].items():
+            problems.append(FieldProblem(name, "业务活动成本" if name == "activity_cost" else "其中用于脱贫攻坚", message))
     if problems:
         raise ValidationFailed(problems, "年检记录未保存。")
     return parsed if isinstance(parsed, InspectionResult) else None
@@ -211,14 +223,15 @@ def _check_fields(year: int, result: InspectionResult | str | None,
 
 def save_inspection(ctx: ServiceContext, credit_code_or_org_id: int | str, year: int, *,
                     result: InspectionResult | str | None, received_on: date | None = None,
-                    remarks: str | None = None) -> InspectionView:
+                    remarks: str | None = None, costs: tuple[str, str] | None = None) -> InspectionView:
     """Create or update the organization's inspection of ``year``.
 
     ``received_on`` None keeps the stored date (today for a new record); ``remarks`` None
-    keeps the stored remarks, "" clears them.
+    keeps the stored remarks, "" clears them. ``costs``: (业务活动成本, 其中用于脱贫攻坚) in 元 as
+    typed ("" = not given); None keeps the stored ones.
     """
     ctx.require(Permission.EDIT_INSPECTIONS)
-    parsed = _check_fields(year, result, received_on)
+    parsed = _check_fields(year, result, received_on, costs)
     with ctx.db.transaction() as s:
         org = _find_org(s, credit_code_or_org_id)
         insp = s.scalar(select(Inspection).where(Inspection.organization_id == org.id, Inspection.year == year))
@@ -235,6 +248,8 @@ def save_inspection(ctx: ServiceContext, credit_code_or_org_id: int | str, year:
         insp.result = parsed.value if parsed is not None else None
         if remarks is not None:
             insp.remarks = clean_text(remarks) or None
+        if costs is not None:
+            insp.activity_cost_fen, insp.poverty_cost_fen, _problems = parse_costs(*costs)
         s.flush()
         after = _snapshot(insp)
         changed = {k for k in after if before.get(k) != after[k]}

@@ -1,11 +1,13 @@
-"""Importing a register workbook (社会组织名册 or 结对帮扶名单): all rows or none.
+"""Importing a register workbook (社会组织名册, 结对帮扶名单 or 帮扶对象名单): all rows or none.
 
 Every row is checked first, with the same checks as the dialog (``check_record`` /
-``check_pairing``); duplicates inside the file are refused on both rows; any problem
-refuses the whole file with every problem located (file, sheet, row, column) and nothing
-stored. Otherwise all rows are written in one transaction, keyed (credit code; agreement
-number or organization + target), so importing the same file again adds nothing and
-writes no audit record for a row that did not change.
+``check_pairing``; for households also the village and an ID number already registered);
+duplicates inside the file are refused on both rows; any problem refuses the whole file
+with every problem located (file, sheet, row, column) and nothing stored. Otherwise all
+rows are written in one transaction, keyed (credit code; agreement number or organization +
+target; a household's ID number, by its keyed hash), so importing the same file again adds
+nothing and writes no audit record for a row that did not change. Household messages and
+audit records show ID numbers masked.
 
 The use case is a generator of :class:`Progress`; ``run_import`` drives it for the CLI and
 the tests, the GUI drives it from a worker thread. Closing the generator early (cancel)
@@ -25,22 +27,26 @@ from sqlalchemy.orm import Session
 
 from fupin_desktop.documents.register_template import write_template
 from fupin_desktop.domain.errors import CodeError
-from fupin_desktop.domain.formspec import FormSpec
+from fupin_desktop.domain.formspec import FieldSpec, FormSpec
+from fupin_desktop.domain.id_number import mask_id_number
 from fupin_desktop.domain.records import check_record
 from fupin_desktop.errors import FieldProblem, KnownError, ValidationFailed, os_error_message
 from fupin_desktop.intake.register_sheet import SheetRecords, SheetRow, read_records, repeat_key
 from fupin_desktop.intake.workbook import read_workbook
+from fupin_desktop.services import households
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.organizations import write_organization
 from fupin_desktop.services.pairings import CheckedPairing, check_pairing, find_existing, write_pairing
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import snapshot
-from fupin_desktop.store.models import Organization, Pairing
+from fupin_desktop.store.models import Household, Organization, Pairing, Village
 
-__all__ = ["ImportResult", "Progress", "import_register", "run_import", "template_for"]
+__all__ = ["PERMISSIONS", "ImportResult", "Progress", "import_register", "run_import", "template_for"]
 
-Kind = Literal["organization", "pairing"]
-KINDS: tuple[Kind, ...] = ("organization", "pairing")
+Kind = Literal["organization", "pairing", "household"]
+KINDS: tuple[Kind, ...] = ("organization", "pairing", "household")
+PERMISSIONS: dict[str, Permission] = {"organization": Permission.EDIT_REGISTER, "pairing": Permission.EDIT_REGISTER,
+                                      "household": Permission.EDIT_HOUSEHOLDS}
 _IN_CHUNK = 500  # bound parameters per IN (…) query
 
 
@@ -75,7 +81,26 @@ def _specs(ctx: ServiceContext, kind: str) -> tuple[FormSpec, FormSpec | None]:
     if kind not in KINDS:
         raise ValueError(f"unknown register kind {kind!r}")
     spec = ctx.forms[kind]
+    if kind == "household":
+        return household_sheet(spec), None
     return spec, ctx.forms[spec.repeat.form] if spec.repeat else None
+
+
+_TOWNSHIP = FieldSpec("township", "镇（街道）", "ref", ref="township", aliases=("镇街", "所在镇（街道）", "乡镇（街道）"),
+                      width=12, help="村（社区）有重名时用来区分；可留空")
+
+
+def household_sheet(spec: FormSpec) -> FormSpec:
+    """The household form as a sheet: a 镇（街道） column before the village's, to tell apart two
+    villages of the same name (the household itself has no such field: its village says it)."""
+    fields: list[FieldSpec] = []
+    for f in spec.fields:
+        if f.name == "village":
+            fields.append(_TOWNSHIP)
+        fields.append(f)
+    help_text = ("每行一户。“所在村（社区）”填村（社区）名称或 12 位区划代码，有重名的村再填“镇（街道）”；"
+                 "户主身份证号已登记的，导入时更新该户。")
+    return dataclasses.replace(spec, fields=tuple(fields), sheet="帮扶对象名单", help=help_text, _by_name={})
 
 
 def template_for(ctx: ServiceContext, kind: Kind, path: Path) -> None:
@@ -144,8 +169,10 @@ def import_register(ctx: ServiceContext, kind: Kind, path: Path) -> Generator[Pr
 
     The permission is checked at once; the work happens as the generator is driven.
     """
-    ctx.require(Permission.EDIT_REGISTER)
     spec, sub = _specs(ctx, kind)
+    ctx.require(PERMISSIONS[kind])
+    if kind == "household":
+        households.require_login(ctx)  # names and ID numbers are sealed with the signed-in user's key
     return _import(ctx, kind, spec, sub, Path(path))
 
 
@@ -162,6 +189,8 @@ def _import(ctx: ServiceContext, kind: Kind, spec: FormSpec, sub: FormSpec | Non
                                          records.header_row, records.sheet, workbook.file_name)])
     if kind == "organization":
         return (yield from _organizations(ctx, spec, records, where))
+    if kind == "household":
+        return (yield from _households(ctx, spec, records, where))
     return (yield from _pairings(ctx, spec, records, where))
 
 
@@ -306,3 +335,54 @@ def _same_pairing(spec: FormSpec, p: Pairing, cp: CheckedPairing) -> bool:
     stored = [(x.name, x.domain, x.method, x.budget_fen, x.indicators) for x in p.projects]
     wanted = [(x.get("name"), x.get("domain"), x.get("method"), x.get("budget_fen"), x.get("indicators")) for x in cp.projects]
     return stored == wanted
+
+
+# --- 帮扶对象 -------------------------------------------------------------------------------------
+
+
+def _households(ctx: ServiceContext, spec: FormSpec, records: SheetRecords, where: _Where
+                ) -> Generator[Progress, None, ImportResult]:
+    form = ctx.forms[households.FORM]
+    rows, total = records.rows, 2 * len(records.rows)
+    result, problems = ImportResult(), []
+    by_number: dict[str, list[SheetRow]] = {}
+    checked: list[tuple[SheetRow, dict[str, Any], dict[str, Any], Village]] = []
+    # As for pairings: the villages and households the checks found are the ones written to.
+    with ctx.db.transaction() as s:
+        for i, row in enumerate(rows, start=1):
+            raw = _given(spec, row.raw)
+            rec = check_record(spec, raw)
+            village = households.resolve_village(s, spec, rec, rec.values.get("township") or "")
+            problems += [where.at(row, x.field, x.label, x.message) for x in rec.errors]
+            result.warnings += [where.at(row, x.field, x.label, x.message) for x in rec.warnings]
+            if rec.values.get("id_number"):
+                by_number.setdefault(rec.values["id_number"], []).append(row)
+            if rec.ok and village is not None:
+                checked.append((row, raw, rec.values, village))
+            yield Progress(i, total, f"正在检查第 {row.row} 行")
+        problems += _duplicates(where, by_number, "id_number",
+                                lambda number: f"的户主身份证号相同（{mask_id_number(number)}）")
+        if problems:
+            raise where.refuse(problems)
+        existing = households.find_by_id_numbers(s, list(by_number))
+        for i, (row, raw, values, village) in enumerate(checked, start=1):
+            target = existing.get(values["id_number"])
+            if target is None:
+                households.write_household(s, ctx.user.username, form, values, village, None)
+                result.created += 1
+            else:
+                # A column the file lacks keeps what is stored; the number is the key, not rewritten.
+                given = {k: v for k, v in values.items() if k in raw and k != "id_number"}
+                if _same_household(form, target, given, village):
+                    result.unchanged += 1
+                else:
+                    households.write_household(s, ctx.user.username, form, given, village, target)
+                    result.updated += 1
+            yield Progress(len(rows) + i, total, f"正在保存第 {row.row} 行")
+    return result
+
+
+def _same_household(form: FormSpec, h: Household, given: dict[str, Any], village: Village) -> bool:
+    """True when writing ``given`` would not change ``h`` (write_household audits every call)."""
+    before = snapshot(h, form, mask_personal=False)  # compared here, never written anywhere
+    return h.village_id == village.id and all(before.get(k) == v for k, v in given.items() if k in before)

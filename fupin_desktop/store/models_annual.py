@@ -50,6 +50,10 @@ class Inspection(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
     received_on: Mapped[date | None] = mapped_column(Date)
+    # 业务活动成本 of the year and the part of it spent on poverty relief (003 asks that the share
+    # grow); in fen, from the organization's annual report; None: not given.
+    activity_cost_fen: Mapped[int | None] = mapped_column(BigInteger)
+    poverty_cost_fen: Mapped[int | None] = mapped_column(BigInteger)
     result: Mapped[str | None] = mapped_column(String(30))  # qualified | basically_qualified | unqualified
     remarks: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)

@@ -92,6 +92,8 @@ def test_an_inspection_with_a_pdf_and_a_png_through_the_dialog_shows_two_ticks(q
     assert dialog.inspection is None and dialog.role.currentData() == AttachmentRole.WORK_REPORT.value
     dialog.result.setCurrentIndex(dialog.result.findData("qualified"))
     dialog.remarks.setPlainText("材料齐全，按时报送")
+    dialog.activity_cost.setText("800000")
+    dialog.poverty_cost.setText("200000")  # 业务活动成本中用于脱贫攻坚的比例 (003)
     added = dialog.add_files([pdf(tmp_path, "report.pdf")])  # the use: the first missing one
     assert [a.role for a in added] == [AttachmentRole.WORK_REPORT.value]
     assert dialog.inspection is not None  # the record was saved first
@@ -108,6 +110,7 @@ def test_an_inspection_with_a_pdf_and_a_png_through_the_dialog_shows_two_ticks(q
     assert row[4] == "合格" and row[MISSING_COLUMN] == ""
     stored = inspections.get_inspection(clerk_ctx, org.organization_id, YEAR)
     assert stored is not None and stored.remarks == "材料齐全，按时报送" and stored.missing == []
+    assert (stored.activity_cost_fen, stored.poverty_cost_fen, stored.cost_share) == (80_000_000, 20_000_000, "25.00%")
     n = next(i for i, r in enumerate(page.shown) if r.org_id == org.organization_id)
     assert page.table.item(n, REPORT_COLUMN).foreground().color() == QColor("#2e7d32")
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -59,6 +60,10 @@ FIRST_YEAR = 2000
 def open_file(path: Path) -> bool:
     """Show a file in the system's own viewer (tests replace this)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+def _yuan(fen: int | None) -> str:
+    return "" if fen is None else f"{fen // 100}.{fen % 100:02d}"
 
 
 class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
@@ -110,6 +115,19 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
         row.addWidget(self.result)
         row.addStretch(1)
         form.addRow("年度", row)
+        # 业务活动成本中用于脱贫攻坚的比例 (notice 003), from the organization's annual work report.
+        self.activity_cost = QLineEdit()
+        self.activity_cost.setPlaceholderText("元，可不填")
+        self.poverty_cost = QLineEdit()
+        self.poverty_cost.setPlaceholderText("元")
+        self.cost_share = QLabel()
+        costs = QHBoxLayout()
+        costs.addWidget(self.activity_cost)
+        costs.addWidget(QLabel("其中用于脱贫攻坚"))
+        costs.addWidget(self.poverty_cost)
+        costs.addWidget(self.cost_share)
+        costs.addStretch(1)
+        form.addRow("业务活动成本（元）", costs)
         form.addRow("备注", self.remarks)
 
         box = QGroupBox("附件")
@@ -155,7 +173,8 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         self.year.valueChanged.connect(lambda _v: self.load())
-        for w in (self.received, self.result, self.remarks, self.add_button, self.remove_button, self.save_button):
+        for w in (self.received, self.result, self.remarks, self.activity_cost, self.poverty_cost, self.add_button,
+                  self.remove_button, self.save_button):
             w.setEnabled(self.editable)
         self.table.drop_enabled = self.editable
         self.save_button.setVisible(self.editable)
@@ -187,10 +206,16 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
                 self.received.set_date(d)
             self.result.setCurrentIndex(self.result.findData(view.result) if view.result else -1)
             self.remarks.setPlainText(view.remarks)
+            self.activity_cost.setText(_yuan(view.activity_cost_fen))
+            self.poverty_cost.setText(_yuan(view.poverty_cost_fen))
+            self.cost_share.setText(f"占 {view.cost_share}" if view.cost_share else "")
         else:
             self.received.set_date(self.today)
             self.result.setCurrentIndex(-1)
             self.remarks.clear()
+            for edit in (self.activity_cost, self.poverty_cost):
+                edit.clear()
+            self.cost_share.clear()
         attachments = view.attachments if view else []
         self.table.show_attachments(attachments, self.ctx.user.username, self.ctx.user.display_name)
         self._show_status()
@@ -200,7 +225,8 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
 
     def typed_state(self) -> tuple[object, ...]:
         org = self.org_editor.edit.text() if self.org_editor is not None else ""
-        return org, self.received.text(), self.result.currentData(), self.remarks.toPlainText()
+        return (org, self.received.text(), self.result.currentData(), self.remarks.toPlainText(),
+                self.activity_cost.text(), self.poverty_cost.text())
 
     def may_type(self) -> bool:
         return self.editable
@@ -251,8 +277,8 @@ class InspectionDialog(unsaved.AsksBeforeDiscard, QDialog):
             if received is None:
                 raise KnownError("请填写收到日期，如 2026-12-01 或 20261201。")
             view = save_inspection(self.ctx, ref, self.year.value(), result=self.result.currentData() or "",
-                                   received_on=received,
-                                   remarks=self.remarks.toPlainText())
+                                   received_on=received, remarks=self.remarks.toPlainText(),
+                                   costs=(self.activity_cost.text(), self.poverty_cost.text()))
         except ValidationFailed as exc:
             lines = [exc.summary] + [f"{p.label}：{p.message}" if p.label else p.message for p in exc.problems]
             show_message(self.summary, "\n".join(lines), ERROR_COLOR)

@@ -30,6 +30,7 @@ from fupin_desktop.ui.common.operations import run_op
 from fupin_desktop.ui.common.record_model import Column
 from fupin_desktop.ui.common.table_page import SearchBox, TablePage
 from fupin_desktop.ui.common.widgets import button
+from fupin_desktop.ui.register.register_io import import_file, save_template
 
 MASKED_NOTE = "身份证号已隐去中间几位：你的角色不能查看完整号码。"
 
@@ -86,11 +87,16 @@ class HouseholdsTab(TablePage):
         self.search.search.connect(lambda _text: self.refresh())
         self.add_button = button("新增帮扶对象", self.new_record)
         self.open_button = button("打开", self.edit_selected, "查看或修改选中的一户（也可双击）")
+        self.import_button = button("导入 Excel", self.import_excel,
+                                    "从帮扶对象名单 Excel 文件导入；身份证号已登记的户更新（有错则整表不导入）")
+        self.template_button = button("下载模板", lambda: save_template(self, self.ctx, "household"))
         self.add_button.setEnabled(self.editable)
+        self.import_button.setEnabled(self.editable)
+        self.imported: Callable[[], None] = self.refresh  # the places page also recounts its villages
         self.tools.addWidget(self.search, 1)
         self.tools.addStretch(1)
-        self.tools.addWidget(self.add_button)
-        self.tools.addWidget(self.open_button)
+        for b in (self.add_button, self.open_button, self.import_button, self.template_button):
+            self.tools.addWidget(b)
 
     def load(self) -> list[RecordView]:
         return list_households(self.ctx, self.search.text())  # masked, always
@@ -125,6 +131,9 @@ class HouseholdsTab(TablePage):
 
     def open_record(self, record: RecordView) -> None:
         run_op(self, lambda: get_household(self.ctx, record.id), self._dialog)
+
+    def import_excel(self) -> None:
+        import_file(self, self.ctx, "household", lambda _result: self.imported())
 
 
 class InstitutionsTab(TablePage):
@@ -174,6 +183,7 @@ class PlacesPage(QWidget):
         self.villages = VillagesTab(ctx)
         self.households = HouseholdsTab(ctx)
         self.institutions = InstitutionsTab(ctx)
+        self.households.imported = self.refresh
         self.tabs = QTabWidget()
         self.tabs.addTab(self.villages, "村（社区）")
         self.tabs.addTab(self.households, "帮扶对象")

@@ -1,4 +1,4 @@
-"""导入 Excel / 下载模板 for the organization and pairing registers.
+"""导入 Excel / 下载模板 for the organization, pairing and household registers.
 
 The work is ``services.register_import``: ``import_register(ctx, kind, path)`` is a generator
 yielding progress and returning ``ImportResult(created, updated, unchanged, warnings)``;
@@ -18,7 +18,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.ui.common import file_dialogs
 from fupin_desktop.ui.common.operations import JobHandle, ProblemsDialog, inform, run_job, run_op
 
-TITLES = {"organization": "社会组织名册", "pairing": "结对帮扶名单"}
+TITLES = {"organization": "社会组织名册", "pairing": "结对帮扶名单", "household": "帮扶对象名单"}
 _EXCEL_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
