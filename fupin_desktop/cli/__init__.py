@@ -142,7 +142,7 @@ def _window_args(argv: list[str]) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fupin_desktop.cli import admin, inspections, monthly, register, sealed, year
+    from fupin_desktop.cli import admin, enforcement, inspections, monthly, register, sealed, spotcheck, year
 
     # Accepted before or after the command; SUPPRESS keeps a sub-command from resetting them.
     common = _common_options(argparse.SUPPRESS)
@@ -154,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
     inspections.register(sub, common)
     sealed.register(sub, common, audit_sub)
     year.register(sub, common)
+    spotcheck.register(sub, common)
+    enforcement.register(sub, common)
     return parser
 
 
