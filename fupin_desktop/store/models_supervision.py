@@ -54,7 +54,7 @@ class EnforcementMark(Base):
     __tablename__ = "enforcement_mark"
     __table_args__ = (UniqueConstraint("kind", "organization_id", "year"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(30))
+    kind: Mapped[str] = mapped_column(String(40))  # fundraising_without_qualification …
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     year: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text)

@@ -48,7 +48,7 @@ def upgrade() -> None:
     op.create_table(
         'enforcement_mark',
         sa.Column('id', sa.Integer(), primary_key=True),
-        sa.Column('kind', sa.String(length=30), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
         sa.Column('organization_id', sa.Integer(), sa.ForeignKey('organization.id'), nullable=False),
         sa.Column('year', sa.Integer(), nullable=False),
         sa.Column('note', sa.Text(), nullable=False),
