@@ -231,19 +231,19 @@ class Database:
                 migrate(db.engine)
             except OperationalError as exc:
                 db.dispose()
-                refused = "password" in str(exc.orig).lower() or "authentication" in str(exc.orig).lower()
+                said = str(exc.orig).lower()
+                refused = "password" in said or "authentication" in said
                 raise (ServerLoginRefused if refused else ServerUnreachable)(server_trouble(url, exc)) from None
             except BaseException:
                 db.dispose()  # a refused upgrade: no idle connection left behind counted as a client
                 raise
             return db
-        else:
-            finish_pending_restore(data_dir)  # a restore prepared in the window takes effect now
-            path = data_dir / DB_FILE
-            if not path.exists() and not create:
-                raise DatabaseError(f"数据文件夹「{data_dir}」里没有数据库。请先运行 fupin init 或 fupin demo。")
-            data_dir.mkdir(parents=True, exist_ok=True)
-            db = cls(make_engine(f"sqlite:///{path}"), path)
+        finish_pending_restore(data_dir)  # a restore prepared in the window takes effect now
+        path = data_dir / DB_FILE
+        if not path.exists() and not create:
+            raise DatabaseError(f"数据文件夹「{data_dir}」里没有数据库。请先运行 fupin init 或 fupin demo。")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        db = cls(make_engine(f"sqlite:///{path}"), path)
         migrate(db.engine, db.path)
         return db
 
