@@ -167,6 +167,10 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.title)
         where = ctx.data_dir or (ctx.db.path.parent if ctx.db.path else "")
         self.folder_label.setText(f"数据文件夹：{where}")
+        if ctx.db.on_server:  # which server every clerk here is saving to
+            url = ctx.db.engine.url
+            server = f"{url.host or url.query.get('host') or '本机'}{f':{url.port}' if url.port else ''}"
+            self.folder_label.setText(f"局域网数据库：{server} / {url.database}　数据文件夹：{where}")
         self.user_label = QLabel(f"当前用户：{ctx.user.display_name}（{Role(ctx.user.role).label}）")
         demo = "　演示数据库" if ctx.is_demo else ""
         self.statusBar().addPermanentWidget(QLabel(f"{self.bureau.name}{demo}"))

@@ -41,6 +41,13 @@ def test_a_server_holding_the_bureau_opens_it(qtbot, demo_dir: Path, tmp_path: P
     db = Database.open(pc, create=False)
     try:
         assert bureau(db).name == "晋江市民政局"
+        from fupin_desktop.services.context import Forms, ServiceContext
+        from fupin_desktop.services.users import login
+        from fupin_desktop.ui.main_window import MainWindow
+
+        window = MainWindow(ServiceContext(db, Forms(), login(db, "clerk", "demo"), pc))
+        qtbot.addWidget(window)
+        assert f"局域网数据库：{pg_server.root} / {database}" in window.folder_label.text()
     finally:
         db.dispose()
 
