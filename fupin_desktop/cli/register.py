@@ -141,6 +141,22 @@ def cmd_household_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_campaign_add(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    return _report_saved(campaigns.save_campaign(ctx, _form_values(args, ctx.forms["campaign"])), "专项行动")
+
+
+def cmd_campaign_edit(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    given = _form_values(args, ctx.forms["campaign"])
+    if not given:
+        raise KnownError("没有要修改的内容：请用选项给出新的值，如 --target-villages 120（fupin campaign edit -h 列出全部选项）。")
+    found = [v for v in campaigns.list_campaigns(ctx) if str(v.id) == args.campaign or v.values["name"] == args.campaign]
+    if not found:
+        raise KnownError(f"没有名为或编号为“{args.campaign}”的专项行动（fupin campaign list 列出全部）。")
+    return _report_saved(campaigns.save_campaign(ctx, {**found[0].values, **given}, found[0].id), "专项行动")
+
+
 def cmd_campaign_list(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=False)  # campaigns and their counts
     views = campaigns.list_campaigns(ctx)
@@ -231,6 +247,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     _add_excel_commands(household, common, "household", "帮扶对象名单")
 
     campaign = sub.add_parser("campaign", help="专项行动").add_subparsers(dest="action", required=True, metavar="操作")
+    p = campaign.add_parser("add", parents=[common], help="新建一个专项行动及其目标")
+    _add_form_options(p, forms["campaign"])
+    p.set_defaults(func=cmd_campaign_add)
+    p = campaign.add_parser("edit", parents=[common], help="修改一个专项行动（只改给出的项）")
+    p.add_argument("campaign", metavar="编号或名称", help="campaign list --json 中的 id，或行动名称")
+    _add_form_options(p, forms["campaign"], editing=True)
+    p.set_defaults(func=cmd_campaign_edit)
     p = campaign.add_parser("list", parents=[common], help="专项行动及完成进度")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_campaign_list)
