@@ -25,13 +25,15 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain import clock
 from fupin_desktop.services.audit_anchor import current_head, printed
 from fupin_desktop.services.backup import backup_status
-from fupin_desktop.services.campaigns import list_campaigns
+from fupin_desktop.services.campaigns import list_campaigns, save_campaign
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import count_households
 from fupin_desktop.services.overview import register_counts
+from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.ui.common.flow_layout import FlowLayout
+from fupin_desktop.ui.common.form_dialog import FormDialog
 from fupin_desktop.ui.common.widgets import open_dialog
 from fupin_desktop.ui.monthly.calendar_panel import CalendarPanel
 from fupin_desktop.ui.monthly.monthly_dashboard import MonthlyDashboard
@@ -199,8 +201,30 @@ class HomePage(QWidget):
             more.setToolTip("该专项行动本年度的结对、月报合计、年终评估和拟表扬的社会组织")
             more.clicked.connect(lambda _checked=False, cid=c.id, name=c.values["name"]: self.open_campaign(cid, name))
             grid.addWidget(more, row, 5)
+            if self.ctx.can(Permission.EDIT_REGISTER):
+                edit = QPushButton("修改…")
+                edit.setAutoDefault(False)
+                edit.setToolTip("修改行动名称、起始年度、目标和说明")
+                edit.clicked.connect(lambda _checked=False, view=c: self.edit_campaign(view))
+                grid.addWidget(edit, row, 6)
+        if self.ctx.can(Permission.EDIT_REGISTER):
+            add = QPushButton("新建专项行动…")
+            add.setAutoDefault(False)
+            add.setToolTip("本局自己的专项行动（如 百社解千难）及其目标")
+            add.clicked.connect(lambda _checked=False: self.edit_campaign(None))
+            grid.addWidget(add, len(campaigns) + 1, 0, 1, 2, Qt.AlignmentFlag.AlignLeft)
         grid.setColumnStretch(2, 1)
         grid.setColumnStretch(3, 1)
+
+    def edit_campaign(self, view: RecordView | None) -> FormDialog:
+        """新建 or 修改 a campaign in the form dialog; the list here is re-read once it is saved."""
+        campaign_id = view.id if view else None
+        dialog = FormDialog(self.ctx.forms["campaign"], view.values if view else None, self,
+                            save=lambda raw: save_campaign(self.ctx, raw, campaign_id))
+        dialog.saved.connect(lambda _result: self.show_campaigns(list_campaigns(self.ctx)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def open_campaign(self, campaign_id: int, name: str) -> CampaignDialog:
         dialog = CampaignDialog(self.ctx, campaign_id, name, self)

@@ -11,6 +11,7 @@ from fupin_desktop.store.models import User
 from fupin_desktop.ui.admin.login_dialog import DEMO_HINT, LoginDialog
 from fupin_desktop.ui.admin.system_page import SystemPage
 from fupin_desktop.ui.annual.inspections_page import InspectionsPage
+from fupin_desktop.ui.common.form_dialog import FormDialog
 from fupin_desktop.ui.home_page import HomePage
 from fupin_desktop.ui.main_window import PAGES, MainWindow
 from fupin_desktop.ui.monthly.monthly_page import MonthlyPage
@@ -124,3 +125,31 @@ def test_the_admin_sees_a_locked_user_and_unlocks_it(qtbot, admin_ctx) -> None:
     users.unlock_button.click()
     assert users.table.item(row, 3).text() == "正常"
     assert login(admin_ctx.db, "clerk", "demo").username == "clerk"
+
+
+def _campaign_button(page: HomePage, name: str, text: str) -> QPushButton:
+    grid = page.campaign_grid
+    row = next(r for r in range(1, grid.rowCount())
+               if grid.itemAtPosition(r, 0) is not None and grid.itemAtPosition(r, 0).widget().text() == name)
+    return next(grid.itemAtPosition(row, c).widget() for c in range(grid.columnCount())
+                if grid.itemAtPosition(row, c) is not None and grid.itemAtPosition(row, c).widget().text() == text)
+
+
+def test_a_clerk_creates_and_edits_a_campaign_from_the_home_page(qtbot, clerk_ctx) -> None:
+    from fupin_desktop.services.campaigns import list_campaigns
+
+    page = HomePage(clerk_ctx)
+    qtbot.addWidget(page)
+    next(b for b in page.campaign_box.findChildren(QPushButton) if b.text() == "新建专项行动…").click()
+    form = next(w for w in page.findChildren(FormDialog) if w.isVisible())
+    form.panel.set_values({"name": "春蕾助学行动", "year": clock.today().year, "target_organizations": 30,
+                           "target_villages": 12})
+    assert form.save()
+    assert "春蕾助学行动" in page.campaign_progress()  # the list on the 首页 shows it at once
+
+    _campaign_button(page, "春蕾助学行动", "修改…").click()
+    form = next(w for w in page.findChildren(FormDialog) if w.isVisible())
+    form.panel.set_values({"target_villages": -3})
+    assert not form.save() and "目标村（社区）数" in form.summary.text() + form.panel.message_of("target_villages")
+    stored = next(c for c in list_campaigns(clerk_ctx) if c.values["name"] == "春蕾助学行动")
+    assert stored.values["target_villages"] == 12  # refused beside the form, nothing stored
