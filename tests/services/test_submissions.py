@@ -162,7 +162,8 @@ def test_a_retired_certificate_counts_only_for_what_was_received_before(clerk, c
     assert not verdict.ok and any("停用前没有收到过这个包" in p for p in verdict.problems)
 
     # Moving the package's own created_at back is no evidence (the key holder can sign anything).
-    forged_key = load_seal_key(next((clerk.data_dir / "seal").glob("*.p12")).read_bytes(), "demo")
+    reviewer = _as(clerk, "reviewer")  # the key, wherever it is kept (the folder, or a LAN server's database)
+    forged_key = load_seal_key(seal.key_bytes(reviewer, seal.current_seal(reviewer)), "demo")
     with zipfile.ZipFile(late) as zf:
         files = {n: zf.read(n) for n in zf.namelist()}
     manifest = json.loads(files["manifest.json"])
@@ -215,11 +216,15 @@ def test_a_correction_chain_v1_v2_at_the_receiver(clerk, city, tmp_path: Path) -
     assert [s.version for s in listed[:2]] == [2, 1] and listed[0].corrects == listed[1].manifest_sha256
 
 
-def _second_county(demo_dir: Path, tmp_path: Path) -> ServiceContext:
-    """石狮市: a copy of the demo county under another name and code, with other figures."""
+def _second_county(demo_dir: Path, tmp_path: Path, pg_server=None) -> ServiceContext:  # type: ignore[no-untyped-def]
+    """石狮市: a copy of the demo county under another name and code, with other figures (on a LAN
+    server its own database made from the demo's template: a copied folder would share the server's)."""
+    from pg_server import own_database
+
     folder = tmp_path / "shishi"
     shutil.copytree(demo_dir, folder)
-    shutil.rmtree(folder / "seal")
+    shutil.rmtree(folder / "seal", ignore_errors=True)
+    own_database(pg_server, folder, template="demo_template")
     db = Database.open(folder, create=False)
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE setting SET value='石狮市民政局' WHERE key='bureau_name'"))
@@ -230,8 +235,9 @@ def _second_county(demo_dir: Path, tmp_path: Path) -> ServiceContext:
     return ServiceContext(db, Forms(), login(db, "clerk", "demo"), folder)
 
 
-def test_aggregate_of_several_counties_has_exact_totals_and_lists_the_missing(clerk, city, demo_dir, tmp_path) -> None:
-    shishi = _second_county(demo_dir, tmp_path)
+def test_aggregate_of_several_counties_has_exact_totals_and_lists_the_missing(clerk, city, demo_dir, tmp_path,
+                                                                              pg_server) -> None:
+    shishi = _second_county(demo_dir, tmp_path, pg_server)
     for county in (clerk, shishi):
         _trust(city, county, tmp_path)
     absent = create_seal_key("南安市民政局", "350583", "某人", "secret-passphrase")
