@@ -13,6 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from fupin_desktop.domain.errors import CodeError
+from fupin_desktop.domain.periods import parse_loose_date
 from fupin_desktop.errors import AuthError, KnownError, os_error_message
 from fupin_desktop.paths import data_dir
 from fupin_desktop.services.context import CurrentUser, Forms, ServiceContext
@@ -167,3 +169,14 @@ def print_table(headers: list[str], rows: list[list[str]]) -> None:
 
 def err(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+def date_option(text: str, option: str) -> date:
+    """A day given on the command line (2026-03-15, 20260315, 2026年3月15日 …); a Chinese refusal naming the option."""
+    try:
+        value = parse_loose_date(text)
+    except CodeError as exc:
+        raise KnownError(f"{option}：{exc}") from None
+    if not isinstance(value, date):
+        raise KnownError(f"{option} 应写到日，如 2026-03-15")
+    return value

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 from pathlib import Path
 
 from fupin_desktop.cli.common import (
     context,
+    date_option,
     err,
     input_file,
     output_dir,
@@ -16,8 +16,6 @@ from fupin_desktop.cli.common import (
     print_table,
 )
 from fupin_desktop.domain.enums import AttachmentRole
-from fupin_desktop.domain.errors import CodeError
-from fupin_desktop.domain.periods import parse_loose_date
 from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import KnownError
 from fupin_desktop.intake.attachment_type import MAX_ATTACHMENT_BYTES, check_file
@@ -47,18 +45,6 @@ def attachments_with_roles(specs: list[str]) -> list[tuple[Path, AttachmentRole]
     return out
 
 
-def _date(text: str | None, option: str) -> date | None:
-    if not text:
-        return None
-    try:
-        value = parse_loose_date(text)
-    except CodeError as exc:
-        raise KnownError(f"{option}：{exc}") from None
-    if not isinstance(value, date):
-        raise KnownError(f"{option} 应写到日，如 2026-03-15")
-    return value
-
-
 def cmd_add(args: argparse.Namespace) -> int:
     files = attachments_with_roles(args.attach or [])
     refused = []
@@ -72,7 +58,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         for message in refused:
             err(f"  {message}")
         return 1
-    received = _date(args.received, "--received")
+    received = date_option(args.received, "--received") if args.received else None
     ctx = context(args, signed_in=True)
     costs = None if args.activity_cost is None and args.poverty_cost is None else \
         (args.activity_cost or "", args.poverty_cost or "")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from fupin_desktop.cli.common import context, err, output_file, print_json, print_table
-from fupin_desktop.domain.errors import CodeError
-from fupin_desktop.domain.periods import parse_loose_date
+from fupin_desktop.cli.common import context, date_option, err, output_file, print_json, print_table
 from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services import spotcheck
@@ -16,20 +14,10 @@ from fupin_desktop.services.spotcheck import UNCHANGED, SampleView, Unchanged
 _TRUTHFUL = {"是": True, "属实": True, "否": False, "不属实": False, "未定": None, "待定": None}
 
 
-def _date(text: str, option: str) -> date:
-    try:
-        value = parse_loose_date(text)
-    except CodeError as exc:
-        raise KnownError(f"{option}：{exc}") from None
-    if not isinstance(value, date):
-        raise KnownError(f"{option} 应写到日，如 2026-03-15")
-    return value
-
-
 def _optional_date(text: str | None, option: str) -> date | None | Unchanged:
     if text is None:
         return UNCHANGED
-    return _date(text, option) if clean_text(text) else None  # "" clears
+    return date_option(text, option) if clean_text(text) else None  # "" clears
 
 
 def _truthful(text: str | None) -> bool | None | Unchanged:
@@ -98,7 +86,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_record(args: argparse.Namespace) -> int:
-    checked_on = _date(args.date, "--date")
+    checked_on = date_option(args.date, "--date")
     truthful, rectify_by = _truthful(args.truthful), _optional_date(args.rectify_by, "--rectify-by")
     ctx = context(args, signed_in=True, permission=spotcheck.PERMISSION)
     c = spotcheck.record(ctx, args.sample_id, args.pairing, checked_on=checked_on, method=args.method,

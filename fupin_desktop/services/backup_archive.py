@@ -36,7 +36,7 @@ from typing import Any
 from fupin_desktop import __version__
 from fupin_desktop.errors import KnownError, os_error_message
 from fupin_desktop.store.blobs import ATTACHMENTS
-from fupin_desktop.store.folder import DB_FILE
+from fupin_desktop.store.folder import DB_FILE, fsync_dir
 
 FORMAT = "fupin-desktop-backup"
 FORMAT_VERSION = 1
@@ -107,16 +107,6 @@ def label(name: str) -> str:
 
 def refused(path: Path, reason: str) -> BackupRefused:
     return BackupRefused(f"备份文件「{path}」不能使用：{reason}。没有改动任何数据。")
-
-
-def fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder for fsync
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def is_temporary(name: str) -> bool:

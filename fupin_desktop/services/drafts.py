@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from fupin_desktop.domain import clock
+from fupin_desktop.store.folder import fsync_dir
 
 log = logging.getLogger(__name__)
 
@@ -69,16 +70,6 @@ def draft_path(data_dir: Path, username: str, township_code: str, period: str) -
     return user_folder(data_dir, username) / f"{_safe(township_code)}_{_safe(period)}.json"
 
 
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":  # Windows cannot open a folder; its rename is durable enough
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def save_draft(data_dir: Path, draft: Draft) -> Path:
     """Write (or replace) the draft atomically: temporary file, fsync, rename. Raises OSError."""
     target = draft_path(data_dir, draft.username, draft.township_code, draft.period)
@@ -92,7 +83,7 @@ def save_draft(data_dir: Path, draft: Draft) -> Path:
             out.flush()
             os.fsync(out.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         if tmp.exists():
             tmp.unlink()

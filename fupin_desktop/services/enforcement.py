@@ -69,10 +69,11 @@ from fupin_desktop.services.inspections import MIN_YEAR
 from fupin_desktop.services.pairings import find_organization
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.services.summaries import latest_approved
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import AuditRecord, Organization, Pairing
 from fupin_desktop.store.models_annual import Inspection
-from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
+from fupin_desktop.store.models_monthly import MonthlyRow
 from fupin_desktop.store.models_supervision import EnforcementMark, SpotCheck, SpotCheckSample
 
 _ENTITY = "enforcement_mark"
@@ -205,16 +206,12 @@ def _find_org(s: Session, ref: int | str) -> Organization:
 
 def _approved_rows(s: Session, year: int) -> list[tuple[str, MonthlyRow]]:
     """(month, row) of the newest approved revision of each township-month of ``year``."""
-    months = [str(m) for m in Period.annual(year).months()]
-    newest = (select(MonthlyReport.township_id, MonthlyReport.period, func.max(MonthlyReport.revision).label("rev"))
-              .where(MonthlyReport.status == "approved", MonthlyReport.period.in_(months))
-              .group_by(MonthlyReport.township_id, MonthlyReport.period).subquery())
-    stmt = (select(MonthlyReport.period, MonthlyRow)
-            .join(MonthlyRow, MonthlyRow.report_id == MonthlyReport.id)
-            .join(newest, (newest.c.township_id == MonthlyReport.township_id)
-                  & (newest.c.period == MonthlyReport.period) & (newest.c.rev == MonthlyReport.revision))
+    months = Period.annual(year).months()
+    latest = latest_approved(months[0], months[-1])
+    stmt = (select(latest.c.period, MonthlyRow)
+            .join(MonthlyRow, MonthlyRow.report_id == latest.c.report_id)
             .options(selectinload(MonthlyRow.pairing).selectinload(Pairing.township))
-            .order_by(MonthlyReport.period, MonthlyRow.pairing_id))
+            .order_by(latest.c.period, MonthlyRow.pairing_id))
     return [(period, row) for period, row in s.execute(stmt)]
 
 

@@ -50,7 +50,7 @@ def _zero() -> dict[str, int]:
     return dict.fromkeys(FIGURES, 0)
 
 
-def _latest_approved(first: Period, last: Period):  # type: ignore[no-untyped-def]
+def latest_approved(first: Period, last: Period):  # type: ignore[no-untyped-def]
     """(report id, period) of the newest approved revision of each township-month in the range."""
     newest = (select(MonthlyReport.township_id, MonthlyReport.period, func.max(MonthlyReport.revision).label("rev"))
               .where(MonthlyReport.status == "approved", MonthlyReport.period >= str(first),
@@ -68,7 +68,7 @@ def summarize(ctx: ServiceContext, period: Period, by: Dimension = "township") -
     year_start = Period.month(period.year, 1)
     first = min(previous.months()[0], year_start)
     last = months[-1]
-    reports = _latest_approved(first, last)
+    reports = latest_approved(first, last)
     key_col, label_of = _dimension(ctx, by)
     sums = [func.sum(getattr(MonthlyRow, name)) for name in FIGURES]
     stmt = (select(key_col, reports.c.period, func.count(func.distinct(MonthlyRow.pairing_id)), *sums)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from fupin_desktop.errors import KnownError
+from fupin_desktop.store.folder import fsync_dir
 
 ATTACHMENTS = "attachments"
 CHUNK = 1024 * 1024
@@ -64,17 +65,6 @@ def hash_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes the rename itself durable on POSIX; Windows cannot open a folder for this.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _make_writable(path: Path) -> None:
     with contextlib.suppress(OSError):
         os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
@@ -111,7 +101,7 @@ def put(data_dir: Path, path: Path, *, max_bytes: int | None = None) -> tuple[st
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(tmp, stat.S_IREAD)
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         return sha, relative, size
     finally:
         if tmp.exists():

@@ -18,8 +18,8 @@ from fupin_desktop.errors import DatabaseBusy, DatabaseError, ServerLoginRefused
 from fupin_desktop.store.folder import (
     DB_FILE,
     SERVER_FILE,
-    _fsync_dir,
     finish_pending_restore,
+    fsync_dir,
     server_url,
 )
 from fupin_desktop.store.personal_key import PersonalKey
@@ -158,7 +158,7 @@ def backup_sqlite(db_path: Path, reason: str) -> Path:
         with open(tmp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(tmp, target)
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         if tmp.exists():
             tmp.unlink()

@@ -45,8 +45,8 @@ def has_database(data_dir: Path) -> bool:
     return (Path(data_dir) / DB_FILE).exists() or (Path(data_dir) / SERVER_FILE).exists()
 
 
-def _fsync_dir(folder: Path) -> None:
-    # Makes a rename durable on POSIX; Windows cannot open a folder for this.
+def fsync_dir(folder: Path) -> None:
+    """Makes a rename in ``folder`` durable on POSIX; Windows cannot open a folder for this."""
     if os.name != "posix":
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -81,7 +81,7 @@ def finish_pending_restore(data_dir: Path) -> bool:
             old = parent / f".{data_dir.name}.replaced-{clock.now():%Y%m%d-%H%M%S}-{os.getpid()}.partial"
             os.rename(data_dir, old)
         os.rename(pending, data_dir)
-        _fsync_dir(parent)
+        fsync_dir(parent)
     except OSError as exc:
         raise DatabaseError(
             f"从备份恢复的数据已准备好（{pending}），但无法替换数据文件夹「{data_dir}」："
