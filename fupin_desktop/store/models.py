@@ -215,6 +215,40 @@ class Campaign(Base):
     target_organizations: Mapped[int | None] = mapped_column(Integer)
     target_villages: Mapped[int | None] = mapped_column(Integer)
     description: Mapped[str | None] = mapped_column(Text)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    target_households: Mapped[int | None] = mapped_column(Integer)
+    target_projects: Mapped[int | None] = mapped_column(Integer)
+    target_funds_fen: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(20), default="open", server_default="open")  # open | closed
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    phases: Mapped[list[CampaignPhase]] = relationship(
+        back_populates="campaign", order_by="CampaignPhase.seq", cascade="all, delete-orphan"
+    )
+
+
+class CampaignPhase(Base):
+    """A dated stage of a campaign (004: 准备阶段 by 4月30日, 双向选择 5月15日 …); its due day is a deadline."""
+
+    __tablename__ = "campaign_phase"
+    __table_args__ = (UniqueConstraint("campaign_id", "seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(40))
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    campaign: Mapped[Campaign] = relationship(back_populates="phases")
+
+
+class PairingCampaign(Base):
+    """A further campaign a pairing counts towards; its figures are reported under ``Pairing.campaign``."""
+
+    __tablename__ = "pairing_campaign"
+    pairing_id: Mapped[int] = mapped_column(ForeignKey("pairing.id", ondelete="CASCADE"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"), primary_key=True,
+                                             index=True)
 
 
 class Pairing(Base):
@@ -223,9 +257,15 @@ class Pairing(Base):
         CheckConstraint(
             "(target_kind = 'village' AND village_id IS NOT NULL AND household_id IS NULL AND institution_id IS NULL)"
             " OR (target_kind = 'household' AND household_id IS NOT NULL AND institution_id IS NULL)"
-            " OR (target_kind = 'institution' AND institution_id IS NOT NULL AND household_id IS NULL)",
+            " OR (target_kind = 'institution' AND institution_id IS NOT NULL AND household_id IS NULL)"
+            " OR (target_kind = 'remote' AND remote_code IS NOT NULL AND village_id IS NULL"
+            " AND household_id IS NULL AND institution_id IS NULL)"
+            " OR (target_kind = 'organization' AND partner_name IS NOT NULL AND village_id IS NULL"
+            " AND household_id IS NULL AND institution_id IS NULL)",
             name="pairing_one_target",
         ),
+        CheckConstraint("target_kind IN ('remote', 'organization') OR township_id IS NOT NULL",
+                        name="pairing_township_in_county"),
         CheckConstraint("term_end >= term_start", name="pairing_term_order"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -235,11 +275,18 @@ class Pairing(Base):
     agreement_no: Mapped[str] = mapped_column(String(40), unique=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id"), index=True)
     target_kind: Mapped[str] = mapped_column(String(20))
-    # The township every pairing reports under (the target's township).
-    township_id: Mapped[int] = mapped_column(ForeignKey("township.id"), index=True)
+    # The township a pairing in the county reports under (the target's township); None for 对口支援
+    # (a target outside the county) and for a partner organization, which the bureau reports itself.
+    township_id: Mapped[int | None] = mapped_column(ForeignKey("township.id"), index=True)
     village_id: Mapped[int | None] = mapped_column(ForeignKey("village.id"), index=True)
     household_id: Mapped[int | None] = mapped_column(ForeignKey("household.id"))
     institution_id: Mapped[int | None] = mapped_column(ForeignKey("institution.id"))
+    # 对口支援 (000: 三区三州): a village, township or county of the national division table.
+    remote_code: Mapped[str | None] = mapped_column(String(12))
+    remote_name: Mapped[str | None] = mapped_column(String(120))  # its full name, as the table gave it
+    # 社会组织与贫困地区社会组织结对 (001): the partner, often registered elsewhere.
+    partner_name: Mapped[str | None] = mapped_column(String(100))
+    partner_credit_code: Mapped[str | None] = mapped_column(String(18))
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
     signed_on: Mapped[date] = mapped_column(Date)
     term_start: Mapped[date] = mapped_column(Date)
@@ -248,11 +295,12 @@ class Pairing(Base):
     assessment_standard: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="active")
     organization: Mapped[Organization] = relationship()
-    township: Mapped[Township] = relationship()
+    township: Mapped[Township | None] = relationship()
     village: Mapped[Village | None] = relationship()
     household: Mapped[Household | None] = relationship()
     institution: Mapped[Institution | None] = relationship()
     campaign: Mapped[Campaign | None] = relationship()
+    also_campaigns: Mapped[list[Campaign]] = relationship(secondary="pairing_campaign", order_by="Campaign.name")
     projects: Mapped[list[Project]] = relationship(
         back_populates="pairing", order_by="Project.seq", cascade="all, delete-orphan"
     )
@@ -274,3 +322,26 @@ class Project(Base):
     budget_fen: Mapped[int] = mapped_column(BigInteger)
     indicators: Mapped[str | None] = mapped_column(Text)
     pairing: Mapped[Pairing] = relationship(back_populates="projects")
+
+
+class StaffLink(Base):
+    """民政系统干部职工 挂钩帮扶 a 民政服务机构 (004): a person, not an organization, helps an institution."""
+
+    __tablename__ = "staff_link"
+    __table_args__ = (CheckConstraint("term_end >= term_start", name="staff_link_term_order"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
+    link_no: Mapped[str] = mapped_column(String(40), unique=True)
+    staff_name: Mapped[str] = mapped_column(String(30))
+    staff_unit: Mapped[str] = mapped_column(String(60))  # 所在单位（科室）
+    staff_position: Mapped[str | None] = mapped_column(String(30))
+    institution_id: Mapped[int] = mapped_column(ForeignKey("institution.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id"), index=True)
+    signed_on: Mapped[date] = mapped_column(Date)
+    term_start: Mapped[date] = mapped_column(Date)
+    term_end: Mapped[date] = mapped_column(Date)
+    commitments: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    institution: Mapped[Institution] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()

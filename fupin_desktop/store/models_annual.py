@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import false
 
 from fupin_desktop.store.models import Base, Organization, Pairing
 
@@ -86,6 +88,9 @@ class Evaluation(Base):
     year: Mapped[int] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(20))  # excellent | good | qualified | unqualified
     remarks: Mapped[str | None] = mapped_column(Text)
+    score: Mapped[int | None] = mapped_column(Integer)  # 0–100 against the pairing's 考核标准
+    typical: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # 选为典型
+    case_text: Mapped[str | None] = mapped_column(Text)  # the 典型案例's short text
     evaluated_at: Mapped[datetime] = mapped_column(DateTime)
     evaluated_by: Mapped[str] = mapped_column(String(40))
     pairing: Mapped[Pairing] = relationship()

@@ -23,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import true
 
 from fupin_desktop.store.models import Base, Pairing, Township
 
@@ -85,6 +86,9 @@ class MonthlyRow(Base):
     trainees: Mapped[int] = mapped_column(Integer, default=0)
     volunteers: Mapped[int] = mapped_column(Integer, default=0)
     projects_landed: Mapped[int] = mapped_column(Integer, default=0)
+    # False: the township's table had no figure columns (the seed's own five columns). The figures
+    # above are then 0 and mean "not reported": no flags, shown blank, counted apart in summaries.
+    figures_reported: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     # Check findings the reviewer must look at (outliers, empty or copied text): list of dicts.
     flags: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     flags_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
