@@ -142,7 +142,21 @@ def _window_args(argv: list[str]) -> argparse.Namespace | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from fupin_desktop.cli import admin, enforcement, inspections, monthly, register, sealed, spotcheck, year
+    from fupin_desktop.cli import (
+        admin,
+        campaigns,
+        commendations,
+        enforcement,
+        inspections,
+        monthly,
+        receiving_status,
+        register,
+        sealed,
+        spotcheck,
+        supply,
+        visits,
+        year,
+    )
 
     # Accepted before or after the command; SUPPRESS keeps a sub-command from resetting them.
     common = _common_options(argparse.SUPPRESS)
@@ -150,12 +164,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="命令")
     audit_sub = admin.register(sub, common)
     register.register(sub, common)
+    campaigns.register(sub, common)
     monthly.register(sub, common)
     inspections.register(sub, common)
     sealed.register(sub, common, audit_sub)
     year.register(sub, common)
     spotcheck.register(sub, common)
     enforcement.register(sub, common)
+    visits.register(sub, common)
+    commendations.register(sub, common)
+    supply.register(sub, common)
+    receiving_status.register(sub, common)
     return parser
 
 

@@ -23,7 +23,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 
 REPORT_KINDS = {"monthly": "month", "quarter": "quarter", "half-year": "half", "year": "year",
-                **dict.fromkeys(year_reports.YEAR_KINDS, "year")}
+                **dict.fromkeys(year_reports.YEAR_KINDS, "year"), "notice-half": "half"}
 
 
 def _period(text: str, kind: str = "month") -> Period:
@@ -150,6 +150,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     # A file leaves the program, with the signed-in user named on it as the one who made it.
     ctx = context(args, signed_in=True, permission=Permission.ENTER_MONTHLY)
     out = output_dir(args.output)
+    if args.kind == "notice-half":  # the 半年通报 to the townships and organizations (下行文): PDF and workbook
+        from fupin_desktop.services.half_notice import write_half_notice
+
+        for path in write_half_notice(ctx, period, out):
+            print(path)
+        return 0
     if args.kind in year_reports.YEAR_KINDS:  # the year's reports: unsealed PDF and workbook
         for path in year_reports.write_draft(ctx, args.kind, period, out):
             print(path)
@@ -191,7 +197,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("report", parents=[common], help="导出汇总表（Excel 草稿）：月报、季度、半年、年度；年度报表另有 PDF 草稿")
+    p = sub.add_parser("report", parents=[common], help="导出汇总表（Excel 草稿）：月报、季度、半年、年度；年度报表另有 PDF 草稿；"
+                       "notice-half：发各镇（街道）和社会组织的半年工作通报（公文 PDF 草稿）")
     p.add_argument("kind", choices=list(REPORT_KINDS), metavar="报表", help=" | ".join(REPORT_KINDS))
     p.add_argument("--period", required=True, help="2020-06 | 2020-Q2 | 2020-H1 | 2020")
     p.add_argument("-o", "--output", required=True, help="输出文件夹")

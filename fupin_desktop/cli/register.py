@@ -1,4 +1,4 @@
-"""``fupin org|pairing|household|campaign …``: the register from the command line."""
+"""``fupin org|pairing|household …``: the register from the command line (campaigns: cli/campaigns.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from fupin_desktop.cli.common import context, err, input_file, output_file, prin
 from fupin_desktop.domain.formspec import FormSpec, load_forms
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.paths import forms_dir
-from fupin_desktop.services import campaigns, households, organizations, pairings
+from fupin_desktop.services import households, organizations, pairings
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView, SaveResult
@@ -141,36 +141,6 @@ def cmd_household_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_campaign_add(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=True)
-    return _report_saved(campaigns.save_campaign(ctx, _form_values(args, ctx.forms["campaign"])), "专项行动")
-
-
-def cmd_campaign_edit(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=True)
-    given = _form_values(args, ctx.forms["campaign"])
-    if not given:
-        raise KnownError("没有要修改的内容：请用选项给出新的值，如 --target-villages 120（fupin campaign edit -h 列出全部选项）。")
-    found = [v for v in campaigns.list_campaigns(ctx) if str(v.id) == args.campaign or v.values["name"] == args.campaign]
-    if not found:
-        raise KnownError(f"没有名为或编号为“{args.campaign}”的专项行动（fupin campaign list 列出全部）。")
-    return _report_saved(campaigns.save_campaign(ctx, {**found[0].values, **given}, found[0].id), "专项行动")
-
-
-def cmd_campaign_list(args: argparse.Namespace) -> int:
-    ctx = context(args, signed_in=False)  # campaigns and their counts
-    views = campaigns.list_campaigns(ctx)
-    if args.json:
-        print_json([{"id": v.id, **v.values, **v.extra} for v in views])
-        return 0
-    headers = ["行动名称", "起始年度", "社会组织（目标）", "村（社区）（目标）", "结对数"]
-    rows = [[v.values["name"], str(v.values["year"]),
-             f"{v.extra['organizations']}/{v.values.get('target_organizations') or '-'}",
-             f"{v.extra['villages']}/{v.values.get('target_villages') or '-'}", str(v.extra["pairings"])] for v in views]
-    print_table(headers, rows)
-    return 0
-
-
 def _import(kind: str):  # type: ignore[no-untyped-def]
     def run(args: argparse.Namespace) -> int:
         from fupin_desktop.services.register_import import import_register, run_import
@@ -246,14 +216,3 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_household_list)
     _add_excel_commands(household, common, "household", "帮扶对象名单")
 
-    campaign = sub.add_parser("campaign", help="专项行动").add_subparsers(dest="action", required=True, metavar="操作")
-    p = campaign.add_parser("add", parents=[common], help="新建一个专项行动及其目标")
-    _add_form_options(p, forms["campaign"])
-    p.set_defaults(func=cmd_campaign_add)
-    p = campaign.add_parser("edit", parents=[common], help="修改一个专项行动（只改给出的项）")
-    p.add_argument("campaign", metavar="编号或名称", help="campaign list --json 中的 id，或行动名称")
-    _add_form_options(p, forms["campaign"], editing=True)
-    p.set_defaults(func=cmd_campaign_edit)
-    p = campaign.add_parser("list", parents=[common], help="专项行动及完成进度")
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_campaign_list)

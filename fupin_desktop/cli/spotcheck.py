@@ -105,6 +105,27 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_print(args: argparse.Namespace) -> int:
+    target = output_file(args.output)
+    ctx = context(args, signed_in=True)  # writes a file; findings may name people
+    samples = spotcheck.list_samples(ctx, args.year)
+    if not samples:
+        raise KnownError(f"{args.year} 年度还没有抽取抽查样本（fupin spotcheck sample --year {args.year} …）。")
+    if args.sample is None:
+        chosen = samples[-1]
+        if len(samples) > 1:
+            others = "、".join(str(x.id) for x in samples[:-1])
+            err(f"{args.year} 年度有 {len(samples)} 个抽查样本，打印最新的第 {chosen.id} 号（其余：{others}；用 --sample 选择）。")
+    else:
+        found = next((x for x in samples if x.id == args.sample), None)
+        if found is None:
+            raise KnownError(f"第 {args.sample} 号抽查样本不是 {args.year} 年度的"
+                             f"（{args.year} 年度的样本：{'、'.join(str(x.id) for x in samples)}）。")
+        chosen = found
+    print(spotcheck.write_pdf(ctx, chosen.id, target))
+    return 0
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     sc = sub.add_parser("spotcheck", help="信息核对和抽查（按镇街分层随机抽取结对，登记核查结果，导出 Excel）").add_subparsers(
         dest="action", required=True, metavar="操作")
@@ -140,3 +161,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("sample_id", type=int, metavar="样本编号")
     p.add_argument("-o", "--output", required=True, metavar="文件", help="输出文件（.xlsx）")
     p.set_defaults(func=cmd_export)
+    p = sc.add_parser("print", parents=[common], help="把某年度的抽查样本及核查结果写成公文附件 PDF（A4 横向）",
+                      description="写出“附件”页：抽查情况表、填表人和审核人、抽样方法和核查结果统计。该年度有多个样本时"
+                                  "默认打印最新的一个。")
+    p.add_argument("--year", required=True, type=int, metavar="年份", help="抽查年度")
+    p.add_argument("--sample", type=int, metavar="样本编号", help="该年度的哪一个样本（默认最新的）")
+    p.add_argument("-o", "--out", "--output", dest="output", required=True, metavar="文件", help="输出文件（.pdf）")
+    p.set_defaults(func=cmd_print)

@@ -25,9 +25,13 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         return _list(context(args, signed_in=True), args.year, args.json)
     if not args.pairing or not args.grade:
         raise KnownError("请写明 --pairing 协议编号 和 --grade 优秀|良好|合格|不合格（查看已有评估用 fupin evaluate list --year 年份）。")
+    if args.case_text and not args.typical:
+        raise KnownError("--case-text（典型案例）只用于选为典型的结对：请同时加 --typical。")
     ctx = context(args, signed_in=True)
-    v = evaluations.evaluate(ctx, args.pairing, args.year, args.grade, args.remarks or "")
-    print(f"已记录 {v.year} 年度年终评估：{v.agreement_no} {v.organization} ↔ {v.target}：{v.grade_label}")
+    v = evaluations.evaluate(ctx, args.pairing, args.year, args.grade, args.remarks or "", score=args.score,
+                             typical=args.typical, case_text=args.case_text or "")
+    extra = (f"，{v.score} 分" if v.score is not None else "") + ("，选为典型" if v.typical else "")
+    print(f"已记录 {v.year} 年度年终评估：{v.agreement_no} {v.organization} ↔ {v.target}：{v.grade_label}{extra}")
     return 0
 
 
@@ -36,10 +40,12 @@ def _list(ctx: ServiceContext, year: int, as_json: bool) -> int:
     if as_json:
         print_json(views)
         return 0
-    print_table(["协议编号", "社会组织", "结对对象", "专项行动", "等次", "评估意见", "评估人"],
-                [[v.agreement_no, v.organization, v.target, v.campaign, v.grade_label, v.remarks, v.evaluated_by]
+    print_table(["协议编号", "社会组织", "结对对象", "专项行动", "等次", "得分", "典型", "评估意见", "评估人"],
+                [[v.agreement_no, v.organization, v.target, v.campaign, v.grade_label,
+                  "" if v.score is None else str(v.score), "典型" if v.typical else "", v.remarks, v.evaluated_by]
                  for v in views])
-    print(f"{year} 年度共评估 {len(views)} 对结对。")
+    typical = sum(1 for v in views if v.typical)
+    print(f"{year} 年度共评估 {len(views)} 对结对" + (f"，其中选为典型 {typical} 对。" if typical else "。"))
     return 0
 
 
@@ -95,12 +101,15 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("evaluate", parents=[common], help="年终评估：为结对评定等次（审核人）；list 查看某年的评估")
+    p = sub.add_parser("evaluate", parents=[common], help="年终评估：为结对评定等次、得分和典型（审核人，再次评估即整体改写）；list 查看某年的评估")
     p.add_argument("action", nargs="?", choices=["list"], help="list：列出该年度的评估")
     p.add_argument("--pairing", help="协议编号，如 JD2025-0001")
     p.add_argument("--year", type=int, required=True, help="评估年度")
     p.add_argument("--grade", help="优秀 | 良好 | 合格 | 不合格")
     p.add_argument("--remarks", help="评估意见")
+    p.add_argument("--score", help="评估得分：对照考核标准 0–100 的整数（可不填）")
+    p.add_argument("--typical", action="store_true", help="选为典型（仅限评为优秀或良好，须同时写 --case-text）")
+    p.add_argument("--case-text", help="典型案例：20–2000 字，写明帮扶做法和成效")
     p.add_argument("--json", action="store_true", help="（list）以 JSON 输出")
     p.set_defaults(func=cmd_evaluate)
     p = sub.add_parser("campaign-progress", parents=[common],

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
@@ -35,6 +35,7 @@ from reportlab.platypus import (
 
 from .gongwen_date import gongwen_date
 from .pdf_fonts import (
+    FONT_HEI,
     CJKParagraph,
     FontSet,
     cjk_style,
@@ -44,7 +45,7 @@ from .pdf_fonts import (
 from .report_table import LAND_H, LAND_MARGIN, LAND_W, ReportTable, TableColumn, table_flowables
 from .title_lines import title_lines
 
-__all__ = ["CoverLetter", "ReportTable", "SealBox", "TableColumn", "write_report_pdf"]
+__all__ = ["Attachment", "CoverLetter", "ReportTable", "SealBox", "TableColumn", "write_report_pdf"]
 
 RED = colors.HexColor("#E60012")
 GRID_GREY = colors.Color(0.5, 0.5, 0.5)
@@ -80,6 +81,10 @@ STANDARD = Grid()
 TIGHTER = (Grid(23, 28), Grid(24, 29))  # at most two lines a page and one character a line more
 # A closing sentence (特此报告。) belongs to the closing block, not to the body it follows.
 _CLOSING = re.compile(r"特此\w{0,6}[。！]?")
+# 结构层次序数 (§7.3.3): a first-level heading (一、…) standing as its own paragraph is set in 黑体; a
+# second-level one (（一）…。 or …：) in 楷体, the paragraph going on in the body face.
+_HEADING_1 = re.compile(r"[一二三四五六七八九十]{1,3}、[^。；：]{1,40}")
+_HEADING_2 = re.compile(r"（[一二三四五六七八九十]{1,3}）[^。；：（]{1,40}[。：]")
 
 
 @dataclass
@@ -136,6 +141,11 @@ class _GridParagraph(CJKParagraph):
                 runs.pop()
             if runs:
                 runs[-1] = (*runs[-1][:3], runs[-1][3].rstrip())
+            # A paragraph split across pages rejoins its words with spaces: none may start a line.
+            while runs and not runs[0][3].lstrip():
+                runs.pop(0)
+            if runs:
+                runs[0] = (*runs[0][:3], runs[0][3].lstrip())
             chars = sum(len(r[3]) for r in runs)
             natural = sum(stringWidth(r[3], r[0], r[1]) for r in runs)
             justified = (self.width - x - natural) / (chars - 1) if chars > 1 else 0.0
@@ -319,6 +329,17 @@ def _page_number(canvas: Canvas, doc: BaseDocTemplate, *, left: float, right: fl
     canvas.restoreState()
 
 
+def _body_markup(text: str, fonts: FontSet) -> str:
+    """A body paragraph's markup: its heading (§7.3.3) in 黑体 or 楷体, the rest in the body face."""
+    if _HEADING_1.fullmatch(text):
+        return f'<font name="{FONT_HEI}">{mark_fallback(text, FONT_HEI)}</font>'
+    found = _HEADING_2.match(text)
+    if found:
+        head, rest = text[:found.end()], text[found.end():]
+        return f'<font name="{fonts.kai}">{mark_fallback(head, fonts.kai)}</font>' + mark_fallback(rest, fonts.body)
+    return mark_fallback(text, fonts.body)
+
+
 def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool,
                      grid: Grid = STANDARD) -> tuple[list[Flowable], _Signature]:
     line = grid.line
@@ -332,7 +353,10 @@ def _cover_flowables(cover: CoverLetter, fonts: FontSet, debug: bool,
     story.append(_GridParagraph(mark_fallback(cover.recipient + "：", fonts.body), plain, pitch=grid.pitch))
     texts = [tight_numbers(p) for p in cover.paragraphs if p.strip()]
     closing = [texts.pop()] if texts and _CLOSING.fullmatch(texts[-1].strip()) else []
-    paragraphs: list[Flowable] = [_GridParagraph(mark_fallback(t, fonts.body), body, pitch=grid.pitch) for t in texts]
+    # A heading standing alone never ends a page: it goes over with the paragraph it heads.
+    heading = cjk_style("heading", fonts.body, BODY_SIZE, line, firstLineIndent=2 * BODY_SIZE, keepWithNext=1)
+    paragraphs: list[Flowable] = [_GridParagraph(_body_markup(t, fonts), heading if _HEADING_1.fullmatch(t) else body,
+                                                 pitch=grid.pitch) for t in texts]
     tail: list[Flowable] = [_GridParagraph(mark_fallback(t, fonts.body), body, pitch=grid.pitch) for t in closing]
     # The closing block goes to a new page only with two lines of body above it (§7.3.5.5): the
     # last two lines of the body, across paragraphs when the last is one line.
@@ -399,11 +423,19 @@ def letter_grid(cover: CoverLetter, fonts: FontSet) -> Grid:
     return next((g for g in TIGHTER[:-1] if _letter_pages(cover, fonts, g) == fewest), tightest)
 
 
+class Attachment(Protocol):
+    """An attachment set in the letter's own portrait type area instead of the landscape table
+    (a 名单: ``name_list.NameList``)."""
+
+    def flowables(self, fonts: FontSet) -> list[Flowable]: ...
+
+
 def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
-                     debug_seal_box: bool = False) -> SealBox:
+                     debug_seal_box: bool = False, attachment: Attachment | None = None) -> SealBox:
     """Write the cover letter and the table to ``path``; return where the seal goes.
 
     ``debug_seal_box`` outlines the seal's place in grey (for checking the layout only).
+    ``attachment``: printed after the letter on portrait pages in place of ``table``.
     """
     fonts = register_fonts()
     grid = letter_grid(cover, fonts)
@@ -421,7 +453,10 @@ def write_report_pdf(path: Path, cover: CoverLetter, table: ReportTable, *,
                      onPage=partial(_page_number, left=LAND_MARGIN, right=LAND_W - LAND_MARGIN, bottom=LAND_MARGIN)),
     ])
     story, signature = _cover_flowables(cover, fonts, debug_seal_box, grid)
-    story += [NextPageTemplate("table"), PageBreak(), *table_flowables(table, fonts)]
+    if attachment is not None:
+        story += [PageBreak(), *attachment.flowables(fonts)]
+    else:
+        story += [NextPageTemplate("table"), PageBreak(), *table_flowables(table, fonts)]
     doc.build(story)
     if signature.placed is None:
         raise RuntimeError("the signature block was not laid out")

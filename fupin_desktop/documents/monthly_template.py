@@ -160,7 +160,7 @@ def _write_header(ws: Worksheet, spec: FormSpec) -> None:
     ws.row_dimensions[sub].height = 42
 
 
-def _write_rows(ws: Worksheet, spec: FormSpec, rows: list[tuple[int, str, str]]) -> int:
+def _write_rows(ws: Worksheet, spec: FormSpec, rows: list[tuple[Any, ...]]) -> int:
     """The pairing rows; returns the last data row."""
     prefilled = [f for f in spec.fields if f.readonly]
     body = Font(name=_FONT, size=11)
@@ -244,7 +244,7 @@ def _write_footer_rows(ws: Worksheet, spec: FormSpec, last: int) -> int:
     return note
 
 
-def _set_widths(ws: Worksheet, spec: FormSpec, rows: list[tuple[int, str, str]]) -> None:
+def _set_widths(ws: Worksheet, spec: FormSpec, rows: list[tuple[Any, ...]]) -> None:
     """Widths from what the columns hold, so the form prints one page wide at 9 pt or more: titles
     and pre-filled names unwrapped, the rest of the page shared by the text the township writes."""
     prefilled = [f.name for f in spec.fields if f.readonly]
@@ -261,8 +261,10 @@ def _set_widths(ws: Worksheet, spec: FormSpec, rows: list[tuple[int, str, str]])
     texts = [f for f in spec.fields if f.type == "longtext"]
     room = one_page_units(len(spec.fields), 297.0, 20.0) - sum(widths.values())
     share = sum(f.width for f in texts) or 1
-    for f in texts:  # never narrower than 8 characters: then the sheet prints across two page widths
-        widths[f.name] = max(room * f.width / share, 17.0)
+    # Never narrower than 7 characters (they wrap; rows grow): narrower is unreadable, and wider ones
+    # than the page allows print across two page widths (the 协议编号 column took the spare room).
+    for f in texts:
+        widths[f.name] = max(room * f.width / share, 14.5)
     for c, f in enumerate(spec.fields, start=1):
         ws.column_dimensions[get_column_letter(c)].width = round(widths[f.name], 1)
     for r, values in enumerate(rows, start=FIRST_DATA_ROW):
@@ -272,8 +274,9 @@ def _set_widths(ws: Worksheet, spec: FormSpec, rows: list[tuple[int, str, str]])
             ws.row_dimensions[r].height = 14.5 * lines
 
 
-def _page_setup(ws: Worksheet, last: int, n: int) -> None:
-    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=4)
+def _page_setup(ws: Worksheet, spec: FormSpec, last: int) -> None:
+    n = len(spec.fields)
+    ws.freeze_panes = ws.cell(row=FIRST_DATA_ROW, column=1 + sum(1 for f in spec.fields if f.readonly))
     ws.print_title_rows = f"{HEADER_ROWS[0]}:{HEADER_ROWS[1]}"
     ws.print_area = f"A1:{get_column_letter(n)}{last}"
     setup = ws.page_setup
@@ -340,11 +343,11 @@ def _write_guide(ws: Worksheet, spec: FormSpec) -> None:
 
 def write_monthly_template(
     spec: FormSpec, path: Path, *, title: str, unit_name: str, period_label: str,
-    rows: list[tuple[int, str, str]],
+    rows: list[tuple[Any, ...]],
 ) -> None:
     """Write the monthly table for one township to ``path``.
 
-    ``rows`` are (序号, 村（社区）, 社会组织名称), one per pairing; with none, blank rows are
+    ``rows`` are (序号, 协议编号, 村（社区）, 社会组织名称), one per pairing; with none, blank rows are
     left to type in. The title is ``title（period_label）`` unless ``title`` already names the period.
     """
     book = song_workbook()
@@ -358,7 +361,7 @@ def write_monthly_template(
     _add_validations(ws, spec, last)
     end = _write_footer_rows(ws, spec, last)
     _set_widths(ws, spec, rows)
-    _page_setup(ws, end, len(spec.fields))
+    _page_setup(ws, spec, end)
     _write_guide(book.create_sheet(GUIDE_SHEET), spec)
     book.active = 0
     save_for_print(book, path)

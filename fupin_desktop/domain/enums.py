@@ -100,6 +100,10 @@ class TargetKind(LabeledEnum):
     VILLAGE = "village", "村（社区）", "村", "社区", "村社", "村(社区)"
     HOUSEHOLD = "household", "帮扶对象（户）", "户", "贫困户", "帮扶对象", "帮扶对象(户)"
     INSTITUTION = "institution", "福利机构", "机构", "福利院", "敬老院"
+    # 对口支援 (000: 三区三州, 扶百村): a village, township or county outside the county.
+    REMOTE = "remote", "对口支援（县外）", "县外", "对口支援", "三区三州", "县外村（社区）"
+    # 001: 省级社会组织与贫困地区社会组织结对.
+    ORGANIZATION = "organization", "社会组织（组织结对）", "社会组织", "组织结对"
 
 
 class AidDomain(LabeledEnum):

@@ -16,6 +16,8 @@ from fupin_desktop.domain.text import clean_text
 FIGURES = ("funds_fen", "materials_fen", "households", "beneficiaries", "jobs", "trainees", "volunteers",
            "projects_landed")
 TEXTS = ("content", "progress")
+# Key set to False in a row's values when the row had no figure at all (MonthlyRow.figures_reported).
+NOT_REPORTED = "figures_reported"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,11 @@ def row_errors(spec: FormSpec, values: dict[str, Any], history: RowHistory) -> l
     return errors
 
 
+def reported(values: dict[str, Any]) -> bool:
+    """False for a row whose figures were not reported (stored as 0, marked ``NOT_REPORTED``)."""
+    return values.get(NOT_REPORTED, True) is not False
+
+
 def row_flags(spec: FormSpec, values: dict[str, Any], history: RowHistory) -> list[Flag]:
     params = spec.params
     factor = params.get("outlier_factor", 3)
@@ -57,9 +64,11 @@ def row_flags(spec: FormSpec, values: dict[str, Any], history: RowHistory) -> li
     empty = {clean_text(t) for t in params.get("empty_texts", ["无"])}
     flags: list[Flag] = []
     label = {name: spec.field(name).label for name in (*FIGURES, *TEXTS)}
-    for name in FIGURES:
+    # Months without figures are neither a zero nor a base: no "突然为 0" for a table without numbers.
+    figures = FIGURES if reported(values) else ()
+    for name in figures:
         value = values.get(name) or 0
-        earlier = [int(p.get(name) or 0) for p in history.previous]
+        earlier = [int(p.get(name) or 0) for p in history.previous if reported(p)]
         base = median(earlier) if len(earlier) >= 2 else 0
         if base > 0 and value > factor * base:
             flags.append(Flag("outlier", name, f"{label[name]} {_shown(spec, name, value)} 超过此前各月中位数 "

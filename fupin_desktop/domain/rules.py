@@ -56,7 +56,17 @@ def term_after_signed(values: dict[str, Any]) -> RuleResult:
     return []
 
 
+def campaign_dates_in_order(values: dict[str, Any]) -> RuleResult:
+    start, end, year = values.get("starts_on"), values.get("ends_on"), values.get("year")
+    if start and end and end < start:
+        return [("ends_on", "结束日期不能早于开始日期", True)]
+    if start and year and start.year != year:
+        return [("starts_on", f"开始日期不在起始年度 {year} 年内", True)]
+    return []
+
+
 RULES: dict[str, Rule] = {
+    "campaign_dates_in_order": campaign_dates_in_order,
     "credit_code_matches_kind": credit_code_matches_kind,
     "rating_year_with_rating": rating_year_with_rating,
     "term_after_signed": term_after_signed,

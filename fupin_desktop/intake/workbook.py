@@ -1,4 +1,4 @@
-"""Reading the spreadsheets people send, safely.
+"""Reading the spreadsheets people send, safely (and a Word document's tables, as one sheet).
 
 A file is judged by its own bytes, never by its name: an Office Open XML or OpenDocument
 zip with the parts a workbook has, or an OLE2 compound file holding an Excel 97–2003
@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from fupin_desktop.errors import KnownError, os_error_message
 from fupin_desktop.intake.xls_extent import NotBiff, sheet_extents, workbook_stream
@@ -184,6 +185,8 @@ def _check_zip(path: Path, name: str) -> str:
             kind = "xlsx"
         elif "content.xml" in names and "mimetype" in names and _small_read(z, "mimetype").strip() == _ODS_MIME:
             kind = "ods"
+        elif "[Content_Types].xml" in names and "word/document.xml" in names:
+            kind = "docx"  # a Word table (the seed's table typed in Word): read by docx_tables
         else:
             raise _not_a_workbook(name)
         if len(infos) > MAX_ZIP_ENTRIES:
@@ -394,6 +397,17 @@ class _OdsCounter(_Counter):
 
 
 def _read(path: Path, name: str, kind: str) -> Workbook:
+    if kind == "docx":
+        from fupin_desktop.intake.docx_tables import DocxTooBig, read_docx_sheet
+
+        try:
+            rows, merged = read_docx_sheet(path)
+        except DocxTooBig as exc:
+            raise _too_big(name, f"：{exc}") from None
+        except ElementTree.ParseError:
+            raise _refuse(name, "是 Word 文档，但内容已损坏，读不出其中的表格。请在 Word 中打开后另存为 .docx，"
+                          "或把表格复制到 Excel 后再导入。") from None
+        return Workbook(name, [Sheet("Word表格", rows, merged)])
     from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
     sheets: list[Sheet] = []

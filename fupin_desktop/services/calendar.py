@@ -36,7 +36,7 @@ from fupin_desktop.store.models_submission import Submission
 # The report kinds a deadline may name: services/report_kinds.py registers these (a test checks
 # the two agree). Named here so that the 首页 calendar need not load the PDF and Excel writers.
 REPORT_NAMES = ("monthly", "quarter", "half-year", "year", "pairing-plan", "progress", "participation",
-                "participation-public")
+                "participation-public", "commendation")
 
 FILE_NAME = "deadlines.toml"
 STATES = {"done": "已完成", "due_in_n": "待办", "late": "已逾期", "upcoming": "未到期"}
@@ -138,4 +138,21 @@ def year_calendar(ctx: ServiceContext, year: int, today: date | None = None) -> 
             missing = _missing_inspections(ctx, int(o.period))
             done = not missing
         out.append(_view(o, today, done, missing))
+    out += _phase_deadlines(ctx, year, today)
+    return sorted(out, key=lambda d: d.due)
+
+
+def _phase_deadlines(ctx: ServiceContext, year: int, today: date) -> list[DeadlineView]:
+    """The campaigns' phases due in ``year`` (004: 4月30日 供需目录, 5月15日 双向选择 …): days to mark,
+    behind us once passed or once the campaign is closed."""
+    from fupin_desktop.services.campaigns import phases_due_in
+
+    out = []
+    for phase in phases_due_in(ctx, year):
+        opens = phase.starts_on or phase.due_on
+        done = phase.closed or today > phase.due_on
+        left = (phase.due_on - today).days
+        state, days = ("done", 0) if done else ("due_in_n", left) if today >= opens else ("upcoming", left)
+        out.append(DeadlineView(f"{phase.campaign}·{phase.name}", phase.due_on, state, days, [],
+                                "campaign-phase", str(year), opens, "day"))
     return out

@@ -66,7 +66,7 @@ from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed, os_error_message
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.inspections import MIN_YEAR
-from fupin_desktop.services.pairings import find_organization
+from fupin_desktop.services.pairings import find_organization, township_label
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.summaries import latest_approved
@@ -237,7 +237,7 @@ def _find_fundraising(ctx: ServiceContext, s: Session, year: int) -> dict[int, _
                 continue
             hit = hits.setdefault(p.organization_id, _Hit())
             hit.amount_fen += row.funds_fen + row.materials_fen
-            hit.evidence.append(f"{Period.parse(period).label_zh}月报（已审核，{p.township.name}，协议 {p.agreement_no}）"
+            hit.evidence.append(f"{Period.parse(period).label_zh}月报（已审核，{township_label(p)}，协议 {p.agreement_no}）"
                                 f"「{spec.field(name).label}」写明{quoted}，当月投入资金 {yuan(row.funds_fen)} 元、"
                                 f"物资折款 {yuan(row.materials_fen)} 元")
             break
@@ -250,7 +250,7 @@ def _find_fundraising(ctx: ServiceContext, s: Session, year: int) -> dict[int, _
             quoted = fundraising_mention(text)
             if quoted is not None:
                 hits.setdefault(p.organization_id, _Hit()).evidence.append(
-                    f"结对协议 {p.agreement_no}（{p.township.name}，{_term(p)}）{where}写明{quoted}")
+                    f"结对协议 {p.agreement_no}（{township_label(p)}，{_term(p)}）{where}写明{quoted}")
                 break
     for org_id, hit in hits.items():
         if hit.amount_fen:
@@ -334,7 +334,7 @@ def _find_deregistered(ctx: ServiceContext, s: Session, year: int) -> dict[int, 
             if running:
                 hit = hits.setdefault(org_id, _Hit())
                 hit.evidence.append(what + "；仍在期的结对协议：" + "、".join(
-                    f"{p.agreement_no}（{p.township.name}，{_term(p)}，执行中）" for p in running))
+                    f"{p.agreement_no}（{township_label(p)}，{_term(p)}，执行中）" for p in running))
     return hits
 
 
@@ -347,7 +347,7 @@ def _find_failed(ctx: ServiceContext, s: Session, year: int) -> dict[int, _Hit]:
     for c in checks:
         p = c.pairing
         when = _d(c.checked_on) if c.checked_on else "日期未填"
-        parts = [f"抽查结对协议 {p.agreement_no}（{p.township.name}）：{c.method or ''}核实（{when}），结论不属实"]
+        parts = [f"抽查结对协议 {p.agreement_no}（{township_label(p)}）：{c.method or ''}核实（{when}），结论不属实"]
         if clean_text(c.findings):
             parts.append(f"发现：{clean_text(c.findings)}")
         if clean_text(c.rectification):

@@ -30,7 +30,7 @@ from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationF
 from fupin_desktop.intake.attachment_type import MAX_ATTACHMENT_BYTES, check_file
 from fupin_desktop.services import attachment_files
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.pairings import find_organization, target_label
+from fupin_desktop.services.pairings import find_organization, target_label, township_label
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import find_township
 from fupin_desktop.services.settings import bureau
@@ -419,7 +419,7 @@ def checklist(ctx: ServiceContext, year: int, township: str | None = None,
         orgs: dict[int, tuple[Organization, set[str], bool]] = {}
         for p in pairings:
             org, names, here = orgs.get(p.organization_id, (p.organization, set(), False))
-            orgs[p.organization_id] = (org, names | {p.township.name}, here or p.township_id == town_id)
+            orgs[p.organization_id] = (org, names | {township_label(p)}, here or p.township_id == town_id)
         roles: dict[int, tuple[int, set[str]]] = {
             insp.organization_id: (insp.id, {x.role for x in insp.attachments})
             for insp in s.scalars(select(Inspection).options(selectinload(Inspection.attachments))
@@ -506,7 +506,7 @@ def write_work_report_draft(ctx: ServiceContext, org_id: int | str, year: int, f
                            .order_by(Pairing.term_start, Pairing.agreement_no)):
             projects = [f"{x.name}（预算 {format_wan(x.budget_fen)} 万元{'；' + x.indicators if x.indicators else ''}）"
                         for x in p.projects]
-            pairings.append(DraftPairing(p.agreement_no, p.township.name, target_label(p),
+            pairings.append(DraftPairing(p.agreement_no, township_label(p), target_label(p),
                                          f"{p.term_start:%Y.%m.%d}—{p.term_end:%Y.%m.%d}", projects,
                                          format_wan(sums.get(p.id, {}).get("funds_fen", 0))))
         name = org.name

@@ -21,7 +21,14 @@ from fupin_desktop.domain import clock
 from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.formspec import FormSpec
 from fupin_desktop.domain.monthly_changes import CellChange, cell_changes
-from fupin_desktop.domain.monthly_checks import FIGURES, TEXTS, RowHistory, row_errors, row_flags
+from fupin_desktop.domain.monthly_checks import (
+    FIGURES,
+    NOT_REPORTED,
+    TEXTS,
+    RowHistory,
+    row_errors,
+    row_flags,
+)
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import (
     DatabaseBusy,
@@ -62,6 +69,8 @@ class MonthRow:
     values: dict[str, Any]  # content, progress and the figures (fen / counts)
     flags: list[dict[str, str]] = field(default_factory=list)
     source_row: int | None = None
+    agreement_no: str = ""
+    figures_reported: bool = True  # False: the township's table had no figure columns
 
 
 @dataclass(frozen=True)
@@ -127,18 +136,19 @@ class PairingName:
     id: int
     village: str
     organization: str
+    agreement_no: str = ""
 
 
 def active_pairing_names(session: Session, township_id: int, period: Period) -> list[PairingName]:
     """Pairings of the township whose term overlaps the month, in a stable order (one query)."""
-    stmt = (select(Pairing.id, func.coalesce(Village.name, Institution.name), Organization.name)
+    stmt = (select(Pairing.id, func.coalesce(Village.name, Institution.name), Organization.name, Pairing.agreement_no)
             .join(Organization, Organization.id == Pairing.organization_id)
             .outerjoin(Village, Village.id == Pairing.village_id)
             .outerjoin(Institution, Institution.id == Pairing.institution_id)
             .where(Pairing.township_id == township_id, Pairing.term_start <= period.last_day,
                    Pairing.term_end >= period.first_day)
             .order_by(Pairing.village_id, Pairing.agreement_no))
-    return [PairingName(pid, village or "", org) for pid, village, org in session.execute(stmt)]
+    return [PairingName(pid, village or "", org, number) for pid, village, org, number in session.execute(stmt)]
 
 
 def current_report(session: Session, township_id: int, period: Period) -> MonthlyReport | None:
@@ -148,7 +158,10 @@ def current_report(session: Session, township_id: int, period: Period) -> Monthl
 
 
 def _row_values(row: MonthlyRow) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in (*TEXTS, *FIGURES)}
+    values = {name: getattr(row, name) for name in (*TEXTS, *FIGURES)}
+    if not row.figures_reported:
+        values[NOT_REPORTED] = False
+    return values
 
 
 def histories(session: Session, pairing_ids: list[int], period: Period) -> dict[int, RowHistory]:
@@ -191,6 +204,9 @@ def check_rows(spec: FormSpec, entries: list[tuple[int, dict[str, Any], int | No
     for n, (pairing_id, raw, source_row) in enumerate(entries, start=1):
         row_no = source_row if source_row is not None else n
         values: dict[str, Any] = {}
+        # No figure at all in the row (the seed's own five-column table, a Word table, a row left
+        # without numbers): the figures are not reported, which is not the same as zero.
+        reported = any(not (raw.get(name) is None or str(raw.get(name)).strip() == "") for name in FIGURES)
         for name in (*TEXTS, *FIGURES):
             f = spec.field(name)
             given = raw.get(name)
@@ -201,7 +217,7 @@ def check_rows(spec: FormSpec, entries: list[tuple[int, dict[str, Any], int | No
                                              row_no, sheet, file))
                 continue
             if value is None and name in FIGURES:
-                value = 0  # the seed's own table has no figure columns; an empty cell means none
+                value = 0  # stored as 0; ``figures_reported`` says whether the row had any figure
             if value in (None, "") and f.required:
                 problems.append(FieldProblem(name, f.label, "必须填写", row_no, sheet, file))
                 continue
@@ -211,6 +227,8 @@ def check_rows(spec: FormSpec, entries: list[tuple[int, dict[str, Any], int | No
         history = hist.get(pairing_id, RowHistory())
         for name, message in row_errors(spec, values, history):
             problems.append(FieldProblem(name, spec.field(name).label, message, row_no, sheet, file))
+        if not reported:
+            values[NOT_REPORTED] = False
         checked.append((pairing_id, values, [f.as_dict() for f in row_flags(spec, values, history)], source_row))
     return checked, problems
 
@@ -251,20 +269,22 @@ def _view(session: Session, township: Township, period: Period) -> MonthView:
                             names.get(r.reviewed_by, r.reviewed_by) if r.reviewed_by else None,
                             tuple(edits.get(r.id, ()))) for r in reports]
     if report is None:
-        rows = [MonthRow(p.id, n, p.village, p.organization, {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)})
+        rows = [MonthRow(p.id, n, p.village, p.organization, {**dict.fromkeys(TEXTS, ""), **dict.fromkeys(FIGURES, 0)},
+                         agreement_no=p.agreement_no)
                 for n, p in enumerate(active_pairing_names(session, township.id, period), start=1)]
         return MonthView(township.id, township.name, str(period), None, "missing", None, None, None, rows, history,
                          _stamp(session, reports))
     # Names by join, not through each row's pairing: a township may send thousands of rows.
     stored = session.execute(
-        select(MonthlyRow, func.coalesce(Village.name, Institution.name), Organization.name)
+        select(MonthlyRow, func.coalesce(Village.name, Institution.name), Organization.name, Pairing.agreement_no)
         .join(Pairing, Pairing.id == MonthlyRow.pairing_id)
         .join(Organization, Organization.id == Pairing.organization_id)
         .outerjoin(Village, Village.id == Pairing.village_id)
         .outerjoin(Institution, Institution.id == Pairing.institution_id)
         .where(MonthlyRow.report_id == report.id).order_by(MonthlyRow.seq))
-    rows = [MonthRow(r.pairing_id, r.seq, place or "", org, _row_values(r), list(r.flags or []), r.source_row)
-            for r, place, org in stored]
+    rows = [MonthRow(r.pairing_id, r.seq, place or "", org, _row_values(r), list(r.flags or []), r.source_row,
+                     number, r.figures_reported)
+            for r, place, org, number in stored]
     return MonthView(township.id, township.name, str(period), report.revision, report.status, report.received_on,
                      report.filled_on, report.review_note, rows, history, _stamp(session, reports))
 
@@ -374,7 +394,8 @@ def store_rows(session: Session, report: MonthlyReport, checked: Checked) -> Non
     if checked:
         session.execute(insert(MonthlyRow), [
             {"report_id": report.id, "pairing_id": pid, "seq": n, "source_row": src, "flags": flags,
-             "flags_confirmed": False, **values}
+             "flags_confirmed": False, **{k: v for k, v in values.items() if k != NOT_REPORTED},
+             "figures_reported": values.get(NOT_REPORTED, True)}
             for n, (pid, values, flags, src) in enumerate(checked, start=1)])
     session.expire(report, ["rows"])
 

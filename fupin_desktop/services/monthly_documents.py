@@ -28,7 +28,7 @@ def write_township_template(ctx: ServiceContext, township_id: int, period: Perio
         township = s.get(Township, township_id)
         if township is None:
             raise NotFound("找不到这个镇（街道）。")
-        rows = [(n, p.village, p.organization)
+        rows = [(n, p.agreement_no, p.village, p.organization)
                 for n, p in enumerate(monthly.active_pairing_names(s, township_id, period), start=1)]
     Path(folder).mkdir(parents=True, exist_ok=True)
     path = Path(folder) / (file_name or f"{township.name}_{period}_合作村社帮扶工作开展情况统计表.xlsx")

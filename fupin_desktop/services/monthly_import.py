@@ -162,18 +162,29 @@ def _match(sheet: MonthlySheet, pairings: list[monthly.PairingName], county: str
         for vk in v_keys:
             for ok in _org_keys(p.organization, county):
                 by_keys.setdefault((vk, ok), []).append(p)
-    choices = [(p.id, f"{p.village} / {p.organization}") for p in pairings]
+    choices = [(p.id, f"{p.agreement_no} {p.village} / {p.organization}".strip()) for p in pairings]
     rows: list[PlannedRow] = []
     problems: list[FieldProblem] = []
     taken: dict[int, int] = {}
+    by_number = {match_key(p.agreement_no): p for p in pairings if p.agreement_no}
     for r in sheet.rows:
         village = str(r.values.get("village") or "").strip()
         org = str(r.values.get("organization") or "").strip()
-        vk = village_alias.get(match_key(village), match_key(village))
-        v_keys = {place_key(village), vk, place_key(vk)}
-        o_keys = {org_alias.get(k, k) for k in _org_keys(org, county)}
-        hits = list({p.id: p for v in v_keys for o in o_keys for p in by_keys.get((v, o), [])}.values())
+        number = match_key(str(r.values.get("agreement_no") or ""))
         row = PlannedRow(r.row, village, org, r.values, None)
+        if number:  # our template: the agreement number says which pairing, even where names repeat
+            hit = by_number.get(number)
+            if hit is None:
+                row.candidates = choices
+                row.why = f"协议编号“{r.values.get('agreement_no')}”不是本镇（街道）本月在期的结对"
+                rows.append(row)
+                continue
+            hits = [hit]
+        else:
+            vk = village_alias.get(match_key(village), match_key(village))
+            v_keys = {place_key(village), vk, place_key(vk)}
+            o_keys = {org_alias.get(k, k) for k in _org_keys(org, county)}
+            hits = list({p.id: p for v in v_keys for o in o_keys for p in by_keys.get((v, o), [])}.values())
         if len(hits) == 1:
             row.pairing_id = hits[0].id
             if hits[0].id in taken:
@@ -182,7 +193,7 @@ def _match(sheet: MonthlySheet, pairings: list[monthly.PairingName], county: str
                                              r.row, sheet.sheet, sheet.file_name))
             taken.setdefault(hits[0].id, r.row)
         elif hits:
-            row.candidates = [(p.id, f"{p.village} / {p.organization}") for p in hits]
+            row.candidates = [(p.id, f"{p.agreement_no} {p.village} / {p.organization}".strip()) for p in hits]
             row.why = f"“{village} / {org}”对应 {len(hits)} 个结对，需要人工指定"
         else:
             row.candidates = choices

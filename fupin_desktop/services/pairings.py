@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -18,7 +19,7 @@ from fupin_desktop.errors import FieldProblem, NotFound, ValidationFailed
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import find_by_id_number
 from fupin_desktop.services.permissions import Permission
-from fupin_desktop.services.places import find_township, find_villages
+from fupin_desktop.services.places import bureau_county, division_table, find_township, find_villages
 from fupin_desktop.services.records import RecordView, SaveResult, changed
 from fupin_desktop.services.versions import check_version, refusing_stale
 from fupin_desktop.store import audit
@@ -44,9 +45,34 @@ class Resolved:
     """The records a pairing's names point at, once found."""
 
     organization: Organization
-    township: Township
-    target: Any  # Village | Household | Institution
+    township: Township | None  # None for 对口支援 and for a partner organization
+    target: Any  # Village | Household | Institution | RemoteTarget | PartnerOrganization
     campaign: Campaign | None
+    more_campaigns: list[Campaign] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RemoteTarget:
+    """对口支援: a unit of the national division table outside the county."""
+
+    code: str
+    name: str  # full name, e.g. 四川省甘孜藏族自治州色达县
+    id: str = ""  # compared like the county's own targets' ids
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.code)
+
+
+@dataclass(frozen=True)
+class PartnerOrganization:
+    """The partner of an organization-to-organization pairing (001), often registered elsewhere."""
+
+    name: str
+    credit_code: str | None
+    id: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "id", self.name)
 
 
 def find_organization(session: Session, text: str) -> list[Organization]:
@@ -107,12 +133,29 @@ def _resolve(session: Session, ctx_forms: Any, checked: CheckedRecord) -> Resolv
             checked.add(spec, "target", f"没有名为“{text}”的福利机构，请先登记")
         else:
             target = found[0]
+    elif kind == "remote":
+        target = _remote_target(session, spec, checked, text)
+    elif kind == "organization":
+        target = _partner(spec, checked, org, text, v.get("partner_credit_code"))
+    if kind in ("remote", "organization") and township is not None:
+        checked.add(spec, "township", "对口支援和组织结对不在本县的镇（街道）下，请留空")
     campaign = None
+    campaigns = {match_key(c.name): c for c in session.scalars(select(Campaign))}
     if v.get("campaign"):
-        key = match_key(v["campaign"])
-        campaign = next((c for c in session.scalars(select(Campaign)) if match_key(c.name) == key), None)
+        campaign = campaigns.get(match_key(v["campaign"]))
         if campaign is None:
             checked.add(spec, "campaign", f"没有名为“{v['campaign']}”的专项行动")
+    more: list[Campaign] = []
+    for name in split_names(v.get("more_campaigns") or ""):
+        found_campaign = campaigns.get(match_key(name))
+        if found_campaign is None:
+            checked.add(spec, "more_campaigns", f"没有名为“{name}”的专项行动")
+        elif found_campaign is not campaign and found_campaign not in more:
+            more.append(found_campaign)
+    if kind in ("remote", "organization"):
+        if not checked.ok or org is None or target is None:
+            return None
+        return Resolved(org, None, target, campaign, more)
     if target is not None:
         target_township = _target_township(target)
         if township is not None and target_township.id != township.id:
@@ -120,7 +163,46 @@ def _resolve(session: Session, ctx_forms: Any, checked: CheckedRecord) -> Resolv
         township = target_township
     if not checked.ok or org is None or target is None or township is None:
         return None
-    return Resolved(org, township, target, campaign)
+    return Resolved(org, township, target, campaign, more)
+
+
+def split_names(text: str) -> list[str]:
+    """``"百社解千难、三区三州"`` → the names; 顿号, commas and semicolons all separate."""
+    return [x.strip() for x in re.split(r"[、，,；;]", text) if x.strip()]
+
+
+def _remote_target(session: Session, spec: Any, checked: CheckedRecord, text: str) -> RemoteTarget | None:
+    """A 对口支援 target: a county, township or village code, or a name the table knows once."""
+    table = division_table()
+    own = bureau_county(session)
+    text = text.strip()
+    units = [u for u in [table.get(text)] if u is not None and len(u.code) >= 6] if text.isdigit() else [
+        u for u in table.search(text, limit=20) if len(u.code) >= 6
+        and (table.full_name(u.code).endswith(text) or text.endswith(u.name))]
+    if not units:
+        checked.add(spec, "target", f"全国区划代码表里没有“{text}”（填县、乡镇或村的区划代码或全称）")
+        return None
+    if len(units) > 1:
+        names = "、".join(f"{table.full_name(u.code)}（{u.code}）" for u in units[:5])
+        checked.add(spec, "target", f"“{text}”有重名：{names}；请填区划代码")
+        return None
+    unit = units[0]
+    if own and unit.code.startswith(own):
+        checked.add(spec, "target", f"“{unit.name}”在本县，请选结对对象类型“村（社区）”")
+        return None
+    return RemoteTarget(unit.code, table.full_name(unit.code))
+
+
+def _partner(spec: Any, checked: CheckedRecord, org: Organization | None, text: str,
+             credit_code: str | None) -> PartnerOrganization | None:
+    name = text.strip()
+    if not name:
+        checked.add(spec, "target", "组织结对时填对方社会组织的名称")
+        return None
+    if org is not None and (match_key(name) == match_key(org.name) or credit_code == org.credit_code):
+        checked.add(spec, "target", "结对的双方不能是同一个社会组织")
+        return None
+    return PartnerOrganization(name, credit_code)
 
 
 def _target_township(target: Any) -> Township:
@@ -129,7 +211,21 @@ def _target_township(target: Any) -> Township:
     return target.township
 
 
+REMOTE_LABEL, PARTNER_LABEL = "对口支援（县外）", "组织结对"
+
+
+def township_label(p: Pairing) -> str:
+    """Where a pairing is reported: its township, or 对口支援（县外） / 组织结对 outside the townships."""
+    if p.township is not None:
+        return p.township.name
+    return REMOTE_LABEL if p.target_kind == "remote" else PARTNER_LABEL
+
+
 def target_label(p: Pairing) -> str:
+    if p.target_kind == "remote":
+        return p.remote_name or p.remote_code or ""
+    if p.target_kind == "organization":
+        return p.partner_name or ""
     if p.target_kind == "village" and p.village is not None:
         return p.village.name
     if p.target_kind == "household" and p.household is not None:
@@ -185,8 +281,10 @@ def _next_agreement_no(session: Session, year: int) -> str:
 
 def _snapshot(p: Pairing) -> dict[str, Any]:
     values = {name: getattr(p, name) for name in _SCALARS}
-    values.update(organization=p.organization.name, township=p.township.name, target=target_label(p),
-                  campaign=p.campaign.name if p.campaign else None)
+    values.update(organization=p.organization.name, township=township_label(p),
+                  target=target_label(p), campaign=p.campaign.name if p.campaign else None,
+                  more_campaigns="、".join(c.name for c in p.also_campaigns) or None,
+                  partner_credit_code=p.partner_credit_code)
     values["projects"] = [
         {"name": x.name, "domain": x.domain, "method": x.method, "budget_fen": x.budget_fen, "indicators": x.indicators}
         for x in p.projects
@@ -201,7 +299,8 @@ def find_existing(session: Session, cp: CheckedPairing) -> Pairing | None:
         return session.scalar(select(Pairing).where(Pairing.agreement_no == number))
     r = cp.resolved
     column = {"village": Pairing.village_id, "household": Pairing.household_id,
-              "institution": Pairing.institution_id}[cp.values["target_kind"]]
+              "institution": Pairing.institution_id, "remote": Pairing.remote_code,
+              "organization": Pairing.partner_name}[cp.values["target_kind"]]
     return session.scalar(select(Pairing).where(
         Pairing.organization_id == r.organization.id, column == r.target.id, Pairing.status == "active"))
 
@@ -218,11 +317,18 @@ def write_pairing(session: Session, username: str, cp: CheckedPairing, target: P
         p.agreement_no = _next_agreement_no(session, v["signed_on"].year)
     p.status = p.status or "active"
     p.organization, p.township, p.campaign = r.organization, r.township, r.campaign
+    if [c.id for c in p.also_campaigns] != [c.id for c in r.more_campaigns]:
+        p.also_campaigns = sorted(r.more_campaigns, key=lambda c: c.name)
     p.village = p.household = p.institution = None
+    p.remote_code = p.remote_name = p.partner_name = p.partner_credit_code = None
     if v["target_kind"] == "village":
         p.village = r.target
     elif v["target_kind"] == "household":
         p.household, p.village = r.target, r.target.village
+    elif v["target_kind"] == "remote":
+        p.remote_code, p.remote_name = r.target.code, r.target.name
+    elif v["target_kind"] == "organization":
+        p.partner_name, p.partner_credit_code = r.target.name, r.target.credit_code
     else:
         p.institution = r.target
     new_projects = [dict(item) for item in cp.projects]
@@ -272,16 +378,19 @@ def save_pairing(ctx: ServiceContext, raw: dict[str, Any], projects: list[dict[s
 
 def _view(p: Pairing) -> RecordView:
     values = {name: getattr(p, name) for name in _SCALARS}
-    values.update(organization=p.organization.name, township=p.township.name, target=target_label(p),
-                  campaign=p.campaign.name if p.campaign else None)
+    values.update(organization=p.organization.name, township=township_label(p),
+                  target=target_label(p), campaign=p.campaign.name if p.campaign else None,
+                  more_campaigns="、".join(c.name for c in p.also_campaigns) or None,
+                  partner_credit_code=p.partner_credit_code)
     projects = [
         {"name": x.name, "domain": x.domain, "method": x.method, "budget_fen": x.budget_fen, "indicators": x.indicators}
         for x in p.projects
     ]
-    target_code = p.village.code if p.village is not None else ""
+    target_code = p.village.code if p.village is not None else p.remote_code or ""
     return RecordView(p.id, values, {
         "projects": projects, "budget_fen": sum(x["budget_fen"] for x in projects),
-        "credit_code": p.organization.credit_code, "target_code": target_code, "township_code": p.township.code,
+        "credit_code": p.organization.credit_code, "target_code": target_code,
+        "township_code": p.township.code if p.township else "",
         "organization_id": p.organization_id, "township_id": p.township_id, "village_id": p.village_id,
         "household_id": p.household_id, "institution_id": p.institution_id, "campaign_id": p.campaign_id,
     }, version=p.version)
@@ -294,7 +403,7 @@ def list_pairings(ctx: ServiceContext, query: str = "", township_id: int | None 
                 .options(selectinload(Pairing.projects), selectinload(Pairing.organization),
                          selectinload(Pairing.township), selectinload(Pairing.village),
                          selectinload(Pairing.household), selectinload(Pairing.institution),
-                         selectinload(Pairing.campaign)))
+                         selectinload(Pairing.campaign), selectinload(Pairing.also_campaigns)))
         if township_id is not None:
             stmt = stmt.where(Pairing.township_id == township_id)
         views = [_view(p) for p in s.scalars(stmt)]
@@ -316,7 +425,7 @@ def editable_values(view: RecordView) -> tuple[dict[str, Any], list[dict[str, An
     """A stored pairing as the dialog fills its fields: references as codes, the rest as stored
     values (money in fen), which the dialog shows with ``FieldSpec.display``."""
     values = dict(view.values)
-    if values["target_kind"] == "village":
+    if values["target_kind"] in ("village", "remote"):
         values["target"] = view.extra["target_code"] or values["target"]
     values["organization"] = view.extra["credit_code"]
     return values, list(view.extra["projects"])

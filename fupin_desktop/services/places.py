@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from fupin_desktop.domain.errors import CodeError
 from fupin_desktop.domain.records import check_record
 from fupin_desktop.domain.text import match_key
 from fupin_desktop.errors import NotFound
+from fupin_desktop.intake.division_table import DivisionTable, load_division_table
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import (
@@ -25,7 +27,7 @@ from fupin_desktop.services.records import (
 )
 from fupin_desktop.services.versions import check_version, refusing_stale
 from fupin_desktop.store import audit
-from fupin_desktop.store.models import Household, Institution, Pairing, Township, Village
+from fupin_desktop.store.models import Household, Institution, Pairing, Setting, Township, Village
 
 _SUFFIXES = ("村民委员会", "居民委员会", "村委会", "居委会", "社区", "村")
 
@@ -98,6 +100,28 @@ def set_village_flags(ctx: ServiceContext, village_id: int, flags: list[str], *,
             audit.append(s, username=ctx.user.username, action="update", entity="village", entity_id=village.id,
                          summary=f"设置 {village.name} 村情标识", before={"flags": before},
                          after={"flags": village.flags})
+
+
+@lru_cache(maxsize=1)
+def division_table() -> DivisionTable:
+    """The shipped national table (loaded once, ~0.3 s): 对口支援 targets anywhere in China."""
+    return load_division_table()
+
+
+def bureau_county(session: Session) -> str:
+    """The bureau's own 6-digit county code ('' before set-up)."""
+    row = session.get(Setting, "division_code")
+    return row.value if row is not None else ""
+
+
+def remote_places(ctx: ServiceContext, text: str, limit: int = 30) -> list[tuple[str, str]]:
+    """(full name, code) of counties, townships and villages outside the bureau's county whose
+    name contains ``text`` or whose code starts with it: the targets of 对口支援 (000: 三区三州)."""
+    table = division_table()
+    with ctx.db.reading() as s:
+        own = bureau_county(s)
+    found = [u for u in table.search(text, limit=limit * 3) if len(u.code) >= 6 and not (own and u.code.startswith(own))]
+    return [(table.full_name(u.code), u.code) for u in found[:limit]]
 
 
 def find_township(session: Session, text: str) -> Township | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Generator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
+from fupin_desktop.services import expected_units
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
@@ -263,7 +264,9 @@ class Aggregate:
     pdf: Path
     xlsx: Path
     counties: list[dict[str, Any]]
-    missing: list[tuple[str, str]]  # (division, bureau) with a trusted certificate but no package
+    # (division, name) of every expected unit with nothing counted: 未报, 更正中 or 无证书 (issue 15)
+    missing: list[tuple[str, str]]
+    statuses: list[Any] = field(default_factory=list)  # expected_units.UnitStatus of every expected unit
 
 
 AGGREGATE_STAGES = 4
@@ -286,13 +289,19 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
         packages = list(s.scalars(select(ReceivedPackage).where(
             ReceivedPackage.report == kind.name, ReceivedPackage.period == str(period),
             ReceivedPackage.superseded.is_(False), ReceivedPackage.waiting.is_(False)).order_by(ReceivedPackage.division)))
-        expected = {t.division: t.bureau for t in s.scalars(select(TrustEntry).where(TrustEntry.retired_from.is_(None)))}
     if any(not all(k in (p.data.get("totals") or {}) for k in FIGURES) for p in packages):
         raise KnownError(f"{kind.label}没有可按县相加的统计数字（它是名单或公开版），不做汇总；请逐份查看。")
     counties = [{"seq": n, "division": p.division, "bureau": p.bureau, "version": p.version,
                  **{k: int(p.data["totals"][k]) for k in FIGURES}} for n, p in enumerate(packages, start=1)]
     totals = {k: sum(c[k] for c in counties) for k in FIGURES}
-    missing = sorted((d, b) for d, b in expected.items() if d not in {p.division for p in packages})
+    try:
+        statuses = expected_units.reporting_status(ctx, kind.name, period, today=today)
+    except expected_units.NotAReceiver:  # a county's own test of its packages: nobody is expected
+        statuses = []
+    counted = {p.division for p in packages}
+    missing = [(u.division, u.bureau or u.name) for u in statuses
+               if u.state not in ("received", "exempt") and u.division not in counted]
+    absent = {u.division: u for u in statuses if u.division in dict(missing)}
     spec = ctx.forms["monthly"]
     columns = [TableColumn("seq", "序号", weight=0.45), TableColumn("division", "区划代码", weight=0.9),
                TableColumn("bureau", "报送单位", weight=1.6), TableColumn("version", "版本", weight=0.5),  # a label, never summed
@@ -302,7 +311,12 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     title = f"社会组织结对帮扶工作{kind.label}汇总表（{period.label_zh}）"
     notes = ["金额单位：万元；数据取自各县（市、区）盖章报送并验证通过的报送包。"]
     if missing:
-        notes.append("未报送：" + "、".join(f"{b}（{d}）" for d, b in missing))
+        notes.append(f"未报送 {len(missing)} 个：" + "、".join(
+            f"{name}（{d}{'，无证书' if absent[d].state == 'no_certificate' else '，更正中' if absent[d].state == 'correcting' else ''}）"
+            for d, name in missing))
+    exempt = [u for u in statuses if u.state == "exempt"]
+    if exempt:
+        notes.append("不适用：" + "、".join(f"{u.name}（{u.reason}）" for u in exempt))
     table = ReportTable(title=title, unit_name=me.name, filled_on=day, period_label=period.label_zh, columns=columns,
                         rows=[{**c, "version": f"第{c['version']}版"} for c in counties],
                         totals={"seq": "合计", **totals}, preparer=ctx.user.display_name,
@@ -322,7 +336,7 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     yield Progress(3, AGGREGATE_STAGES, f"正在写出到「{out}」……")
     pdf = write_safely(out, base + ".pdf", pdf_bytes)
     xlsx = write_safely(out, base + ".xlsx", xlsx_bytes)
-    return Aggregate(pdf, xlsx, counties, missing)
+    return Aggregate(pdf, xlsx, counties, missing, statuses)
 
 
 def received_heads(ctx: ServiceContext, division: str) -> list[tuple[int, str]]:

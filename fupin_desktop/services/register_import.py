@@ -325,12 +325,17 @@ def _same_pairing(spec: FormSpec, p: Pairing, cp: CheckedPairing) -> bool:
     """True when writing ``cp`` would not change ``p`` (write_pairing audits every call)."""
     v, r = cp.values, cp.resolved
     for f in spec.fields:
-        if f.type != "ref" and v.get(f.name) is not None and getattr(p, f.name) != v[f.name]:
+        if (f.type != "ref" and hasattr(p, f.name) and v.get(f.name) is not None
+                and getattr(p, f.name) != v[f.name]):
             return False
-    target_id = {"village": p.village_id, "household": p.household_id, "institution": p.institution_id}
-    if (p.organization_id, p.township_id, target_id.get(v["target_kind"])) != (r.organization.id, r.township.id, r.target.id):
+    target_id = {"village": p.village_id, "household": p.household_id, "institution": p.institution_id,
+                 "remote": p.remote_code, "organization": p.partner_name}
+    township_id = r.township.id if r.township is not None else None
+    if (p.organization_id, p.township_id, target_id.get(v["target_kind"])) != (r.organization.id, township_id, r.target.id):
         return False
     if p.campaign_id != (r.campaign.id if r.campaign is not None else None):
+        return False
+    if sorted(c.id for c in p.also_campaigns) != sorted(c.id for c in r.more_campaigns):
         return False
     stored = [(x.name, x.domain, x.method, x.budget_fen, x.indicators) for x in p.projects]
     wanted = [(x.get("name"), x.get("domain"), x.get("method"), x.get("budget_fen"), x.get("indicators")) for x in cp.projects]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from fupin_desktop.documents.gongwen import CoverLetter
+from fupin_desktop.documents.gongwen import Attachment, CoverLetter
 from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
@@ -43,6 +43,9 @@ class ReportContent:
     table: ReportTable
     data: dict[str, Any]
     incomplete: list[tuple[str, str]] = field(default_factory=list)  # (township, month) not approved
+    # Printed in the PDF in place of the table (portrait, a 名单: documents/name_list.py); the
+    # workbook still shows ``table``.
+    attachment: Attachment | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,6 @@ register(ReportKind("quarter", "季度汇总", "quarter", _build_summary("quarte
 register(ReportKind("half-year", "半年通报", "half", _build_summary("half-year", "半年通报")))
 register(ReportKind("year", "年终汇总", "year", _build_summary("year", "年终汇总")))
 
-# The year's reports (issue of annual work) register themselves; importing them here makes the
-# registry complete wherever it is used.
-from fupin_desktop.services import year_reports  # noqa: E402,F401
+# The year's reports (issue of annual work) and the 表彰名单 register themselves; importing them
+# here makes the registry complete wherever it is used.
+from fupin_desktop.services import commendations, year_reports  # noqa: E402,F401

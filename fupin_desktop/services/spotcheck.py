@@ -43,12 +43,12 @@ from fupin_desktop.domain.periods import Period
 from fupin_desktop.domain.text import clean_text
 from fupin_desktop.errors import FieldProblem, KnownError, NotFound, ValidationFailed, os_error_message
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.pairings import target_label
+from fupin_desktop.services.pairings import target_label, township_label
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.services.year_data import in_term
 from fupin_desktop.store import audit
-from fupin_desktop.store.models import Pairing
+from fupin_desktop.store.models import Pairing, User
 from fupin_desktop.store.models_supervision import SpotCheck, SpotCheckSample
 
 # Drawing the sample and judging 是否属实 are a check on the register the clerks keep, like the
@@ -99,6 +99,24 @@ class CheckView:
     follow_up: str
     updated_at: datetime | None
     updated_by: str
+
+    def state(self, today: date) -> str:
+        """Where the check stands (a column of the 抽查 list): 未核查, 待定 (checked, 是否属实 not
+        decided), 整改中 / 整改逾期 (整改要求 without 跟进情况, before or after its 整改期限),
+        已跟进 (整改 followed up), else 已核查."""
+        if self.checked_on is None:
+            return STATE_UNCHECKED
+        if self.truthful is None:
+            return STATE_PENDING
+        if self.rectification:
+            if self.follow_up:
+                return STATE_FOLLOWED_UP
+            return STATE_OVERDUE if self.rectify_by is not None and self.rectify_by < today else STATE_RECTIFYING
+        return STATE_DONE
+
+
+STATE_UNCHECKED, STATE_PENDING, STATE_DONE = "未核查", "待定", "已核查"
+STATE_RECTIFYING, STATE_OVERDUE, STATE_FOLLOWED_UP = "整改中", "整改逾期", "已跟进"
 
 
 @dataclass(frozen=True)
@@ -204,7 +222,7 @@ def _verdict(truthful: bool | None) -> str:
 
 def _check_view(number: int, c: SpotCheck) -> CheckView:
     p = c.pairing
-    return CheckView(number, c.id, c.sample_id, p.id, p.agreement_no, p.organization.name, p.township.name,
+    return CheckView(number, c.id, c.sample_id, p.id, p.agreement_no, p.organization.name, township_label(p),
                      target_label(p), c.checked_on, c.method or "", c.findings or "", c.truthful,
                      _verdict(c.truthful), c.rectification or "", c.rectify_by, c.follow_up or "", c.updated_at,
                      c.updated_by or "")
@@ -276,8 +294,9 @@ def draw(ctx: ServiceContext, year: int, size: int, seed: str | int) -> SampleVi
         groups: dict[str, list[Pairing]] = {}
         names: dict[str, str] = {}
         for p in s.scalars(select(Pairing).options(selectinload(Pairing.township)).where(in_term(year))):
-            groups.setdefault(p.township.code, []).append(p)
-            names[p.township.code] = p.township.name
+            stratum = p.township.code if p.township else p.target_kind
+            groups.setdefault(stratum, []).append(p)
+            names[stratum] = township_label(p)
         if not groups:
             raise KnownError(f"{year} 年度没有在协议期内的结对，无法抽查。")
         counts = {code: len(groups[code]) for code in sorted(groups)}
@@ -409,3 +428,68 @@ def export_xlsx(ctx: ServiceContext, sample_id: int, path: Path) -> Path:
     with _writing(path):
         path.parent.mkdir(parents=True, exist_ok=True)
         return write_spotcheck_workbook(path, view.title, subtitle, HEADERS, [_row(c) for c in view.checks], lines)
+
+
+# -- the 公文 附件 (PDF) ----------------------------------------------------------------------
+
+PDF_TITLE = "结对帮扶信息核对和抽查情况表"
+# (key, header, relative width): the columns of HEADERS, for the landscape A4 table at 9 pt.
+_PDF_COLUMNS = (("seq", "序号", 0.45), ("township", "镇（街道）", 0.8), ("agreement_no", "协议编号", 1.0),
+                ("organization", "社会组织", 1.4), ("target", "帮扶对象", 1.0), ("checked_on", "核查日期", 0.8),
+                ("method", "核查方式", 0.5), ("findings", "核查情况", 2.0), ("truthful", "是否属实", 0.5),
+                ("rectification", "整改要求", 1.5), ("rectify_by", "整改期限", 0.8), ("follow_up", "跟进情况", 1.4))
+
+
+def _day(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _pdf_notes(view: SampleView, drawer: str) -> list[str]:
+    sm = view.summary
+    made = sm.created_at
+    pending = f"，已核查待定{sm.pending}个" if sm.pending else ""
+    towns = "、".join(f"{t.township}{t.drawn}/{t.in_term}" for t in view.shares)
+    return [f"本表为{sm.year}年度第{sm.id}号抽查样本：{made.year}年{made.month}月{made.day}日由{drawer}按镇（街道）"
+            f"分层随机抽取，在期结对{sm.population}个，抽取{sm.drawn}个（随机种子：{sm.seed}；以同一年度、数量和种子"
+            "可重新抽出同一样本）。",
+            f"核查结果：属实{sm.truthful}个，不属实{sm.untruthful}个{pending}，未核查{sm.unchecked}个。",
+            f"各镇（街道）抽取数/在期结对数：{towns}。",
+            *([view.note] if view.note else []),
+            "帮扶对象为户的只写户主姓氏，不含身份证号。"]
+
+
+def write_pdf(ctx: ServiceContext, sample_id: int, path: Path) -> Path:
+    """The sample and its results as a 公文 附件 (landscape A4 PDF, ``documents.spotcheck_pdf``):
+    the table, 填表人/审核人/联系电话 (审核人: the signed-in reviewer) and how the sample was drawn."""
+    from fupin_desktop.documents.report_table import ReportTable, TableColumn  # reportlab only when used
+    from fupin_desktop.documents.spotcheck_pdf import write_spotcheck_pdf
+    from fupin_desktop.services.settings import get_setting
+
+    view = get_sample(ctx, sample_id)
+    sm = view.summary
+    with ctx.db.reading() as s:
+        drawer = s.scalar(select(User.display_name).where(User.username == sm.created_by)) or sm.created_by
+    rows = [{"seq": str(c.number), "township": c.township, "agreement_no": c.agreement_no,
+             "organization": c.organization, "target": c.target, "checked_on": _day(c.checked_on),
+             "method": c.method, "findings": c.findings, "truthful": c.truthful_label,
+             "rectification": c.rectification, "rectify_by": _day(c.rectify_by), "follow_up": c.follow_up}
+            for c in view.checks]
+    name = bureau(ctx.db).name
+    table = ReportTable(
+        title=f"{sm.year}年度{PDF_TITLE}", unit_name=name, filled_on=clock.today(),
+        period_label=f"第{sm.id}号样本　随机种子：{sm.seed}",
+        columns=[TableColumn(key, title, weight=weight) for key, title, weight in _PDF_COLUMNS], rows=rows,
+        totals=None, preparer=get_setting(ctx.db, "preparer") or "",
+        reviewer=ctx.user.display_name if ctx.can(PERMISSION) else "", phone=get_setting(ctx.db, "phone") or "",
+        notes=_pdf_notes(view, drawer))
+    path = Path(path)
+    temp = path.with_name(f".{path.name}.part")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_spotcheck_pdf(temp, table, author=name)
+        temp.replace(path)  # a half-written file never has the name asked for
+    except OSError as exc:
+        raise KnownError(f"无法写入「{path}」：{os_error_message(exc)}如果文件正在 PDF 阅读器中打开，请先关闭。") from exc
+    finally:
+        temp.unlink(missing_ok=True)
+    return path

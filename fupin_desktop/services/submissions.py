@@ -79,7 +79,7 @@ def _view(s: Submission) -> SubmissionView:
 def _pdf(content: ReportContent) -> tuple[bytes, int, tuple[float, float, float, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "report.pdf"
-        box = write_report_pdf(path, content.cover, content.table)
+        box = write_report_pdf(path, content.cover, content.table, attachment=content.attachment)
         return path.read_bytes(), box.page, box.box
 
 

@@ -44,6 +44,7 @@ class Summary:
     total: SummaryRow
     months: list[str]  # months of the period
     unapproved: list[tuple[str, str]] = field(default_factory=list)  # (township, month) not counted
+    not_reported: int = 0  # rows of the period's months whose figures were not reported (counted as 0)
 
 
 def _zero() -> dict[str, int]:
@@ -97,13 +98,18 @@ def summarize(ctx: ServiceContext, period: Period, by: Dimension = "township") -
             if month in this_months:
                 reporting[key] = max(reporting[key], int(n_pairings))
         unapproved = _unapproved(s, months)
+        not_reported = s.scalar(select(func.count()).select_from(MonthlyRow)
+                                .join(reports, reports.c.report_id == MonthlyRow.report_id)
+                                .where(MonthlyRow.figures_reported.is_(False),
+                                       reports.c.period.in_(list(this_months)))) or 0
     keys = set(now) | set(ytd)
     rows = [SummaryRow(k, labels.get(k, "（未填）") if k else _blank_label(by), now[k], prev[k], ytd[k], reporting[k])
             for k in keys]
     rows.sort(key=lambda r: (-r.figures["funds_fen"], r.label))
     total = SummaryRow("total", "合计", _add(r.figures for r in rows), _add(r.previous for r in rows),
                        _add(r.year_to_date for r in rows), sum(r.pairings for r in rows))
-    return Summary(str(period), period.label_zh, by, rows, total, [str(m) for m in months], unapproved)
+    return Summary(str(period), period.label_zh, by, rows, total, [str(m) for m in months], unapproved,
+                   int(not_reported))
 
 
 def _add(parts) -> dict[str, int]:  # type: ignore[no-untyped-def]
@@ -139,8 +145,9 @@ def _unapproved(session, months: list[Period]) -> list[tuple[str, str]]:  # type
     for m in months:
         if m.last_day >= today:
             continue
-        expected = set(session.scalars(select(Pairing.township_id).where(
-            Pairing.term_start <= m.last_day, Pairing.term_end >= m.first_day).distinct()))
+        expected = set(session.scalars(select(Pairing.township_id).where(  # 对口支援 has no township
+            Pairing.township_id.is_not(None), Pairing.term_start <= m.last_day, Pairing.term_end >= m.first_day)
+            .distinct()))
         approved = set(session.scalars(select(MonthlyReport.township_id).where(
             MonthlyReport.period == str(m), MonthlyReport.status == "approved").distinct()))
         names = dict(session.execute(select(Township.id, Township.name)).all())

@@ -18,7 +18,7 @@ from fupin_desktop.domain.enums import AidDomain, AidMethod, EvaluationGrade, Ta
 from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.pairings import target_label
+from fupin_desktop.services.pairings import target_label, township_label
 from fupin_desktop.store.models import Household, Pairing, Township
 from fupin_desktop.store.models_annual import Evaluation
 from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
@@ -81,7 +81,8 @@ def pairing_facts(p: Pairing) -> dict[str, Any]:
     return {
         "pairing_id": p.id, "agreement_no": p.agreement_no, "organization": p.organization.name,
         "organization_id": p.organization_id, "credit_code": p.organization.credit_code,
-        "township": p.township.name, "township_code": p.township.code,
+        "township": township_label(p), "township_code": p.township.code if p.township else "",
+        "remote_code": p.remote_code or "",
         "target_kind": p.target_kind, "target_kind_label": _label(TargetKind, p.target_kind),
         "target": target_label(p), "village": village.name if village is not None else "",
         "village_code": village.code if village is not None else "",
@@ -127,9 +128,9 @@ def reported_by_pairing(ctx: ServiceContext, year: int) -> dict[int, Reported]:
 def year_facts(ctx: ServiceContext, year: int) -> YearFacts:
     reported = reported_by_pairing(ctx, year)
     with ctx.db.reading() as s:
-        stmt = (select(Pairing).join(Township, Township.id == Pairing.township_id)
+        stmt = (select(Pairing).outerjoin(Township, Township.id == Pairing.township_id)
                 .where(or_(in_term(year), Pairing.id.in_(list(reported))))
-                .order_by(Township.code, Pairing.agreement_no)
+                .order_by(Township.code.is_(None), Township.code, Pairing.agreement_no)
                 .options(selectinload(Pairing.projects), selectinload(Pairing.organization),
                          selectinload(Pairing.township), selectinload(Pairing.village),
                          selectinload(Pairing.household).selectinload(Household.village),
@@ -137,7 +138,7 @@ def year_facts(ctx: ServiceContext, year: int) -> YearFacts:
         found = list(s.scalars(stmt))
         pairings = [pairing_facts(p) for p in found]
         households = {
-            p.household.id: HouseholdFacts(p.household.id, p.township.name, p.household.village.name,
+            p.household.id: HouseholdFacts(p.household.id, township_label(p), p.household.village.name,
                                            int(p.household.size), tuple(p.household.groups or []))
             for p in found if p.household is not None
         }

@@ -89,3 +89,16 @@ class ReceivedPackage(Base):
     superseded: Mapped[bool] = mapped_column(default=False)
     # A correction of a version never received here: kept, not counted, until its original comes.
     waiting: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class ExpectedExemption(Base):
+    """A unit the bureau expects nothing from (不适用), for one report or all ("*"), and why."""
+
+    __tablename__ = "expected_exemption"
+    __table_args__ = (UniqueConstraint("division", "report"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    division: Mapped[str] = mapped_column(String(6), index=True)
+    report: Mapped[str] = mapped_column(String(40), default="*")
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(40))

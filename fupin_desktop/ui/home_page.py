@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from html import escape
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QPalette
@@ -18,11 +19,13 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from fupin_desktop.domain import clock
+from fupin_desktop.domain.money import format_wan
 from fupin_desktop.services.audit_anchor import current_head, printed
 from fupin_desktop.services.backup import backup_status
 from fupin_desktop.services.campaigns import list_campaigns, save_campaign
@@ -32,12 +35,40 @@ from fupin_desktop.services.overview import register_counts
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.records import RecordView
 from fupin_desktop.services.settings import bureau
+from fupin_desktop.services.visits import overdue_rectifications
 from fupin_desktop.ui.common.flow_layout import FlowLayout
 from fupin_desktop.ui.common.form_dialog import FormDialog
 from fupin_desktop.ui.common.widgets import open_dialog
 from fupin_desktop.ui.monthly.calendar_panel import CalendarPanel
 from fupin_desktop.ui.monthly.monthly_dashboard import MonthlyDashboard
 from fupin_desktop.ui.register.campaign_dialog import CampaignDialog
+from fupin_desktop.ui.register.campaign_phases_dialog import CampaignPhasesDialog
+
+OVERDUE_SHOWN = 3  # overdue 整改 named on the page; the tooltip has more
+
+
+def _phases_text(c: RecordView) -> str:
+    phases = c.extra.get("phases") or []
+    return "阶段：" + "；".join(f"{p['name']} {p['due_on']:%m月%d日}前" for p in phases) if phases else ""
+
+
+def _more_targets(c: RecordView) -> str:
+    """帮扶户, 项目 and 资金 against their targets, for the tooltip (the grid shows the first two)."""
+    parts = []
+    for key, target, label in (("households", "target_households", "帮扶户"), ("projects", "target_projects", "项目")):
+        if c.values.get(target):
+            parts.append(f"{label} {c.extra.get(key, 0)}/{c.values[target]}")
+    if c.values.get("target_funds_fen"):
+        parts.append(f"已报投入 {format_wan(c.extra.get('funds_fen', 0))}/{format_wan(c.values['target_funds_fen'])} 万元")
+    return "进度：" + "，".join(parts) if parts else ""
+
+
+def _row_button(text: str, tip: str, slot: Callable[[], object]) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    button.clicked.connect(lambda _checked=False: slot())
+    return button
 
 
 def progress_bar(done: int, target: int) -> QProgressBar:
@@ -48,7 +79,7 @@ def progress_bar(done: int, target: int) -> QProgressBar:
     percent = round(100 * done / target) if target else 0
     bar.setFormat(f"{done} / {target}（{percent}%）")
     bar.setTextVisible(True)
-    bar.setMinimumWidth(150)  # two a row, and the page still fits 1024 × 768
+    bar.setMinimumWidth(130)  # two a row with three buttons, and the page still fits 1024 × 768
     if done >= target:  # reached: green, keeping the platform's own bar drawing
         palette = bar.palette()
         palette.setColor(QPalette.ColorRole.Highlight, QColor("#2e7d32"))
@@ -117,6 +148,12 @@ class HomePage(QWidget):
         self.audit_head.setToolTip("操作日志校验码：打印或抄录后随纸质材料存档，日后可用它核对此前的操作记录未被改写")
         backup_row.addWidget(self.audit_head)
         layout.addLayout(backup_row)
+        # 整改 past their deadline (年中检查 … and 信息核对抽查), the first few named; hidden when none.
+        self.overdue = QLabel()
+        self.overdue.setStyleSheet("color: #c62828;")
+        self.overdue.setWordWrap(True)
+        self.overdue.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.overdue)
         figures = QHBoxLayout()
         self.organizations = Figure("社会组织")
         self.villages = Figure("村（社区）")
@@ -158,6 +195,7 @@ class HomePage(QWidget):
         """Everything but the two panels (they fill themselves when made)."""
         self.title.setText(bureau(self.ctx.db).name)
         self.show_backup_status()
+        self.show_overdue()
         self.audit_head.setText(f"日志校验码 {printed(*current_head(self.ctx.db))}")
         counts = register_counts(self.ctx)
         self.organizations.set(counts.organizations_active,
@@ -174,6 +212,16 @@ class HomePage(QWidget):
         self.backup_warning.setText(status.warning or "")
         self.backup_warning.setVisible(bool(status.warning))
 
+    def show_overdue(self) -> None:
+        found = overdue_rectifications(self.ctx, self._today())
+        lines = [f"<b>整改逾期 {len(found)} 项</b>（在“监督检查”页登记整改完成或跟进情况）："]
+        lines += [escape(o.line) for o in found[:OVERDUE_SHOWN]]
+        if len(found) > OVERDUE_SHOWN:
+            lines.append(f"……另有 {len(found) - OVERDUE_SHOWN} 项")
+        self.overdue.setText("<br/>".join(lines) if found else "")
+        self.overdue.setToolTip("\n".join(o.line for o in found[:40]))
+        self.overdue.setVisible(bool(found))
+
     def show_campaigns(self, campaigns: list[RecordView]) -> None:
         grid = self.campaign_grid
         while grid.count():
@@ -186,9 +234,9 @@ class HomePage(QWidget):
             label.setStyleSheet("font-weight: bold;")
             grid.addWidget(label, 0, column)
         for row, c in enumerate(campaigns, start=1):
-            name = QLabel(c.values["name"])
-            if c.values.get("description"):
-                name.setToolTip(c.values["description"])
+            closed = c.extra.get("status") == "closed"
+            name = QLabel(c.values["name"] + ("（已结束）" if closed else ""))
+            name.setToolTip("\n".join(filter(None, [c.values.get("description"), _phases_text(c), _more_targets(c)])))
             grid.addWidget(name, row, 0)
             grid.addWidget(QLabel(str(c.values.get("year") or "")), row, 1)
             for column, (done, target) in enumerate(
@@ -196,17 +244,16 @@ class HomePage(QWidget):
                      (c.extra.get("villages", 0), c.values.get("target_villages") or 0)), start=2):
                 grid.addWidget(progress_bar(done, target) if target else QLabel(f"{done}（未定目标）"), row, column)
             grid.addWidget(QLabel(str(c.extra.get("pairings", 0))), row, 4)
-            more = QPushButton("年度情况…")
-            more.setAutoDefault(False)
-            more.setToolTip("该专项行动本年度的结对、月报合计、年终评估和拟表扬的社会组织")
-            more.clicked.connect(lambda _checked=False, cid=c.id, name=c.values["name"]: self.open_campaign(cid, name))
-            grid.addWidget(more, row, 5)
+            # Tool buttons: a push button is at least 80 px wide, and three a row pushed the list past
+            # 1024 px (the buttons are reached by scrolling sideways).
+            grid.addWidget(_row_button("年度情况…", "该专项行动本年度的结对、月报合计、年终评估和拟表扬的社会组织",
+                                       lambda cid=c.id, name=c.values["name"]: self.open_campaign(cid, name)),
+                           row, 5)
             if self.ctx.can(Permission.EDIT_REGISTER):
-                edit = QPushButton("修改…")
-                edit.setAutoDefault(False)
-                edit.setToolTip("修改行动名称、起始年度、目标和说明")
-                edit.clicked.connect(lambda _checked=False, view=c: self.edit_campaign(view))
-                grid.addWidget(edit, row, 6)
+                grid.addWidget(_row_button("修改…", "修改行动名称、起止日期、目标和说明",
+                                           lambda view=c: self.edit_campaign(view)), row, 6)
+                grid.addWidget(_row_button("阶段…", "各阶段及截止日期（列入工作日历）；结束或重新开启此行动",
+                                           lambda view=c: self.edit_phases(view)), row, 7)
         if self.ctx.can(Permission.EDIT_REGISTER):
             add = QPushButton("新建专项行动…")
             add.setAutoDefault(False)
@@ -222,6 +269,13 @@ class HomePage(QWidget):
         dialog = FormDialog(self.ctx.forms["campaign"], view.values if view else None, self,
                             save=lambda raw: save_campaign(self.ctx, raw, campaign_id))
         dialog.saved.connect(lambda _result: self.show_campaigns(list_campaigns(self.ctx)))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def edit_phases(self, view: RecordView) -> CampaignPhasesDialog:
+        dialog = CampaignPhasesDialog(self.ctx, view, self)
+        dialog.finished.connect(lambda _result: self.refresh())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

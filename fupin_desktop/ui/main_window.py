@@ -73,6 +73,7 @@ PAGES: list[tuple[str, QStyle.StandardPixmap, Callable[[ServiceContext], QWidget
     ("月度统计", SP.SP_FileDialogInfoView, _lazy("monthly.monthly_page", "MonthlyPage")),
     ("汇总分析", SP.SP_FileDialogListView, _lazy("monthly.summary_page", "SummaryPage")),
     ("年检年报", SP.SP_DialogApplyButton, _lazy("annual.inspections_page", "InspectionsPage")),
+    ("监督检查", SP.SP_MessageBoxWarning, _lazy("supervision.supervision_page", "SupervisionPage")),
     ("报送", SP.SP_ArrowUp, _lazy("sealed.submission_page", "SubmissionPage")),
     ("接收", SP.SP_ArrowDown, _lazy("sealed.receiving_page", "ReceivingPage")),
     ("系统", SP.SP_ComputerIcon, _lazy("admin.system_page", "SystemPage")),

@@ -95,8 +95,10 @@ def install_menus(window: MainWindow, pages: list[str]) -> dict[str, QAction]:
         _action(window, "复制", lambda: _copy(window)),
         _action(window, "查找", lambda: _focus_search(window), "Ctrl+F"),
     ])
+    # Ctrl+1 … Ctrl+9 the first nine pages, Ctrl+0 the last (系统); a page between has none.
     views: list[QAction | None] = [
-        _action(window, text, lambda text=text: window.show_page(text), f"Ctrl+{(n + 1) % 10}")
+        _action(window, text, lambda text=text: window.show_page(text),
+                f"Ctrl+{n + 1}" if n < 9 else "Ctrl+0" if n == len(pages) - 1 else None)
         for n, text in enumerate(pages)
     ]
     add("视图(&V)", [*views, None, _action(window, "刷新", lambda: _refresh(window), "F5")])

@@ -23,10 +23,10 @@ from fupin_desktop.intake.workbook import read_workbook
 from fupin_desktop.paths import forms_dir
 
 UNIT = "青阳街道社会事务办"
-PAIRINGS = [
-    (1, "青华社区居委会", "晋江市青阳商会"),
-    (2, "莲屿社区居委会", "=晋江市慈善总会青阳分会"),  # text that looks like a formula
-    (3, "陈村社区居委会", "晋江市青阳街道教育发展促进会"),
+PAIRINGS = [  # 序号, 协议编号, 村（社区）, 社会组织名称: the locked columns
+    (1, "JD2020-0001", "青华社区居委会", "晋江市青阳商会"),
+    (2, "JD2020-0002", "莲屿社区居委会", "=晋江市慈善总会青阳分会"),  # text that looks like a formula
+    (3, "JD2020-0003", "陈村社区居委会", "晋江市青阳街道教育发展促进会"),
 ]
 LAST_DATA_ROW = FIRST_DATA_ROW + len(PAIRINGS) - 1
 
@@ -59,31 +59,33 @@ def test_title_unit_time_and_two_row_header(template: Path, spec: FormSpec) -> N
     assert ws["A1"].value == "合作村社帮扶工作开展情况统计表（2020年5月）"
     assert ws["A1"].font.b and ws["A1"].font.sz == 16
     merged = _merged(ws)
-    assert "A1:M1" in merged
+    assert "A1:N1" in merged
     assert ws["A2"].value == f"填报单位（盖章）：{UNIT}"
     assert "填报时间：" in [c.value for c in ws[2]]
-    assert ws["B3"].value == "合作村社" and "B3:C3" in merged
-    assert (ws["B4"].value, ws["C4"].value) == ("村（社区）", "社会组织名称")
-    for letter in "ADEFGHIJKLM":
+    assert ws["B3"].value == "协议编号"
+    assert ws["C3"].value == "合作村社" and "C3:D3" in merged
+    assert (ws["C4"].value, ws["D4"].value) == ("村（社区）", "社会组织名称")
+    for letter in "ABEFGHIJKLMN":
         assert f"{letter}3:{letter}4" in merged
-    assert [c.value.replace("\n", "") for c in ws[3][3:]] == [
+    assert [c.value.replace("\n", "") for c in ws[3][4:]] == [
         "具体帮扶内容", "进展情况", "投入资金（万元）", "物资折款（万元）", "帮扶贫困户（户）", "受益人数（人次）",
         "提供就业岗位（个）", "培训（人次）", "志愿服务（人次）", "落地项目（个）"]
-    assert ws["F3"].value == "投入资金\n（万元）"  # the unit on its own line in narrow columns
+    assert ws["G3"].value == "投入资金\n（万元）"  # the unit on its own line in narrow columns
     # Widths from the content: the pre-filled names on one line, the text the township writes widest.
-    width = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLM"}
-    assert width["C"] >= 2 * max(len(org) for _, _, org in PAIRINGS) and width["B"] >= 2 * len("村（社区）")
-    assert min(width["D"], width["E"]) > max(width[x] for x in "FGHIJKLM") and width["A"] < width["F"]
-    assert ws["D5"].alignment.wrap_text
+    width = {letter: ws.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMN"}
+    assert width["D"] >= 2 * max(len(org) for *_, org in PAIRINGS) and width["C"] >= 2 * len("村（社区）")
+    assert 7 <= width["B"] < width["C"]  # narrow: an agreement number wraps at its hyphen
+    assert min(width["E"], width["F"]) > max(width[x] for x in "GHIJKLMN") and width["A"] < width["G"]
+    assert ws["E5"].alignment.wrap_text
 
 
 def test_prefilled_cells_locked_and_the_rest_unlocked(template: Path, spec: FormSpec) -> None:
     ws = _sheet(template, spec)
-    assert [[c.value for c in row[:3]] for row in ws.iter_rows(min_row=5, max_row=LAST_DATA_ROW)] == [
+    assert [[c.value for c in row[:4]] for row in ws.iter_rows(min_row=5, max_row=LAST_DATA_ROW)] == [
         list(p) for p in PAIRINGS]
     for r in range(FIRST_DATA_ROW, LAST_DATA_ROW + 1):
-        assert all(ws.cell(row=r, column=c).protection.locked for c in (1, 2, 3))
-        assert not any(ws.cell(row=r, column=c).protection.locked for c in range(4, 14))
+        assert all(ws.cell(row=r, column=c).protection.locked for c in (1, 2, 3, 4))
+        assert not any(ws.cell(row=r, column=c).protection.locked for c in range(5, 15))
     assert ws["A3"].protection.locked and ws["A1"].protection.locked
     protection = ws.protection
     assert protection.sheet and not protection.password
@@ -92,9 +94,9 @@ def test_prefilled_cells_locked_and_the_rest_unlocked(template: Path, spec: Form
 
 def test_formula_like_text_is_stored_as_text(template: Path, spec: FormSpec) -> None:
     ws = _sheet(template, spec)
-    assert ws["C6"].data_type == "s" and ws["C6"].value == "=晋江市慈善总会青阳分会"
+    assert ws["D6"].data_type == "s" and ws["D6"].value == "=晋江市慈善总会青阳分会"
     rows = read_workbook(template).sheets[0].rows
-    assert rows[5][2] == "=晋江市慈善总会青阳分会"
+    assert rows[5][3] == "=晋江市慈善总会青阳分会"
 
 
 def test_validation_and_number_formats_on_the_figure_cells(template: Path, spec: FormSpec) -> None:
@@ -122,12 +124,12 @@ def test_total_row_and_signature_line(template: Path, spec: FormSpec) -> None:
     ws = _sheet(template, spec)
     total = LAST_DATA_ROW + 1
     assert ws.cell(row=total, column=1).value == "合计"
-    assert ws.cell(row=total, column=6).value == f"=SUM(F{FIRST_DATA_ROW}:F{LAST_DATA_ROW})"
-    assert ws.cell(row=total, column=13).value == f"=SUM(M{FIRST_DATA_ROW}:M{LAST_DATA_ROW})"
+    assert ws.cell(row=total, column=7).value == f"=SUM(G{FIRST_DATA_ROW}:G{LAST_DATA_ROW})"
+    assert ws.cell(row=total, column=14).value == f"=SUM(N{FIRST_DATA_ROW}:N{LAST_DATA_ROW})"
     texts = [c.value for row in ws.iter_rows(min_row=total + 1) for c in row if c.value]
     assert "填表人：" in texts and "联系电话：" in texts and "审核人：" in texts
     sign = next(r for r in range(total + 1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "填表人：")
-    reviewer = next(c for c in range(1, 14) if ws.cell(row=sign, column=c).value == "审核人：")
+    reviewer = next(c for c in range(1, 15) if ws.cell(row=sign, column=c).value == "审核人：")
     assert ws.cell(row=sign, column=reviewer + 1).protection.locked is False  # the township writes the name
 
 
@@ -153,7 +155,8 @@ def test_blank_template_reads_back_as_pairings_without_figures(template: Path, s
     sheet = read_monthly_sheet(read_workbook(template), spec)
     assert sheet.problems == []
     assert (sheet.unit_text, sheet.filled_on, sheet.title_period) == (UNIT, None, Period.month(2020, 5))
-    assert [(r.values["seq"], r.values["village"], r.values["organization"]) for r in sheet.rows] == PAIRINGS
+    assert [(r.values["seq"], r.values["agreement_no"], r.values["village"], r.values["organization"])
+            for r in sheet.rows] == PAIRINGS
     assert all(r.values["content"] is None for r in sheet.rows)
 
 
@@ -168,7 +171,7 @@ def test_round_trip_write_fill_read(template: Path, spec: FormSpec) -> None:
         7: ["资助学生", "已资助", 2, 0, 8, 8, 0, 0, 0, 0],
     }
     for r, values in filled.items():
-        for c, value in enumerate(values, start=4):
+        for c, value in enumerate(values, start=5):
             ws.cell(row=r, column=c, value=value)
     book.save(template)
 
@@ -178,8 +181,9 @@ def test_round_trip_write_fill_read(template: Path, spec: FormSpec) -> None:
     assert [r.row for r in sheet.rows] == [5, 6, 7]
     names = [f.name for f in spec.fields]
     for row, pairing in zip(sheet.rows, PAIRINGS, strict=True):
-        assert (row.values["seq"], row.values["village"], row.values["organization"]) == pairing
-        assert [row.values[n] for n in names[3:]] == filled[row.row]
+        assert (row.values["seq"], row.values["agreement_no"], row.values["village"],
+                row.values["organization"]) == pairing
+        assert [row.values[n] for n in names[4:]] == filled[row.row]
     second = sheet.rows[1].values
     assert spec.field("funds_fen").coerce(second["funds_fen"]) == 1_200_000
     assert spec.field("beneficiaries").coerce(second["beneficiaries"]) == 48
@@ -191,7 +195,7 @@ def test_no_pairings_gives_blank_rows_to_type_in(spec: FormSpec, tmp_path: Path)
     ws = _sheet(path, spec)
     assert ws["A1"].value == spec.title
     last = FIRST_DATA_ROW + BLANK_ROWS - 1
-    assert not any(ws.cell(row=r, column=c).protection.locked for r in (FIRST_DATA_ROW, last) for c in range(1, 14))
+    assert not any(ws.cell(row=r, column=c).protection.locked for r in (FIRST_DATA_ROW, last) for c in range(1, 15))
     assert ws.cell(row=last + 1, column=1).value == "合计"
     sheet = read_monthly_sheet(read_workbook(path), spec)
     assert sheet.problems == [] and sheet.rows == []

@@ -158,7 +158,7 @@ def test_filled_templates_import_cleanly(tmp_path: Path, clerk) -> None:  # type
     pairing_path = tmp_path / "结对.xlsx"
     template_for(clerk, "pairing", pairing_path)
     fill(pairing_path, "结对帮扶名单", [[
-        "JD2020-T001", code, "村（社区）", "青阳街道", "青新社区居委会", "百社解千难", date(2020, 6, 1),
+        "JD2020-T001", code, "村（社区）", "青阳街道", "青新社区居委会", None, "百社解千难", None, date(2020, 6, 1),
         date(2020, 6, 1), date(2021, 12, 31), "每季度入村一次", "按方案考核", "执行中",
         "助学圆梦", "教育", "直接捐赠", 2.5, "资助 10 名学生", None, None, None, None, None,
     ]])

@@ -290,9 +290,16 @@ def test_zip_that_is_not_a_workbook(tmp_path: Path) -> None:
     path = tmp_path / "照片.xlsx"
     with zipfile.ZipFile(path, "w") as z:
         z.writestr("readme.txt", "hello")
-        z.writestr("[Content_Types].xml", "<Types/>")  # a .docx has this too
-        z.writestr("word/document.xml", "<w:document/>")
+        z.writestr("[Content_Types].xml", "<Types/>")
     refused(path, "不是 Excel")
+
+
+def test_a_broken_word_document_is_refused_naming_word(tmp_path: Path) -> None:
+    path = tmp_path / "统计表.docx"  # Word tables are read (the seed's table typed in Word)
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("word/document.xml", "<w:document/>")  # an unbound prefix: not XML Word wrote
+    refused(path, "Word 文档", "损坏")
 
 
 def test_word_97_file_is_not_a_workbook(tmp_path: Path) -> None:

@@ -64,7 +64,7 @@ def close_boxes() -> list[str]:
     return texts
 
 
-LABELS = ("村（社区）", "具体帮扶内容", "进展情况", "投入资金", "物资折款", "受益人数")
+LABELS = ("协议编号", "村（社区）", "具体帮扶内容", "进展情况", "投入资金", "物资折款", "受益人数")
 
 
 def fill_template(path: Path, values: dict[int, dict[str, str]] | None = None) -> int:

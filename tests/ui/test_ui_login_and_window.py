@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton
+from ui_helpers import put_chinese
 
 from fupin_desktop.domain import clock
 from fupin_desktop.services.users import login
@@ -153,3 +156,41 @@ def test_a_clerk_creates_and_edits_a_campaign_from_the_home_page(qtbot, clerk_ct
     assert not form.save() and "目标村（社区）数" in form.summary.text() + form.panel.message_of("target_villages")
     stored = next(c for c in list_campaigns(clerk_ctx) if c.values["name"] == "春蕾助学行动")
     assert stored.values["target_villages"] == 12  # refused beside the form, nothing stored
+
+
+def test_campaign_phases_are_edited_refused_beside_the_row_and_reach_the_calendar(qtbot, clerk_ctx, monkeypatch) -> None:
+    from fupin_desktop.services.calendar import year_calendar
+    from fupin_desktop.services.campaigns import list_campaigns
+    from fupin_desktop.ui.register.campaign_phases_dialog import CampaignPhasesDialog
+
+    page = HomePage(clerk_ctx)
+    qtbot.addWidget(page)
+    year = clock.today().year
+    next(b for b in page.campaign_box.findChildren(QPushButton) if b.text() == "新建专项行动…").click()
+    form = next(w for w in page.findChildren(FormDialog) if w.isVisible())
+    form.panel.set_values({"name": "春蕾助学行动", "year": year, "target_organizations": 30,
+                           "starts_on": date(year, 4, 28), "ends_on": date(year, 12, 31)})
+    assert form.save()
+
+    _campaign_button(page, "春蕾助学行动", "阶段…").click()
+    dialog = next(w for w in page.findChildren(CampaignPhasesDialog) if w.isVisible())
+    first = dialog.rows[0]
+    put_chinese(first.name, "准备阶段")
+    qtbot.keyClicks(first.due_on.edit, f"{year}0430")
+    second = dialog.add_row()
+    put_chinese(second.name, "双向选择")
+    qtbot.keyClicks(second.starts_on.edit, f"{year}0520")
+    qtbot.keyClicks(second.due_on.edit, f"{year}0515")  # before its start: refused under this row
+    assert not dialog.save()
+    assert "不能晚于截止日期" in second.message.text() and first.message.text() == ""
+    assert next(c for c in list_campaigns(clerk_ctx) if c.values["name"] == "春蕾助学行动").extra["phases"] == []
+
+    second.starts_on.set_date(None)
+    assert dialog.save(), dialog.message.text()
+    due = {d.name: d.due for d in year_calendar(clerk_ctx, year)}
+    assert due["春蕾助学行动·准备阶段"] == date(year, 4, 30) and due["春蕾助学行动·双向选择"] == date(year, 5, 15)
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert dialog.toggle_closed() and dialog.close_button.text() == "重新开启此行动"
+    dialog.accept()
+    assert "春蕾助学行动（已结束）" in [w.text() for w in page.campaign_box.findChildren(QLabel)]

@@ -41,7 +41,8 @@ def wait_for_dialog(qtbot, flow: MonthlyImportFlow, kind: type):  # type: ignore
 
 def test_an_unmatched_row_is_assigned_by_hand_then_the_month_is_shown(qtbot, page, clerk_ctx, tmp_path) -> None:
     month = future_month(8)
-    path = template(clerk_ctx, "青阳街道", month, tmp_path, {2: {"村（社区）": "新建安置小区"}})
+    # An agreement number cleared by hand: the row is matched by its names, and no village has that name.
+    path = template(clerk_ctx, "青阳街道", month, tmp_path, {2: {"协议编号": "", "村（社区）": "新建安置小区"}})
     expected = get_month(clerk_ctx, township_id(clerk_ctx, "青阳街道"), month).rows
     flow = page.import_paths([path])  # the file's 填报单位 and title decide township and month
     assert flow is not None
@@ -52,7 +53,7 @@ def test_an_unmatched_row_is_assigned_by_hand_then_the_month_is_shown(qtbot, pag
     assert combo.currentText() == CHOOSE and not dialog.import_button.isEnabled()  # never guessed
     second = expected[1]
     dialog.choose(int(dialog.table.item(0, 0).text()), second.pairing_id)
-    assert combo.currentText().startswith(second.village) and dialog.import_button.isEnabled()
+    assert combo.currentText().startswith(f"{second.agreement_no} {second.village}") and dialog.import_button.isEnabled()
     dialog.import_button.click()
     qtbot.waitUntil(lambda: flow.finished, timeout=10_000)
     assert "新建安置小区" not in " ".join(close_boxes())  # the summary names what the file lacked, not the row

@@ -208,9 +208,11 @@ def test_aggregate_shows_the_counties_and_who_has_not_sent(qtbot, received, revi
     funds = summarize(reviewer_ctx, APPROVED_MONTH, "township").total.figures["funds_fen"]
     assert [table.item(0, c).text() for c in range(4)] == ["350582", "晋江市民政局", "第 1 版", format_wan(funds)]
     assert table.item(1, 1).text() == "合计"
-    assert table.item(2, 1).text() == "南安市民政局" and table.item(2, 2).text() == "未报送"
-    assert table.item(2, 1).foreground().color().name() == "#c62828"
-    assert "南安市民政局" in panel.missing.text() and panel.missing.isVisibleTo(panel)
+    # Every other unit of 泉州 in the division table, in code order: 鲤城区 first, without a certificate.
+    missing = {table.item(r, 1).text(): table.item(r, 2).text() for r in range(2, table.rowCount())}
+    assert len(missing) == 11 and missing["南安市民政局"] == "未报" and missing["鲤城区"] == "无证书"
+    assert table.item(2, 1).text() == "鲤城区" and table.item(2, 1).foreground().color().name() == "#c62828"
+    assert "南安市民政局（350583，未报）" in panel.missing.text() and panel.missing.isVisibleTo(panel)
     panel.open_folder_button.click()
     assert opened == [QUrl.fromLocalFile(str(tmp_path / "out"))]
 

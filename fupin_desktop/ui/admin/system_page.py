@@ -58,7 +58,8 @@ ACTIONS = {"create": "新增", "update": "修改", "delete": "删除", "import":
 ENTITIES = {"organization": "社会组织", "pairing": "结对帮扶", "household": "帮扶对象", "village": "村（社区）",
             "township": "镇（街道）", "institution": "福利机构", "campaign": "专项行动", "user": "用户",
             "setting": "设置", "monthly_report": "月报", "inspection": "年检年报", "evaluation": "年终评估",
-            "seal": "电子印章", "trust": "下级印章证书", "submission": "报送", "received_package": "收到的报送包"}
+            "seal": "电子印章", "trust": "下级印章证书", "submission": "报送", "received_package": "收到的报送包",
+            "commendation": "表彰名单"}
 
 
 def anchor_text(ctx: ServiceContext) -> str:

@@ -13,7 +13,7 @@ from fupin_desktop.services.campaigns import list_campaigns
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.households import get_household, list_households
 from fupin_desktop.services.organizations import list_organizations
-from fupin_desktop.services.places import list_institutions, list_townships, list_villages
+from fupin_desktop.services.places import list_institutions, list_townships, list_villages, remote_places
 from fupin_desktop.ui.common.fields import Choice, ChoiceEditor, RefEditor
 
 Search = Callable[[str], list[Choice]]
@@ -32,6 +32,13 @@ def village_choices(ctx: ServiceContext, township_id: Callable[[], int | None] =
     def search(text: str) -> list[Choice]:
         return [Choice(f"{r.extra['township']} {r.values['name']} ({r.values['code']})", r.values["code"])
                 for r in list_villages(ctx, township_id(), text)]
+    return search
+
+
+def remote_choices(ctx: ServiceContext) -> Search:
+    """对口支援: “四川省甘孜藏族自治州色达县 (513333)” from the national division table."""
+    def search(text: str) -> list[Choice]:
+        return [Choice(f"{name} ({code})", code) for name, code in remote_places(ctx, text)]
     return search
 
 

@@ -12,6 +12,7 @@ __all__ = ["ERROR_COLOR", "WARNING_COLOR", "button", "message_label", "open_dial
 
 ERROR_COLOR = "#c62828"
 WARNING_COLOR = "#d35400"
+OK_COLOR = "#2e7d32"
 
 
 def message_label(color: str = ERROR_COLOR) -> QLabel:

@@ -26,7 +26,7 @@ FLAG_ROLE = Qt.ItemDataRole.UserRole + 11  # list of flag messages of a cell
 PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 12  # the refusal message of a cell, or None
 
 _NUMERIC = frozenset({"int", "money_wan"})
-_FIXED = ("seq", "village", "organization")  # taken from the MonthRow itself, never typed
+_FIXED = ("seq", "agreement_no", "village", "organization")  # taken from the MonthRow itself, never typed
 PROBLEM_BACKGROUND = QColor("#ffcdd2")
 PROBLEM_TEXT = QColor("#b71c1c")
 READ_ONLY_BACKGROUND = QColor("#f4f4f4")
@@ -81,8 +81,9 @@ class MonthGridModel(QAbstractTableModel):
     def set_view(self, view: MonthView, editable: bool) -> None:
         self.beginResetModel()
         self.rows = list(view.rows)
-        self.texts = [{c.name: c.spec.display(r.values.get(c.name)) for c in self.columns if c.editable}
-                      for r in self.rows]
+        # A row whose figures were not reported shows them blank (saved blank, they stay not reported).
+        self.texts = [{c.name: "" if c.numeric and not r.figures_reported else c.spec.display(r.values.get(c.name))
+                       for c in self.columns if c.editable} for r in self.rows]
         self.cell_flags = {}
         for n, r in enumerate(self.rows):
             for flag in r.flags:
@@ -107,7 +108,8 @@ class MonthGridModel(QAbstractTableModel):
 
     @staticmethod
     def _fixed(row: MonthRow, name: str) -> str:
-        return str({"seq": row.seq, "village": row.village, "organization": row.organization}.get(name, ""))
+        return str({"seq": row.seq, "agreement_no": row.agreement_no, "village": row.village,
+                    "organization": row.organization}.get(name, ""))
 
     # --- problems -----------------------------------------------------------------------
     def set_problems(self, problems: list[FieldProblem]) -> list[tuple[int, str, str]]:

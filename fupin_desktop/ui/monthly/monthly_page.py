@@ -531,7 +531,7 @@ class MonthlyPage(QWidget):
 
     def import_excel(self) -> None:
         paths = file_dialogs.open_files(self, "monthly_import", "选择镇（街道）报来的月报表",
-                                        "表格文件 (*.xlsx *.xls *.ods);;所有文件 (*)")
+                                        "表格文件 (*.xlsx *.xls *.ods *.docx);;所有文件 (*)")
         if paths:
             self.import_paths(paths)
 

@@ -192,6 +192,12 @@ class SummaryPage(QWidget):
 
     @staticmethod
     def _note(summary: Summary) -> str:
+        blank = (f"另有 {summary.not_reported} 行只报了帮扶内容、未报数字（按未报计，不是 0）。"
+                 if summary.not_reported else "")
+        return SummaryPage._approval_note(summary) + blank
+
+    @staticmethod
+    def _approval_note(summary: Summary) -> str:
         if not summary.unapproved:
             return "本期各镇（街道）的月报均已审核，全部计入。"
         by_month: dict[str, list[str]] = {}

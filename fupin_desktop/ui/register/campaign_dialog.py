@@ -71,9 +71,14 @@ class CampaignDialog(QDialog):
         close = QPushButton("关闭")
         close.setAutoDefault(False)
         close.clicked.connect(lambda _checked=False: self.accept())
+        self.commend_button = QPushButton("表彰名单…")
+        self.commend_button.setAutoDefault(False)
+        self.commend_button.setToolTip("该年度先进单位和先进个人名单、典型案例和等级评估加分名单")
+        self.commend_button.clicked.connect(lambda _checked=False: self.open_commendations())
         bottom = QHBoxLayout()
         bottom.addWidget(self.message, 1)
         bottom.addStretch(1)
+        bottom.addWidget(self.commend_button)
         bottom.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -137,6 +142,12 @@ class CampaignDialog(QDialog):
         self.grades.setText(f"{p.year} 年度已评估 {p.evaluated} 份、未评估 {p.not_evaluated} 份；{counts}；"
                             f"合格及以上 {p.met} 份。")
         fill_table(self.commended, [(c["organization"], c["agreement_no"], c["target"]) for c in p.commended])
+
+    def open_commendations(self) -> QDialog:
+        """The year's 表彰名单 (the organizations graded 优秀 here are proposed there)."""
+        from fupin_desktop.ui.register.commendation_dialog import open_commendations
+
+        return open_commendations(self, self.ctx, self.year.value())
 
     def commended_names(self) -> list[str]:
         return [self.commended.item(n, 0).text() for n in range(self.commended.rowCount())]

@@ -28,6 +28,7 @@ from fupin_desktop.ui.common.lookups import (
     household_id_number,
     institution_choices,
     organization_choices,
+    remote_choices,
     township_editor,
     village_choices,
 )
@@ -38,6 +39,8 @@ _TARGET_HINTS = {
     "village": "输入村（社区）名称中的字或区划代码，从列表中选择",
     "household": "输入户主姓名、所在村或完整的身份证号，从列表中选择",
     "institution": "输入福利机构名称中的字，从列表中选择",
+    "remote": "输入县外的县、乡镇或村名称中的字或区划代码，从列表中选择（如 色达县）",
+    "organization": "填对方社会组织的全称；镇（街道）留空",
 }
 
 
@@ -132,6 +135,10 @@ class PairingDialog(RecordDialog):
             self.target.set_search(household_choices(self.ctx), household_id_number(self.ctx), _TARGET_HINTS[kind])
         elif kind == "institution":
             self.target.set_search(institution_choices(self.ctx), str, _TARGET_HINTS[kind])
+        elif kind == "remote":
+            self.target.set_search(remote_choices(self.ctx), str, _TARGET_HINTS[kind])
+        elif kind == "organization":  # a partner registered elsewhere: typed, nothing to suggest
+            self.target.set_search(lambda _text: [], str, _TARGET_HINTS[kind])
         else:
             self.target.set_search(village_choices(self.ctx, self._township_id), str, _TARGET_HINTS["village"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLabel, QWidget
 
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.pairings import editable_values, get_pairing, list_pairings, save_pairing
@@ -53,7 +53,10 @@ class PairingsPage(TablePage):
         self.evaluate_button = button("年终评估", lambda: open_evaluation(self, self.ctx, self.selected()),
                                       "对所选结对按考核标准评定年度等次（审核人）")
         self.evaluate_button.setVisible(ctx.can(Permission.EVALUATE))
-        for b in (self.add_button, self.edit_button, self.evaluate_button, self.import_button, self.template_button):
+        self.commend_button = button("表彰名单", self.open_commendations,
+                                     "年度先进单位和先进个人名单、典型案例，等级评估加分名单（审核人修改）")
+        for b in (self.add_button, self.edit_button, self.evaluate_button, self.commend_button, self.import_button,
+                  self.template_button):
             self.tools.addWidget(b)
         for b in (self.add_button, self.import_button):
             b.setEnabled(self.editable)
@@ -88,6 +91,12 @@ class PairingsPage(TablePage):
 
     def open_record(self, record: RecordView) -> None:
         run_op(self, lambda: get_pairing(self.ctx, record.id), self._dialog)
+
+    def open_commendations(self) -> QDialog:
+        # Imported here: the 表彰名单 brings the PDF and Excel writers, not needed to open the page.
+        from fupin_desktop.ui.register.commendation_dialog import open_commendations
+
+        return open_commendations(self, self.ctx)
 
     def import_excel(self) -> None:
         import_file(self, self.ctx, FORM, lambda _result: self.refresh())

@@ -126,7 +126,9 @@ class AggregatePanel(QWidget):
         rows: list[tuple[list[str], str]] = [(self._cells(c), "") for c in result.counties]
         rows.append((["", "合计", "", *[format_wan(totals[n]) if n.endswith("_fen") else str(totals[n])
                                          for n in FIGURES]], "total"))
-        rows += [([division, bureau, MISSING_TEXT, *[""] * len(FIGURES)], "missing") for division, bureau in result.missing]
+        state = {u.division: u.state_label for u in result.statuses}
+        rows += [([division, bureau, state.get(division, MISSING_TEXT), *[""] * len(FIGURES)], "missing")
+                 for division, bureau in result.missing]
         headers = self._headers()
         self.table.clear()
         self.table.setColumnCount(len(headers))
@@ -144,14 +146,14 @@ class AggregatePanel(QWidget):
                     item.setBackground(QBrush(QColor("#e8f0fe")))
                 elif kind == "missing":
                     item.setForeground(QBrush(QColor(ERROR_COLOR)))
-                    item.setToolTip("有登记在用的印章证书，但还没有收到这一期的报送")
+                    item.setToolTip("区划代码表中本局下级的单位，还没有收到这一期的报送；“无证书”：还没有登记它的印章证书")
                 self.table.setItem(r, c, item)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.heading.setText(f"{title} · 已报送 {len(result.counties)} 个单位，未报送 {len(result.missing)} 个"
                              "（金额单位万元）")
-        self.missing.setText("未报送：" + "、".join(f"{b}（{d}）" for d, b in result.missing))
+        self.missing.setText("未报送：" + "、".join(f"{b}（{d}，{state.get(d, MISSING_TEXT)}）" for d, b in result.missing))
         self.missing.setVisible(bool(result.missing))
         self.files.setText(f"已写出：{result.pdf}\n　　　　{result.xlsx}")
         for b in (self.open_folder_button, self.open_pdf_button, self.open_xlsx_button):

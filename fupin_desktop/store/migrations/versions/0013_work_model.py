@@ -63,7 +63,7 @@ def upgrade() -> None:
     )
     op.create_index('ix_pairing_campaign_campaign_id', 'pairing_campaign', ['campaign_id'])
 
-    with op.batch_alter_table('pairing', recreate='always') as batch:
+    with op.batch_alter_table('pairing') as batch:  # SQLite: copied and recreated; PostgreSQL: ALTER
         batch.drop_constraint('pairing_one_target', type_='check')
         batch.alter_column('township_id', existing_type=sa.Integer(), nullable=True)
         batch.add_column(sa.Column('remote_code', sa.String(length=12), nullable=True))
@@ -174,7 +174,7 @@ def downgrade() -> None:
             batch.drop_column(column)
     with op.batch_alter_table('monthly_row') as batch:
         batch.drop_column('figures_reported')
-    with op.batch_alter_table('pairing', recreate='always') as batch:
+    with op.batch_alter_table('pairing') as batch:  # SQLite: copied and recreated; PostgreSQL: ALTER
         batch.drop_constraint('pairing_township_in_county', type_='check')
         batch.drop_constraint('pairing_one_target', type_='check')
         for column in ('partner_credit_code', 'partner_name', 'remote_name', 'remote_code'):
