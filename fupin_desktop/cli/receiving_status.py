@@ -1,5 +1,6 @@
-"""``fupin receiving status|exempt|unexempt``: which units under a city or province have reported
-(issue 15): each expected unit from the division table as 已收 / 更正中 / 未报 / 无证书 / 不适用."""
+"""``fupin receiving status|check|exempt|unexempt``: which units under a city or province have
+reported (issue 15): each expected unit from the division table as 已收 / 更正中 / 未报 / 无证书 /
+不适用; and a lower bureau's sealed aggregate checked against the county packages held here."""
 
 from __future__ import annotations
 
@@ -52,6 +53,20 @@ def cmd_unexempt(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from fupin_desktop.services.aggregate_reports import check_sources
+
+    ctx = context(args, signed_in=True)
+    checks = check_sources(ctx, args.division, args.report, _period(args.period))
+    if args.json:
+        print_json([{"division": c.division, "bureau": c.bureau, "state": c.state, "note": c.note} for c in checks])
+    else:
+        labels = {"same": "一致", "other_version": "版本不同", "not_held": "未持有", "figures_differ": "数字不符"}
+        print_table(["区划代码", "单位", "核对结果", "说明"],
+                    [[c.division, c.bureau, labels[c.state], c.note] for c in checks])
+    return 0 if all(c.state in ("same", "not_held") for c in checks) else 1
+
+
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     kinds = list(REPORT_KINDS)
     group = sub.add_parser("receiving", help="下级报送情况：应报单位、已收、未报、无证书").add_subparsers(
@@ -62,6 +77,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--level", choices=["county"], help="省级：列出每个县（市、区），而不是各市")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
+    p = group.add_parser("check", parents=[common],
+                         help="核对下级上报的汇总：每个数字是否等于本局也持有的各县报送包之和")
+    p.add_argument("--division", required=True, metavar="区划代码", help="报送汇总的单位，如 350500")
+    p.add_argument("--report", required=True, choices=["aggregate-monthly", "aggregate-year"], metavar="报表")
+    p.add_argument("--period", required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_check)
     p = group.add_parser("exempt", parents=[common], help="把一个下级单位标记为不适用（写明原因）")
     p.add_argument("division", metavar="区划代码")
     p.add_argument("--reason", required=True)

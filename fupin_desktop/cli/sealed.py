@@ -20,7 +20,7 @@ from fupin_desktop.cli.common import (
 )
 from fupin_desktop.domain.periods import Period, parse_loose_date
 from fupin_desktop.errors import KnownError
-from fupin_desktop.services import cover_letter, receiving, seal, submissions
+from fupin_desktop.services import cover_letter, pending_packages, receiving, seal, submissions, trust_import
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.report_kinds import REPORT_KINDS
 from fupin_desktop.services.settings import bureau
@@ -128,6 +128,58 @@ def cmd_trust_add(args: argparse.Namespace) -> int:
     for old in receiving.trust_list(ctx):
         if old.fingerprint in before:
             print(f"同一区划只有一张有效证书：原证书 {old.fingerprint} 自 {old.retired_from} 起停用。")
+    _print_recheck(entry.rechecked)
+    return 0
+
+
+def _print_recheck(rechecked: pending_packages.Recheck | None) -> None:
+    if rechecked is not None and (rechecked.checked or rechecked.messages):
+        print(rechecked.summary())
+        for line in rechecked.messages:
+            print(f"  · {line}")
+
+
+def cmd_trust_template(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True)
+    path = trust_import.template(ctx, output_file(args.output))
+    print(f"证书登记表：{path}\n按纸质登记单填好证书指纹后，用 fupin trust import 表格 --certs 证书文件夹 登记。")
+    return 0
+
+
+def cmd_trust_import(args: argparse.Namespace) -> int:
+    sheet = input_file(args.sheet)
+    ctx = context(args, signed_in=True, permission=Permission.MANAGE_TRUST)
+    result = trust_import.import_sheet(ctx, sheet, args.certs)
+    for view in result.registered:
+        print(f"已登记 {view.bureau}（{view.division}）的印章证书：{view.fingerprint}")
+    print(f"共登记 {len(result.registered)} 张证书。")
+    if result.already:
+        print(f"以下 {len(result.already)} 行的证书早已登记，未重复登记：" + "、".join(result.already))
+    if result.unused_files:
+        print("文件夹里这些证书没有出现在登记表中，未登记：" + "、".join(result.unused_files))
+    if result.not_certificates:
+        err("文件夹里这些文件不是有效的证书，已略过：" + "、".join(result.not_certificates))
+    _print_recheck(result.rechecked)
+    return 0
+
+
+def cmd_trust_pending(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True, permission=Permission.RECEIVE)
+    if args.recheck:
+        rechecked = pending_packages.recheck(ctx)
+        print(rechecked.summary())
+        for line in rechecked.messages:
+            print(f"  · {line}")
+    waiting = pending_packages.list_pending(ctx)
+    if args.json:
+        print_json(waiting)
+        return 0
+    if not waiting:
+        print("没有暂存的报送包。")
+        return 0
+    print_table(["区划代码", "单位（包内自称）", "报表", "期间", "版本", "到达时间", "签章证书指纹", "原因", "文件"],
+                [[p.division, p.bureau, p.report_label, p.period, str(p.version), f"{p.arrived_at:%Y-%m-%d %H:%M}",
+                  p.signer_fingerprint, p.reason, p.file_name] for p in waiting])
     return 0
 
 
@@ -246,6 +298,17 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
     p.add_argument("fingerprint", help="指纹（可只写开头几组）")
     p.add_argument("--from", dest="from_date", required=True)
     p.set_defaults(func=cmd_trust_retire)
+    p = t.add_parser("template", parents=[common], help="生成批量登记用的证书登记表（已列出尚无证书的下级单位）")
+    p.add_argument("-o", "--output", required=True)
+    p.set_defaults(func=cmd_trust_template)
+    p = t.add_parser("import", parents=[common], help="按登记表批量登记证书（管理员；指纹须与纸质登记单一致，有一行不符则全部不登记）")
+    p.add_argument("sheet", help="填好的证书登记表（.xlsx）")
+    p.add_argument("--certs", required=True, help="各单位证书文件（.pem/.cer/.crt）所在的文件夹")
+    p.set_defaults(func=cmd_trust_import)
+    p = t.add_parser("pending", parents=[common], help="暂存的报送包：签章证书尚未登记，登记后自动重新验证")
+    p.add_argument("--recheck", action="store_true", help="先把暂存的报送包全部重新验证一次")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_trust_pending)
 
     p = sub.add_parser("verify", parents=[common], help="验证报送包（离线；只信任本单位登记的证书）")
     p.add_argument("package")

@@ -40,6 +40,7 @@ class Table(Protocol):
     reviewer: str
     phone: str
     notes: list[str]
+    sections: list[Any]
 
 
 def _value(column: Column, value: Any) -> Any:
@@ -137,7 +138,15 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
         "total_money": wb.add_format({**base, "bold": True, "num_format": "#,##0.00", "border": 1}),
         "total_count": wb.add_format({**base, "bold": True, "num_format": "0", "border": 1}),
     }
-    ws = wb.add_worksheet(sheet_name[:31])
+    _write_sheet(wb, wb.add_worksheet(sheet_name[:31]), fmt, table, seal_png)
+    for n, section in enumerate(table.sections, start=2):  # a city's breakdowns: a sheet each
+        _write_sheet(wb, wb.add_worksheet(f"{n}.{section.title}"[:31]), fmt, section, None)
+    wb.close()
+    return buf.getvalue()
+
+
+def _write_sheet(wb: Any, ws: Any, fmt: dict[str, Any], table: Table, seal_png: bytes | None) -> None:
+    """One table on one sheet: title, 填报单位/时间, two header rows, rows, 合计, notes, print setup."""
     columns = table.columns
     n = len(columns)
     ws.merge_range(0, 0, 0, n - 1, table.title, fmt["title"])
@@ -217,5 +226,3 @@ def workbook_bytes(table: Table, *, seal_png: bytes | None = None, sheet_name: s
     ws.freeze_panes(first, 0)
     ws.protect("", {"format_columns": True, "format_rows": True, "select_locked_cells": True,
                     "select_unlocked_cells": True})
-    wb.close()
-    return buf.getvalue()

@@ -13,7 +13,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, LongTable, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, Flowable, LongTable, PageBreak, Spacer, Table, TableStyle
 
 from ..domain.money import format_wan
 from .pdf_fonts import BoldParagraph, CJKParagraph, FontSet, SpreadCell, cjk_style, mark_fallback
@@ -52,6 +52,9 @@ class ReportTable:
     reviewer: str = ""  # 审核人
     phone: str = ""
     notes: list[str] = field(default_factory=list)
+    # Further tables printed after this one under their own titles (a city's breakdown of the
+    # counties' figures by campaign, domain …): in the PDF on the same pages, in Excel a sheet each.
+    sections: list[ReportTable] = field(default_factory=list)
 
 
 
@@ -103,7 +106,18 @@ def table_flowables(table: ReportTable, fonts: FontSet) -> list[Flowable]:
         style = cjk_style(f"note{i}", fonts.body, 11, 16, leftIndent=indent, firstLineIndent=-indent if i == 1 else 0)
         tail.append(CJKParagraph(mark_fallback(text, fonts.body), style))
     story.append(_TableThenTail(grid, tail))
+    for section in table.sections:
+        story += _section_flowables(section, fonts, width)
     return story
+
+
+def _section_flowables(section: ReportTable, fonts: FontSet, width: float) -> list[Flowable]:
+    """A further table under its own heading; the heading never ends a page alone."""
+    notes = [CJKParagraph(mark_fallback(("注：" if i == 1 else "") + note, fonts.body),
+                          cjk_style(f"snote{i}", fonts.body, 11, 16)) for i, note in enumerate(section.notes, 1)]
+    return [CondPageBreak(90), Spacer(0, 10),
+            BoldParagraph(mark_fallback(section.title, fonts.title), cjk_style("stitle", fonts.title, 14, 20)),
+            Spacer(0, 4), _TableThenTail(_grid(section, fonts, width), [Spacer(0, 2), *notes])]
 
 
 class _TableThenTail(Flowable):

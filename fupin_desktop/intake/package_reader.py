@@ -63,6 +63,9 @@ class Verification:
     ok: bool = False
     intact: bool = False
     trusted: bool = False
+    # The signer is not among the certificates registered for the package's division: nothing
+    # else may be concluded about it yet (issue 15: such a package waits for its certificate).
+    unknown_signer: bool = False
     signer: str = ""
     division: str = ""
     bureau: str = ""
@@ -75,7 +78,8 @@ class Verification:
     data: dict[str, Any] | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.file, "ok": self.ok, "intact": self.intact, "trusted": self.trusted, "signer": self.signer,
+        return {"file": self.file, "ok": self.ok, "intact": self.intact, "trusted": self.trusted,
+                "unknown_signer": self.unknown_signer, "signer": self.signer,
                 "division": self.division, "bureau": self.bureau, "report": self.report, "period": self.period,
                 "version": self.version, "sha256": self.sha256, "problems": self.problems}
 
@@ -213,6 +217,7 @@ def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedC
         result.problems.append("签名文件 manifest.sig 被改动过：其中的签章证书与 signer.pem 不是同一张")
     manifest_ok = detached.intact
     if match is None:
+        result.unknown_signer = True
         result.problems.append(f"签章证书（指纹 {cert_fingerprint(signer)}）不在本单位信任的 {result.division or '?'} "
                                "证书中：未知的签发单位，请先核对纸质登记单上的指纹，再登记该单位的证书")
     elif match.retired_from is not None and package.sha256 not in match.received_before_retirement:

@@ -36,7 +36,7 @@ from fupin_desktop.store.models_submission import Submission
 # The report kinds a deadline may name: services/report_kinds.py registers these (a test checks
 # the two agree). Named here so that the 首页 calendar need not load the PDF and Excel writers.
 REPORT_NAMES = ("monthly", "quarter", "half-year", "year", "pairing-plan", "progress", "participation",
-                "participation-public", "commendation")
+                "participation-public", "aggregate-monthly", "aggregate-year", "commendation")
 
 FILE_NAME = "deadlines.toml"
 STATES = {"done": "已完成", "due_in_n": "待办", "late": "已逾期", "upcoming": "未到期"}

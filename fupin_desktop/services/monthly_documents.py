@@ -15,7 +15,15 @@ from fupin_desktop.errors import NotFound
 from fupin_desktop.services import monthly, summaries
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.settings import bureau
-from fupin_desktop.store.models import Institution, Organization, Pairing, Township, Village
+from fupin_desktop.store.models import (
+    Campaign,
+    Institution,
+    Organization,
+    Pairing,
+    Project,
+    Township,
+    Village,
+)
 from fupin_desktop.store.models_monthly import MonthlyReport, MonthlyRow
 
 REPORT_NAMES = {"month": "月报", "quarter": "季度汇总", "half": "半年通报", "year": "年终汇总"}
@@ -46,8 +54,11 @@ def approved_detail(ctx: ServiceContext, period: Period) -> list[dict[str, Any]]
                   .where(MonthlyReport.status == "approved", MonthlyReport.period.in_(months))
                   .group_by(MonthlyReport.township_id, MonthlyReport.period).subquery())
         # Names by join: thousands of rows must not load their pairings one by one.
+        # The agreement, its kind, campaign and first project's domain go into data.json too: the city
+        # breaks the counties' figures down by them (issue 15).
         stmt = (select(MonthlyReport.period, Township.name, func.coalesce(Village.name, Institution.name),
-                       Organization.name, MonthlyRow)
+                       Organization.name, MonthlyRow, Pairing.agreement_no, Pairing.target_kind, Campaign.name,
+                       Project.domain)
                 .join(MonthlyRow, MonthlyRow.report_id == MonthlyReport.id)
                 .join(newest, (newest.c.township_id == MonthlyReport.township_id)
                       & (newest.c.period == MonthlyReport.period) & (newest.c.rev == MonthlyReport.revision))
@@ -56,10 +67,14 @@ def approved_detail(ctx: ServiceContext, period: Period) -> list[dict[str, Any]]
                 .join(Organization, Organization.id == Pairing.organization_id)
                 .outerjoin(Village, Village.id == Pairing.village_id)
                 .outerjoin(Institution, Institution.id == Pairing.institution_id)
+                .outerjoin(Campaign, Campaign.id == Pairing.campaign_id)
+                .outerjoin(Project, (Project.pairing_id == Pairing.id) & (Project.seq == 1))
                 .order_by(MonthlyReport.period, MonthlyReport.township_id, MonthlyRow.seq))
         out = []
-        for month, township, place, org, row in s.execute(stmt):
-            item = {"township": township, "period": month, "village": place or "", "organization": org}
+        for month, township, place, org, row, number, kind, campaign, domain in s.execute(stmt):
+            item = {"township": township, "period": month, "village": place or "", "organization": org,
+                    "agreement_no": number, "target_kind": kind, "campaign": campaign or "", "domain": domain or "",
+                    "figures_reported": row.figures_reported}
             item.update({name: getattr(row, name) for name in (*TEXTS, *FIGURES)})
             out.append(item)
         return out

@@ -5,22 +5,20 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable, Generator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
-from fupin_desktop.documents.gongwen import CoverLetter, write_report_pdf
+from fupin_desktop.documents.gongwen import write_report_pdf
 from fupin_desktop.documents.package import manifest_bytes, sha256, write_safely
-from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.documents.seal_key import cert_bureau, cert_division, cert_fingerprint, load_certificate
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.division_code import parse_division_code
-from fupin_desktop.domain.monthly_checks import FIGURES
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
@@ -30,10 +28,13 @@ from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import REPORT_KINDS, report_kind
-from fupin_desktop.services.settings import bureau, get_setting
+from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
 from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import ReceivedPackage, TrustEntry
+
+if TYPE_CHECKING:
+    from fupin_desktop.services.pending_packages import Recheck
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class TrustView:
     fingerprint: str
     added_at: datetime
     retired_from: date | None
+    rechecked: Recheck | None = None  # trust_add: the packages that waited for this certificate (issue 15)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,10 @@ def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_
     still counts), unless it already is earlier.
     """
     ctx.require(Permission.MANAGE_TRUST)
-    code = parse_division_code(division)
+    parsed = parse_division_code(division)
+    # A city (3505) or province (35) is kept as its bureau's 6-digit code (350500), the form its
+    # packages carry; a county's code is 6 digits already.
+    code = parsed if len(parsed.code) >= 6 else replace(parsed, code=parsed.code.ljust(6, "0"))
     cert = load_certificate(Path(cert_path).read_bytes())
     fingerprint = cert_fingerprint(cert)
     if confirmed_fingerprint.replace(" ", "").upper() != fingerprint.replace(" ", ""):
@@ -111,7 +116,11 @@ def trust_add(ctx: ServiceContext, cert_path: Path, division: str, *, confirmed_
         audit.append(s, username=ctx.user.username, action="create", entity="trust", entity_id=fingerprint[:20],
                      summary=f"登记 {entry.bureau}（{code.code}）的印章证书 {fingerprint}",
                      after={"division": code.code, "bureau": entry.bureau, "fingerprint": fingerprint})
-        return TrustView(entry.division, entry.bureau, fingerprint, entry.added_at, None)
+        view = TrustView(entry.division, entry.bureau, fingerprint, entry.added_at, None)
+    # After the commit: the packages that waited for this certificate are verified again.
+    from fupin_desktop.services import pending_packages
+
+    return replace(view, rechecked=pending_packages.after_trust_added(ctx, view.division))
 
 
 def trust_list(ctx: ServiceContext) -> list[TrustView]:
@@ -163,6 +172,11 @@ def receive(ctx: ServiceContext, paths: list[Path]) -> list[Received]:
     for path in paths:
         v = verify_package(Path(path), lookup)
         if not v.ok:
+            from fupin_desktop.services import pending_packages  # an unregistered signer: kept, not lost
+
+            if pending_packages.can_wait(v):
+                results.append(pending_packages.keep(ctx, Path(path), v))
+                continue
             results.append(Received(v.file, False, "验证未通过：" + "；".join(v.problems), v))
             continue
         results.append(_store(ctx, v))
@@ -267,6 +281,7 @@ class Aggregate:
     # (division, name) of every expected unit with nothing counted: 未报, 更正中 or 无证书 (issue 15)
     missing: list[tuple[str, str]]
     statuses: list[Any] = field(default_factory=list)  # expected_units.UnitStatus of every expected unit
+    changed: list[str] = field(default_factory=list)  # units whose counted package changed since the last aggregate
 
 
 AGGREGATE_STAGES = 4
@@ -281,50 +296,24 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
                 today: date | None = None) -> Generator[Progress, None, Aggregate]:
     """``aggregate`` in stages. Both files are made in memory first and written in the last stage
     with nothing yielded between them: 取消 before it writes nothing, and never one file of two."""
+    from fupin_desktop.services.aggregate_reports import aggregate_content, changed_since_last, record_run
+
     ctx.require(Permission.RECEIVE)
     kind = report_kind(report)
     yield Progress(0, AGGREGATE_STAGES, "正在读取已接收的报送包……")
     me = bureau(ctx.db)
-    with ctx.db.reading() as s:
-        packages = list(s.scalars(select(ReceivedPackage).where(
-            ReceivedPackage.report == kind.name, ReceivedPackage.period == str(period),
-            ReceivedPackage.superseded.is_(False), ReceivedPackage.waiting.is_(False)).order_by(ReceivedPackage.division)))
-    if any(not all(k in (p.data.get("totals") or {}) for k in FIGURES) for p in packages):
-        raise KnownError(f"{kind.label}没有可按县相加的统计数字（它是名单或公开版），不做汇总；请逐份查看。")
-    counties = [{"seq": n, "division": p.division, "bureau": p.bureau, "version": p.version,
-                 **{k: int(p.data["totals"][k]) for k in FIGURES}} for n, p in enumerate(packages, start=1)]
-    totals = {k: sum(c[k] for c in counties) for k in FIGURES}
-    try:
-        statuses = expected_units.reporting_status(ctx, kind.name, period, today=today)
-    except expected_units.NotAReceiver:  # a county's own test of its packages: nobody is expected
-        statuses = []
-    counted = {p.division for p in packages}
-    missing = [(u.division, u.bureau or u.name) for u in statuses
-               if u.state not in ("received", "exempt") and u.division not in counted]
-    absent = {u.division: u for u in statuses if u.division in dict(missing)}
-    spec = ctx.forms["monthly"]
-    columns = [TableColumn("seq", "序号", weight=0.45), TableColumn("division", "区划代码", weight=0.9),
-               TableColumn("bureau", "报送单位", weight=1.6), TableColumn("version", "版本", weight=0.5),  # a label, never summed
-               *[TableColumn(k, f"{spec.field(k).label}（{spec.field(k).unit}）",
-                             kind="money" if k.endswith("_fen") else "count", weight=0.9) for k in FIGURES]]
     day = today or clock.today()
-    title = f"社会组织结对帮扶工作{kind.label}汇总表（{period.label_zh}）"
-    notes = ["金额单位：万元；数据取自各县（市、区）盖章报送并验证通过的报送包。"]
-    if missing:
-        notes.append(f"未报送 {len(missing)} 个：" + "、".join(
-            f"{name}（{d}{'，无证书' if absent[d].state == 'no_certificate' else '，更正中' if absent[d].state == 'correcting' else ''}）"
-            for d, name in missing))
-    exempt = [u for u in statuses if u.state == "exempt"]
-    if exempt:
-        notes.append("不适用：" + "、".join(f"{u.name}（{u.reason}）" for u in exempt))
-    table = ReportTable(title=title, unit_name=me.name, filled_on=day, period_label=period.label_zh, columns=columns,
-                        rows=[{**c, "version": f"第{c['version']}版"} for c in counties],
-                        totals={"seq": "合计", **totals}, preparer=ctx.user.display_name,
-                        reviewer="", phone="", notes=notes)
-    cover = CoverLetter(issuer=me.name, doc_number="", title=f"{me.name}{period.label_zh}社会组织结对帮扶工作{kind.label}汇总",
-                        recipient=get_setting(ctx.db, "recipient") or "上级民政部门", paragraphs=[f"{period.label_zh}共收到 {len(counties)} 个县（市、区）的报送，"
-                                                  f"{len(missing)} 个未报送。汇总情况见附表。"],
-                        signed_on=day, attachments=[title])
+    content = aggregate_content(ctx, kind.name, period, day)
+    table, cover = content.table, content.cover
+    counties = [{**r, "version": int(str(r["version"]).strip("第版"))} for r in content.data["rows"]]
+    missing = [(str(m["division"]), str(m["name"])) for m in content.data["missing"]]
+    try:
+        statuses = expected_units.reporting_status(ctx, kind.name, period, today=day)
+    except expected_units.NotAReceiver:
+        statuses = []
+    changed = changed_since_last(ctx, kind.name, period, content.data["sources"])
+    if changed:  # corrections since the last aggregate made here: said, so nobody compares by hand
+        table.notes.append("与上次汇总相比有变化的：" + "；".join(changed))
     out = Path(out_dir)
     base = f"{me.division_code}_{me.name}_{kind.label}汇总_{period}"
     yield Progress(1, AGGREGATE_STAGES, f"正在生成汇总表 PDF（{len(counties)} 个单位）……")
@@ -336,7 +325,8 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     yield Progress(3, AGGREGATE_STAGES, f"正在写出到「{out}」……")
     pdf = write_safely(out, base + ".pdf", pdf_bytes)
     xlsx = write_safely(out, base + ".xlsx", xlsx_bytes)
-    return Aggregate(pdf, xlsx, counties, missing, statuses)
+    record_run(ctx, kind.name, period, content.data["sources"])
+    return Aggregate(pdf, xlsx, counties, missing, statuses, changed)
 
 
 def received_heads(ctx: ServiceContext, division: str) -> list[tuple[int, str]]:

@@ -49,11 +49,11 @@ DATA_FORMAT = "fupin-data/1"
 class IncompleteMonths(KnownError):
     """Township-months missing or not approved: refused unless the reviewer confirms."""
 
-    def __init__(self, months: list[tuple[str, str]]) -> None:
+    def __init__(self, months: list[tuple[str, str]], units: str = "镇（街道）", what: str = "月报未报或未审核") -> None:
         self.months = months
         listed = "、".join(f"{t}（{m}）" for t, m in months[:30]) + ("……" if len(months) > 30 else "")
-        super().__init__(f"有 {len(months)} 个镇（街道）月报未报或未审核：{listed}。确认仍要报送请勾选“仍然报送”"
-                         "（命令行加 --allow-incomplete），报表里会列出这些镇（街道）。")
+        super().__init__(f"有 {len(months)} 个{units}{what}：{listed}。确认仍要报送请勾选“仍然报送”"
+                         f"（命令行加 --allow-incomplete），报表里会列出这些{units}。")
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,8 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
     yield Progress(1, SEAL_STAGES, f"正在汇总{kind.label}数据……")
     content = kind.build(ctx, period, today or clock.today())
     if content.incomplete and not allow_incomplete:
+        if kind.name.startswith("aggregate-"):  # a city's aggregate: units that have not reported
+            raise IncompleteMonths(content.incomplete, "下级单位", "还没有报送或没有登记证书")
         raise IncompleteMonths(content.incomplete)
     number = number_the_letter(ctx, content)
     if letter is not None:

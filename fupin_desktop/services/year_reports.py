@@ -181,6 +181,7 @@ def write_draft(ctx: ServiceContext, name: str, period: Period, folder: Path,
 register(ReportKind("pairing-plan", "结对情况和预期效益", "year", build_pairing_plan))
 register(ReportKind("progress", "帮扶进展情况", "year", build_progress))
 
-# participation registers its two kinds itself; importing it here completes the registry whichever
-# of report_kinds, year_reports or participation is imported first (no circular attribute access).
-from fupin_desktop.services import participation  # noqa: E402,F401
+# participation and aggregate_reports (a city's aggregates, sealed upward) register their kinds
+# themselves; importing them here completes the registry whichever of report_kinds, year_reports or
+# they is imported first (no circular attribute access).
+from fupin_desktop.services import aggregate_reports, participation  # noqa: E402,F401

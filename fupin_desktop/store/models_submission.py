@@ -102,3 +102,34 @@ class ExpectedExemption(Base):
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     created_by: Mapped[str] = mapped_column(String(40))
+
+
+class PendingPackage(Base):
+    """A package intact but signed by a certificate not yet registered here: kept, and verified
+    again when that unit's certificate is registered (issue 15)."""
+
+    __tablename__ = "pending_package"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    division: Mapped[str] = mapped_column(String(6), index=True)  # as the package claims it
+    bureau: Mapped[str] = mapped_column(String(100))
+    report: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(10))
+    version: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    arrived_at: Mapped[datetime] = mapped_column(DateTime)
+    arrived_by: Mapped[str] = mapped_column(String(40))
+
+
+class AggregateRun(Base):
+    """What an aggregate counted, county by county (version, manifest hash, totals), so the next
+    one can say which counties' figures changed since (issue 15)."""
+
+    __tablename__ = "aggregate_run"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(10), index=True)
+    counties: Mapped[dict[str, Any]] = mapped_column(JSON)  # division → {version, manifest, totals}
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    created_by: Mapped[str] = mapped_column(String(40))

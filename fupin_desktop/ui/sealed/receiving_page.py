@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.pending_packages import can_wait
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import Received, Verification, list_received, receive, verify
 from fupin_desktop.ui.common import file_dialogs, ui_state
@@ -94,6 +95,10 @@ def detail_html(v: Verification, received: Received | None) -> str:
         parts.append("<br>".join(facts))
     if v.ok:
         parts.append("<p>内容完整，盖章后没有被改动；签章证书是本单位登记在用的证书。</p>")
+    elif can_wait(v):  # issue 15: kept until the unit's certificate is registered, not lost
+        parts.append(f'<p style="color:{ERROR_COLOR}">{e(v.problems[0])}</p>'
+                     "<p>内容完整，只是签章证书尚未在本单位登记。点“接收”可先暂存（不计入汇总）；"
+                     "核对纸质登记单、登记该单位的证书后自动重新验证。</p>")
     else:
         reasons = "".join(f"<li>{e(p)}</li>" for p in v.problems) or "<li>原因不明</li>"
         parts.append(f'<p style="color:{ERROR_COLOR}">没有通过的原因：</p><ol style="color:{ERROR_COLOR}">{reasons}</ol>'
@@ -245,7 +250,8 @@ class PackagesPanel(QWidget):
         self.detail.setHtml(detail_html(v, self.received.get(path)))
 
     def _waiting(self) -> list[Path]:
-        return [p for p, v in self.items if v.ok and p not in self.received]
+        """Passed, or waiting only for the unit's certificate (kept as pending by ``receive``)."""
+        return [p for p, v in self.items if (v.ok or can_wait(v)) and p not in self.received]
 
     def _update_buttons(self) -> None:
         self.receive_button.setEnabled(self.can_receive and bool(self._waiting()))
@@ -292,6 +298,8 @@ class ReceivingPage(QTabWidget):
         self.addTab(self.packages, "验证与接收")
         self.addTab(self.aggregate, "汇总")
         self.addTab(self.trust, "信任的证书")
+        self.trust.changed.connect(self.packages.history.refresh)  # packages that waited may now be received
+        self.currentChanged.connect(lambda i: self.trust.refresh() if self.widget(i) is self.trust else None)
         self.setDocumentMode(True)
 
     def refresh(self) -> None:

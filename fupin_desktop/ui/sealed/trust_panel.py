@@ -2,7 +2,8 @@
 
 The admin registers a certificate file (.pem) only after comparing its fingerprint with the
 paper register the county sent (typed or pasted, or ticked as checked group by group), and
-retires one from a date on. Everyone sees the list.
+retires one from a date on. Everyone sees the list. 暂存的报送包 (issue 15) counts the packages
+that arrived before their unit's certificate was registered; registering it receives them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +29,7 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain import clock
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
+from fupin_desktop.services.pending_packages import PendingView, Recheck, list_pending, pending_count, recheck
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import (
     TrustView,
@@ -43,6 +46,7 @@ from fupin_desktop.ui.common.widgets import ERROR_COLOR, button, open_dialog
 from fupin_desktop.ui.sealed.seal_panel import fingerprint_lines, mono_font
 
 HEADERS = ("区划代码", "单位", "证书指纹", "登记时间", "状态")
+PENDING_HEADERS = ("区划代码", "单位（包内自称）", "报表", "期间", "版本", "到达时间", "原因")
 CHECKED_TEXT = "已与纸质登记单逐组核对一致"
 
 
@@ -143,7 +147,60 @@ class RetireDialog(QDialog):
             super().accept()
 
 
+def recheck_text(rechecked: Recheck | None) -> str:
+    """What registering did to the packages that waited (nothing when none waited)."""
+    if rechecked is None or not (rechecked.checked or rechecked.messages):
+        return ""
+    return rechecked.summary() + "".join(f"\n· {line}" for line in rechecked.messages)
+
+
+class PendingDialog(QDialog):
+    """暂存的报送包: what waits for a certificate, and why; 重新验证 tries them all again."""
+
+    def __init__(self, ctx: ServiceContext, on_received: Callable[[], None], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("暂存的报送包")
+        self.ctx, self.on_received = ctx, on_received
+        intro = QLabel("这些报送包内容完整，但签章证书尚未在本单位登记，暂不计入汇总。核对纸质登记单后登记该单位的证书，"
+                       "即自动重新验证，通过的转为已接收。")
+        intro.setWordWrap(True)
+        self.table = read_only_table(PENDING_HEADERS, [])
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons.rejected.connect(self.reject)
+        self.recheck_button = button("重新验证", self.recheck_all, "用已登记的证书把暂存的报送包全部再验证一次")
+        buttons.addButton(self.recheck_button, QDialogButtonBox.ButtonRole.ActionRole)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(buttons)
+        self.resize(900, 360)
+        self.refresh()
+
+    def refresh(self) -> None:
+        run_op(self, lambda: list_pending(self.ctx), self.show_rows)
+
+    def show_rows(self, rows: list[PendingView]) -> None:
+        fill_table(self.table, [(p.division, p.bureau, p.report_label, p.period, f"第 {p.version} 版",
+                                 f"{p.arrived_at:%Y-%m-%d %H:%M}", p.reason) for p in rows])
+        for r, p in enumerate(rows):
+            self.table.item(r, 0).setToolTip(f"{p.file_name}\n签章证书指纹：{p.signer_fingerprint}")
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.recheck_button.setEnabled(bool(rows))
+
+    def recheck_all(self) -> None:
+        def done(result: Recheck) -> None:
+            self.refresh()
+            self.on_received()
+            inform(self, "重新验证", recheck_text(result) or result.summary())
+
+        run_op(self, lambda: recheck(self.ctx), done)
+
+
 class TrustPanel(QWidget):
+    changed = Signal()  # a certificate registered: packages that waited for it may now be received
+
     def __init__(self, ctx: ServiceContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -156,8 +213,13 @@ class TrustPanel(QWidget):
         self.note = QLabel("登记和停用证书由管理员办理。" if not self.can_manage else
                            "只登记与纸质指纹登记单核对一致的证书；验证报送包时只认这里登记的证书。")
         self.note.setStyleSheet("color: #555;")
+        self.pending_button = button("暂存的报送包：0 个…", self.show_pending,
+                                     "签章证书尚未登记的报送包：登记该单位的证书后自动重新验证")
+        self.can_receive = ctx.can(Permission.RECEIVE)
         tools = QHBoxLayout()
         tools.addWidget(self.note, 1)
+        tools.addWidget(self.pending_button)
+        self.pending_button.setVisible(self.can_receive)
         for b in (self.add_button, self.retire_button):
             b.setVisible(self.can_manage)
             tools.addWidget(b)
@@ -168,6 +230,21 @@ class TrustPanel(QWidget):
 
     def refresh(self) -> None:
         run_op(self, lambda: trust_list(self.ctx), self.show_entries)
+        if self.can_receive:
+            run_op(self, lambda: pending_count(self.ctx), self.show_pending_count)
+
+    def show_pending_count(self, count: int) -> None:
+        self.pending_button.setText(f"暂存的报送包：{count} 个…")
+        self.pending_button.setEnabled(count > 0)
+
+    def _changed(self) -> None:
+        self.refresh()
+        self.changed.emit()
+
+    def show_pending(self) -> PendingDialog:
+        dialog = PendingDialog(self.ctx, self._changed, self)
+        open_dialog(dialog)
+        return dialog
 
     def show_entries(self, entries: list[TrustView]) -> None:
         self.entries = entries
@@ -203,8 +280,10 @@ class TrustPanel(QWidget):
 
         def add(code: str, confirmed: str) -> bool:
             return run_op(self, lambda: trust_add(self.ctx, path, code, confirmed_fingerprint=confirmed), lambda v: (
-                self.refresh(), inform(self, "证书已登记", f"已登记 {v.bureau}（{v.division}）的印章证书。\n"
-                                       "今后该单位用这枚印章报送的文件可以验证通过。")))
+                self._changed(),
+                inform(self, "证书已登记", f"已登记 {v.bureau}（{v.division}）的印章证书。\n"
+                                       "今后该单位用这枚印章报送的文件可以验证通过。"
+                                       + ("\n\n" + recheck_text(v.rechecked)).rstrip())))
 
         dialog = RegisterCertificateDialog(path, fingerprint, bureau, division, add, self)
         open_dialog(dialog)

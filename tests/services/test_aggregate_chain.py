@@ -1,0 +1,143 @@
+"""A sealed chain upward (issue 15): the city seals its aggregate of the counties' packages, the
+province verifies it and, holding the county packages too, confirms each figure is their sum; a
+county package corrected after the city aggregated is reported as a mismatch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_expected_units import _as, _month, _trust, _trust_absent
+
+from fupin_desktop.domain.monthly_checks import FIGURES
+from fupin_desktop.services import aggregate_reports, receiving, seal, submissions
+from fupin_desktop.services.context import Forms, ServiceContext
+from fupin_desktop.services.setup import initialize
+from fupin_desktop.services.users import create_user, login
+from fupin_desktop.store.db import Database
+
+
+@pytest.fixture
+def province(tmp_path: Path, pg_server):  # type: ignore[no-untyped-def]
+    from pg_server import own_database
+
+    folder = tmp_path / "province"
+    own_database(pg_server, folder)
+    db = Database.open(folder)
+    initialize(db, bureau="福建省民政厅", division="350000", admin="admin", password="demo")
+    ctx = ServiceContext(db, Forms(), login(db, "admin", "demo"), folder)
+    yield ctx
+    db.dispose()
+
+
+def _city_reviewer(city: ServiceContext) -> ServiceContext:
+    create_user(city, "zhang", "city-pass-1", "reviewer", "张审核")
+    reviewer = city.as_user(login(city.db, "zhang", "city-pass-1"))
+    seal.init_seal(reviewer, "city-seal-pass")
+    return reviewer
+
+
+def _register(receiver: ServiceContext, sender: ServiceContext, tmp_path: Path, division: str) -> None:
+    pem, _, fingerprint = seal.export_certificate(sender, tmp_path / f"{division}.pem")
+    receiving.trust_add(receiver, pem, division, confirmed_fingerprint=fingerprint)
+
+
+def test_city_seals_its_aggregate_and_the_province_checks_it_against_the_counties(
+        clerk, city, province, tmp_path: Path) -> None:
+    _trust(city, clerk, tmp_path)
+    _trust_absent(city, tmp_path, "350583", "南安市民政局")
+    county_v1 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb1", "demo")[1]
+    assert all(r.accepted for r in receiving.receive(city, [county_v1]))
+
+    reviewer = _city_reviewer(city)
+    with pytest.raises(submissions.IncompleteMonths, match="下级单位"):  # ten of 泉州's units silent
+        submissions.submit(reviewer, "aggregate-monthly", _month(), tmp_path / "up", "city-seal-pass")
+    _, city_package = submissions.submit(reviewer, "aggregate-monthly", _month(), tmp_path / "up", "city-seal-pass",
+                                         allow_incomplete=True)
+
+    # The province trusts the city and the county, and receives both packages.
+    _register(province, reviewer, tmp_path, "350500")
+    _trust(province, clerk, tmp_path)
+    results = receiving.receive(province, [city_package, county_v1])
+    assert all(r.accepted for r in results), [r.message for r in results]
+    data = results[0].verification.data
+    assert data is not None and [s["division"] for s in data["sources"]] == ["350582"]
+    assert {m["division"] for m in data["missing"]} >= {"350583", "350502"}
+    checks = aggregate_reports.check_sources(province, "350500", "aggregate-monthly", _month())
+    assert [(c.division, c.state) for c in checks] == [("350582", "same")]
+    assert data["totals"] == {k: data["sources"][0]["totals"][k] for k in FIGURES}
+
+    # The county corrects its month after the city aggregated: the province holds version 2 now.
+    county_v2 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb2", "demo")[1]
+    assert all(r.accepted for r in receiving.receive(province, [county_v2]))
+    checks = aggregate_reports.check_sources(province, "350500", "aggregate-monthly", _month())
+    assert [(c.division, c.state) for c in checks] == [("350582", "other_version")]
+    assert "第 1 版" in checks[0].note and "第 2 版" in checks[0].note
+
+
+def test_a_county_bureau_has_nothing_to_aggregate(clerk, tmp_path: Path) -> None:
+    from fupin_desktop.errors import KnownError
+
+    with pytest.raises(KnownError, match="县级"):
+        submissions.submit(_as(clerk, "reviewer"), "aggregate-monthly", _month(), tmp_path, "demo")
+
+
+def test_cli_check_exits_1_on_a_mismatch(clerk, city, province, tmp_path: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from fupin_desktop.cli import main
+
+    _trust(city, clerk, tmp_path)
+    county_v1 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb1", "demo")[1]
+    receiving.receive(city, [county_v1])
+    reviewer = _city_reviewer(city)
+    _, city_package = submissions.submit(reviewer, "aggregate-monthly", _month(), tmp_path / "up", "city-seal-pass",
+                                         allow_incomplete=True)
+    _register(province, reviewer, tmp_path, "350500")
+    _trust(province, clerk, tmp_path)
+    county_v2 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb2", "demo")[1]
+    receiving.receive(province, [city_package, county_v1, county_v2])
+    monkeypatch.setenv("FUPIN_PASSWORD", "demo")
+    argv = ["--data-dir", str(province.data_dir), "receiving", "check", "--division", "350500",
+            "--report", "aggregate-monthly", "--period", str(_month()), "--user", "admin"]
+    assert main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "版本不同" in out and "晋江市民政局" in out and "Traceback" not in err
+
+
+def test_the_aggregate_breaks_the_figures_down_and_says_what_changed_since(clerk, city, tmp_path: Path) -> None:
+    import subprocess
+
+    import openpyxl
+
+    _trust(city, clerk, tmp_path)
+    v1 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb1", "demo")[1]
+    receiving.receive(city, [v1])
+    first = receiving.aggregate(city, "monthly", _month(), tmp_path / "out1")
+    assert first.changed == []
+    text = subprocess.run(["pdftotext", "-layout", str(first.pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "按专项行动" in text and "按帮扶领域" in text and "按结对对象类型" in text and "百社解千难" in text
+    book = openpyxl.load_workbook(first.xlsx)
+    assert [ws.title for ws in book.worksheets][1:] == ["2.按专项行动", "3.按帮扶领域", "4.按结对对象类型"]
+    by_campaign = book.worksheets[1]
+    total = next(r for r in by_campaign.iter_rows() if r[0].value == "合计")
+    funds_column = next(c.column for c in by_campaign[3] if str(c.value or "").startswith("投入资金"))
+    assert total[funds_column - 1].value.startswith("=SUM(")  # additive: summed; the 版本 column never is
+    assert sum(int(c["funds_fen"]) for c in first.counties) == sum(
+        item["funds_fen"] for item in receiving_data(city)["campaign"])
+
+    v2 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb2", "demo")[1]
+    receiving.receive(city, [v2])
+    second = receiving.aggregate(city, "monthly", _month(), tmp_path / "out2")
+    assert second.changed == ["晋江市民政局（第 1 版 → 第 2 版：数字未变）"]
+    text = subprocess.run(["pdftotext", str(second.pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "与上次汇总相比有变化的" in text.replace("\n", "")
+
+
+def receiving_data(city: ServiceContext) -> dict[str, list[dict[str, int]]]:
+    return aggregate_reports.aggregate_content(city, "monthly", _month(), clock_today()).data["by"]
+
+
+def clock_today():  # type: ignore[no-untyped-def]
+    from fupin_desktop.domain import clock
+
+    return clock.today()
