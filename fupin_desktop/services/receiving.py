@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import zipfile
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -22,7 +23,7 @@ from fupin_desktop.domain.division_code import parse_division_code
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
-from fupin_desktop.services import expected_units
+from fupin_desktop.services import attachment_files, expected_units
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
@@ -179,8 +180,41 @@ def receive(ctx: ServiceContext, paths: list[Path]) -> list[Received]:
                 continue
             results.append(Received(v.file, False, "验证未通过：" + "；".join(v.problems), v))
             continue
-        results.append(_store(ctx, v))
+        result = _store(ctx, v)
+        if result.accepted:  # the package itself, kept by its hash: the sealed PDF opens from it later
+            attachment_files.put(ctx, Path(path))
+        results.append(result)
     return results
+
+
+def package_pdf(ctx: ServiceContext, package_sha256: str, folder: Path) -> Path:
+    """The sealed report.pdf of a received package, written to ``folder`` from the kept package
+    (re-hashed first); a package received before packages were kept says so."""
+    from fupin_desktop.store import blobs
+
+    try:
+        path = attachment_files.open_verified(ctx, blobs.relative_path(package_sha256), package_sha256,
+                                              label="报送包")
+    except KnownError as exc:
+        raise KnownError(f"这个报送包没有留存副本（较早接收的），无法打开其盖章 PDF：{exc}") from None
+    with zipfile.ZipFile(path) as z:
+        content = z.read("report.pdf")
+    target = Path(folder) / f"{package_sha256[:12]}_report.pdf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return target
+
+
+def package_rows(ctx: ServiceContext, division: str, report: str, period: Period) -> tuple[ReceivedView, list[dict[str, Any]]]:
+    """The counted package of a unit and the rows of its data file (a county's detail under a city total)."""
+    ctx.require(Permission.RECEIVE)
+    found = [r for r in list_received(ctx) if r.division == division and r.report == report
+             and r.period == str(period) and not r.superseded and not r.waiting]
+    if not found:
+        raise NotFound(f"没有收到 {division} 的 {period} 报送。")
+    with ctx.db.reading() as s:
+        data = s.scalar(select(ReceivedPackage.data).where(ReceivedPackage.package_sha256 == found[0].sha256))
+    return found[0], list((data or {}).get("rows") or [])
 
 
 def list_received(ctx: ServiceContext) -> list[ReceivedView]:

@@ -154,6 +154,14 @@ class HomePage(QWidget):
         self.overdue.setWordWrap(True)
         self.overdue.setTextFormat(Qt.TextFormat.RichText)
         layout.addWidget(self.overdue)
+        # A city or province: first who has reported to it (its own register usually stays empty).
+        self.reporting: QWidget | None = None
+        if bureau(ctx.db).division_code.endswith("00") and ctx.can(Permission.RECEIVE):
+            from fupin_desktop.ui.sealed.reporting_status_box import ReportingStatusBox
+
+            self.reporting = ReportingStatusBox(ctx)
+            layout.addSpacing(8)
+            layout.addWidget(self.reporting)
         figures = QHBoxLayout()
         self.organizations = Figure("社会组织")
         self.villages = Figure("村（社区）")
@@ -188,6 +196,8 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         self.show_figures()
+        if self.reporting is not None:
+            self.reporting.refresh()  # type: ignore[attr-defined]
         self.monthly.refresh()
         self.calendar.refresh()
 

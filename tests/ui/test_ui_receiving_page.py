@@ -243,3 +243,37 @@ def test_a_clerk_sees_the_trust_list_but_manages_nothing(qtbot, clerk_ctx) -> No
     assert not page.trust.add_button.isVisibleTo(page.trust) and not page.trust.retire_button.isVisibleTo(page.trust)
     assert "管理员" in page.trust.note.text()
     assert page.packages.choose_button.isEnabled()
+
+
+def test_the_city_home_page_lists_every_unit_it_expects(qtbot, received) -> None:  # type: ignore[no-untyped-def]
+    from fupin_desktop.ui.home_page import HomePage
+
+    page = HomePage(received)
+    qtbot.addWidget(page)
+    box = page.reporting
+    assert box is not None
+    box.period.setCurrentIndex(box.period.findData(str(APPROVED_MONTH)))
+    table = box.table
+    shown = {table.item(r, 1).text(): table.item(r, 2).text() for r in range(table.rowCount())}
+    assert len(shown) == 12 and shown["晋江市民政局"] == "已收" and shown["鲤城区"] == "无证书"
+    assert table.item(table.rowCount() - 1, 1).text() == "晋江市民政局"  # the ones to chase come first
+    assert "应报 12 个：已收 1，无证书 11" in box.counts.text()
+
+
+def test_a_county_row_of_the_aggregate_opens_its_package_and_sealed_pdf(qtbot, received, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fupin_desktop.ui.sealed.package_detail_dialog import PackageDetailDialog
+
+    page = ReceivingPage(received)
+    qtbot.addWidget(page)
+    panel = page.aggregate
+    opened: list[QUrl] = []
+    panel.open_url = opened.append
+    panel.picker.set_choice("monthly", APPROVED_MONTH)
+    wait_for(qtbot, panel.run_to(tmp_path / "out"))
+    dialog = panel.open_county(0)
+    assert isinstance(dialog, PackageDetailDialog)
+    assert dialog.table.rowCount() > 10 and dialog.table.horizontalHeaderItem(0).text() == "镇（街道）"
+    pdf = dialog.open_pdf()
+    assert pdf is not None and opened[-1] == QUrl.fromLocalFile(str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF") and b"/ByteRange" in pdf.read_bytes()  # the sealed one
+    assert panel.open_county(1) is None  # the 合计 row has no package

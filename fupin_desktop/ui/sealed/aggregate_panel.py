@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.monthly_checks import FIGURES
+from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.receiving import Aggregate, aggregating
@@ -60,6 +62,10 @@ class AggregatePanel(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        # Down from the total: a county's row opens its package's rows and its sealed PDF.
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.open_county(row))
+        self.table.setToolTip("双击某县的行：查看该县报送包的明细，并可打开盖章 PDF")
+        self._shown_period: tuple[str, Period] | None = None
         self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.missing = QLabel()
         self.missing.setWordWrap(True)
@@ -96,6 +102,7 @@ class AggregatePanel(QWidget):
                 show_error(self, result, TITLE)
             else:
                 assert isinstance(result, Aggregate)
+                self._shown_period = (report, period)
                 self.show_result(result, f"{self.picker.kind.currentText()} · {period.label_zh}")
 
         def job() -> Generator[Progress, None, object]:
@@ -110,6 +117,23 @@ class AggregatePanel(QWidget):
 
         self.job = run_job(self, job, done, TITLE, on_cancelled=cancelled)
         return self.job
+
+    def open_county(self, row: int) -> QDialog | None:
+        """The package behind a county's row (the 合计 and the units not reported have none)."""
+        if self.result is None or self._shown_period is None or row >= len(self.result.counties):
+            return None
+        from fupin_desktop.ui.sealed.package_detail_dialog import PackageDetailDialog
+
+        report, period = self._shown_period
+        try:
+            dialog = PackageDetailDialog(self.ctx, str(self.result.counties[row]["division"]), report, period,
+                                         self.open_url, self)
+        except KnownError as exc:
+            show_error(self, exc, TITLE)
+            return None
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     # --- showing -------------------------------------------------------------------------------------------
     def _headers(self) -> list[str]:
