@@ -270,6 +270,10 @@ def breakdown(folder: Path, index: list[dict[str, str]], floor_each: float) -> N
     patched = [(package_reader, "open_package", "open"), (signing, "verify_detached", "detached"),
                (signing, "verify_pdf", "pdf"), (receiving, "verify_package", "verify"), (receiving, "_store", "store"),
                (dialect, "do_commit", "commit")]
+    keeper = getattr(receiving, "attachment_files", None)  # receive keeps each package's file, if it does
+    if keeper is not None:
+        patched.append((keeper, "put", "keep"))
+    spent["keep"] = 0.0
     originals = [(owner, name, getattr(owner, name)) for owner, name, _ in patched]
 
     def timed(function: Any, key: str) -> Any:
@@ -296,7 +300,7 @@ def breakdown(folder: Path, index: list[dict[str, str]], floor_each: float) -> N
     ctx.db.dispose()
     each = {k: v / len(paths) * 1000 for k, v in spent.items()}
     other = each["verify"] - each["open"] - each["detached"] - each["pdf"]
-    rest = total / len(paths) * 1000 - each["verify"] - each["store"]
+    rest = total / len(paths) * 1000 - each["verify"] - each["store"] - each["keep"]
     floor_ms = floor_each * 1000
     print(f"\nwhere receive's time goes, per package ({len(paths)} packages on a fresh bureau, steps timed by wrapping"
           f" them; the floor: {floor_ms:.1f} ms a package):")
@@ -306,7 +310,10 @@ def breakdown(folder: Path, index: list[dict[str, str]], floor_each: float) -> N
                       ("the reader's other checks (names, hashes, data.json parsed)", other),
                       ("storing it (receiving._store: queries, JSON, audit record)", each["store"] - each["commit"]),
                       ("   its commit (SQLite WAL, synchronous=FULL)", each["commit"]),
+                      ("keeping the package file (attachment_files.put)", each["keep"]),
                       ("the rest of receive (trust lookup, results)", rest)):
+        if label.startswith("keeping") and keeper is None:
+            continue
         print(f"   {label:72} {ms:6.2f} ms = {ms / floor_ms:.2f}× the floor")
 
 

@@ -12,7 +12,7 @@ counts — a 户 count summed over months is 户次, never households.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -48,48 +48,96 @@ def figure_columns(ctx: ServiceContext, months: int) -> list[TableColumn]:
     return out
 
 
-def _held(ctx: ServiceContext, report: str, period: Period) -> list[ReceivedPackage]:
-    with ctx.db.reading() as s:
-        rows = list(s.scalars(select(ReceivedPackage).where(
-            ReceivedPackage.report == report, ReceivedPackage.period == str(period),
-            ReceivedPackage.superseded.is_(False), ReceivedPackage.waiting.is_(False))
-            .order_by(ReceivedPackage.division)))
-        for p in rows:
-            s.expunge(p)
-        return rows
+@dataclass
+class Held:
+    """What an aggregate needs of a received package: small columns, never its rows."""
+
+    division: str
+    bureau: str
+    report: str
+    period: str
+    version: int
+    manifest_sha256: str
+    package_sha256: str
+    totals: dict[str, int] | None
+    breakdown: dict[str, dict[str, dict[str, int]]]
+    data: dict[str, Any] = field(default_factory=dict)  # loaded only where a section needs it
 
 
-def _breakdown(packages: list[ReceivedPackage]) -> dict[str, list[dict[str, Any]]]:
-    """By campaign, domain and target kind: from the rows monthly packages carry, or from the
-    ``by`` tables of the summary packages (which have no target kind)."""
+def package_sums(data: dict[str, Any]) -> tuple[dict[str, int] | None, dict[str, dict[str, dict[str, int]]]]:
+    """(the additive totals, the sums by campaign, domain and target kind) of one package's data:
+    from the rows monthly packages carry, or the ``by`` tables of the summary packages. Worked out
+    once when the package is received (``ReceivedPackage.totals``/``breakdown``)."""
+    raw = data.get("totals") or {}
+    totals = {k: int(raw[k]) for k in FIGURES} if all(k in raw for k in FIGURES) else None
     kinds = {m.value: m.label for m in TargetKind}
     domains = {m.value: m.label for m in AidDomain} | {m.label: m.label for m in AidDomain}
     sums: dict[str, dict[str, dict[str, int]]] = {"campaign": {}, "domain": {}, "target_kind": {}}
 
     def add(dim: str, key: str, figures: dict[str, Any]) -> None:
-        into = sums[dim].setdefault(key, dict.fromkeys(FIGURES, 0))
+        into = sums[dim].get(key)
+        if into is None:
+            into = sums[dim][key] = dict.fromkeys(FIGURES, 0)
         for name in FIGURES:
-            into[name] += int(figures.get(name) or 0)
+            value = figures.get(name)
+            if value:
+                into[name] += int(value)
 
+    rows = data.get("rows") or []
+    if rows and isinstance(rows[0], dict) and "organization" in rows[0]:  # a monthly package: a row per pairing
+        for row in rows:
+            add("campaign", row.get("campaign") or UNKNOWN, row)
+            add("domain", domains.get(row.get("domain") or "", UNKNOWN), row)
+            add("target_kind", kinds.get(row.get("target_kind") or "", UNKNOWN), row)
+    for dim in ("campaign", "domain"):
+        for item in (data.get("by") or {}).get(dim) or []:
+            label = item.get("label") or UNKNOWN
+            add(dim, domains.get(label, label) if dim == "domain" else label, item)
+    return totals, {dim: d for dim, d in sums.items() if d}
+
+
+def _held(ctx: ServiceContext, report: str, period: Period, *, with_data: bool = False) -> list[Held]:
+    """The newest verified package of each unit; the rows are read only for packages received
+    before their sums were kept (or when ``with_data``)."""
+    c = ReceivedPackage
+    columns = (c.id, c.division, c.bureau, c.report, c.period, c.version, c.manifest_sha256, c.package_sha256,
+               c.totals, c.breakdown)
+    with ctx.db.reading() as s:
+        found = s.execute(select(*columns).where(
+            c.report == report, c.period == str(period), c.superseded.is_(False), c.waiting.is_(False))
+            .order_by(c.division)).all()
+        old = [row.id for row in found if row.totals is None or row.breakdown is None]
+        wanted = [row.id for row in found] if with_data else old
+        data: dict[int, Any] = {i: d for i, d in s.execute(select(c.id, c.data).where(c.id.in_(wanted)))} if wanted else {}
+    out = []
+    for row in found:
+        totals, breakdown = row.totals, row.breakdown
+        if totals is None or breakdown is None:
+            totals, breakdown = package_sums(data.get(row.id) or {})
+        out.append(Held(row.division, row.bureau, row.report, row.period, row.version, row.manifest_sha256,
+                        row.package_sha256, totals, breakdown, data.get(row.id) or {}))
+    return out
+
+
+def _breakdown(packages: list[Held]) -> dict[str, list[dict[str, Any]]]:
+    """The packages' sums by campaign, domain and target kind added up, largest funds first."""
+    sums: dict[str, dict[str, dict[str, int]]] = {}
     for p in packages:
-        rows = p.data.get("rows") or []
-        if rows and "organization" in rows[0]:  # a monthly package: one row per pairing
-            for row in rows:
-                add("campaign", row.get("campaign") or UNKNOWN, row)
-                add("domain", domains.get(row.get("domain") or "", UNKNOWN), row)
-                add("target_kind", kinds.get(row.get("target_kind") or "", UNKNOWN), row)
-        for dim in ("campaign", "domain"):
-            for item in (p.data.get("by") or {}).get(dim) or []:
-                add(dim, domains.get(item.get("label"), item.get("label")) if dim == "domain"
-                    else item.get("label") or UNKNOWN, item)
-    return {dim: [{"label": k, **v} for k, v in sorted(d.items(), key=lambda kv: -kv[1]["funds_fen"])]
-            for dim, d in sums.items() if d}
+        for dim, items in p.breakdown.items():
+            into_dim = sums.setdefault(dim, {})
+            for key, figures in items.items():
+                into = into_dim.setdefault(key, dict.fromkeys(FIGURES, 0))
+                for name in FIGURES:
+                    into[name] += int(figures.get(name) or 0)
+    order = ("campaign", "domain", "target_kind")
+    return {dim: [{"label": k, **v} for k, v in sorted(sums[dim].items(), key=lambda kv: -kv[1]["funds_fen"])]
+            for dim in order if sums.get(dim)}
 
 
 BREAKDOWN_TITLES = {"campaign": "专项行动", "domain": "帮扶领域", "target_kind": "结对对象类型"}
 
 
-def _participation_sections(ctx: ServiceContext, packages: list[ReceivedPackage], me: Any, today: date,
+def _participation_sections(ctx: ServiceContext, packages: list[Held], me: Any, today: date,
                             period: Period) -> list[ReportTable]:
     """在哪扶、扶了谁、扶了多少、效果 by unit, from each participation package's data (additive counts only)."""
     def table(title: str, columns: list[TableColumn], rows: list[dict[str, Any]], note: str = "") -> ReportTable:
@@ -133,23 +181,24 @@ def _participation_sections(ctx: ServiceContext, packages: list[ReceivedPackage]
 
 
 def aggregate_content(ctx: ServiceContext, source_report: str, period: Period, today: date, *,
-                      name: str = "", label: str = "") -> ReportContent:
+                      name: str = "", label: str = "", statuses: list[Any] | None = None) -> ReportContent:
     """The aggregate of the units' newest verified ``source_report`` packages for ``period``: by
     unit, then the breakdown sections; who has not reported in the notes and the data."""
     ctx.require(Permission.RECEIVE)
     source = report_kind(source_report)
     me = bureau(ctx.db)
-    packages = _held(ctx, source.name, period)
-    if any(not all(k in (p.data.get("totals") or {}) for k in FIGURES) for p in packages):
+    packages = _held(ctx, source.name, period, with_data=source.name == "participation")
+    if any(p.totals is None for p in packages):
         raise KnownError(f"{source.label}没有可按单位相加的统计数字（它是名单或公开版），不做汇总；请逐份查看。")
-    try:
-        statuses = expected_units.reporting_status(ctx, source.name, period, today=today)
-    except expected_units.NotAReceiver:
-        statuses = []  # a county trying its own packages: nobody is expected
+    if statuses is None:
+        try:
+            statuses = expected_units.reporting_status(ctx, source.name, period, today=today)
+        except expected_units.NotAReceiver:
+            statuses = []  # a county trying its own packages: nobody is expected
     counted = {p.division for p in packages}
     missing = [u for u in statuses if u.division not in counted and u.state != "exempt"]
     rows = [{"seq": n, "division": p.division, "bureau": p.bureau, "version": f"第{p.version}版",
-             **{k: int(p.data["totals"][k]) for k in FIGURES}} for n, p in enumerate(packages, start=1)]
+             **(p.totals or {})} for n, p in enumerate(packages, start=1)]
     totals = {k: sum(int(r[k]) for r in rows) for k in FIGURES}
     months = len(period.months())
     columns = [TableColumn("seq", "序号", weight=0.45), TableColumn("division", "区划代码", weight=0.9),
@@ -189,7 +238,7 @@ def aggregate_content(ctx: ServiceContext, source_report: str, period: Period, t
         "rows": rows, "totals": totals, "months": months,
         "sources": [{"division": p.division, "bureau": p.bureau, "report": p.report, "period": p.period,
                      "version": p.version, "manifest_sha256": p.manifest_sha256, "package_sha256": p.package_sha256,
-                     "totals": {k: int(p.data["totals"][k]) for k in FIGURES}} for p in packages],
+                     "totals": dict(p.totals or {})} for p in packages],
         "by": by,
         "missing": [{"division": u.division, "name": u.bureau or u.name, "state": u.state} for u in missing],
     }
@@ -225,7 +274,7 @@ def check_sources(ctx: ServiceContext, division: str, report: str, period: Perio
     kind = report_kind(report)
     if kind.name not in SOURCE_REPORT:
         raise KnownError(f"{kind.label}不是汇总报表，没有来源可核对。")
-    held = {p.division: p for p in _held(ctx, kind.name, period)}
+    held = {p.division: p for p in _held(ctx, kind.name, period, with_data=True)}
     aggregate = held.get(division)
     if aggregate is None:
         raise NotFound(f"没有收到 {division} 的 {period} {kind.label}（或它还在等待原版）。")
@@ -242,8 +291,8 @@ def check_sources(ctx: ServiceContext, division: str, report: str, period: Perio
             out.append(SourceCheck(d, name, "other_version",
                                    f"汇总用的是第 {src['version']} 版（清单 {str(src['manifest_sha256'])[:12]}…），"
                                    f"本局持有的是第 {have.version} 版（清单 {have.manifest_sha256[:12]}…），数字可能不同"))
-        elif any(int(row.get(k, -1)) != int(have.data["totals"][k]) for k in FIGURES):
-            wrong = [k for k in FIGURES if int(row.get(k, -1)) != int(have.data["totals"][k])]
+        elif any(int(row.get(k, -1)) != int((have.totals or {}).get(k, -2)) for k in FIGURES):
+            wrong = [k for k in FIGURES if int(row.get(k, -1)) != int((have.totals or {}).get(k, -2))]
             out.append(SourceCheck(d, name, "figures_differ", f"汇总表中的 {'、'.join(wrong)} 与该单位报送包不符"))
         else:
             out.append(SourceCheck(d, name, "same", "与本局持有的报送包一致"))

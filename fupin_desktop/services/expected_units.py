@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -121,11 +122,11 @@ def reporting_status(ctx: ServiceContext, report: str, period: Period, *, level:
         trusted: dict[str, str] = {}
         for t in s.scalars(select(TrustEntry).where(TrustEntry.retired_from.is_(None))):
             trusted.setdefault(t.division, t.bureau)
-        held: dict[str, ReceivedPackage] = {}
-        waiting: dict[str, ReceivedPackage] = {}
-        for p in s.scalars(select(ReceivedPackage).where(
-                ReceivedPackage.report == kind.name, ReceivedPackage.period == str(period),
-                ReceivedPackage.superseded.is_(False))):
+        held: dict[str, Any] = {}
+        waiting: dict[str, Any] = {}
+        c = ReceivedPackage  # small columns only: a province holds thousands of packages with their rows
+        for p in s.execute(select(c.division, c.bureau, c.version, c.received_at, c.waiting).where(
+                c.report == kind.name, c.period == str(period), c.superseded.is_(False))):
             (waiting if p.waiting else held)[p.division] = p
         exempt = {(e.division, e.report): e.reason for e in s.scalars(select(ExpectedExemption))}
     out = []

@@ -234,6 +234,9 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
     assert v.manifest is not None and v.data is not None
     m = v.manifest
     manifest_hash = sha256(manifest_bytes(m))  # the same bytes the county signed and chained
+    from fupin_desktop.services.aggregate_reports import package_sums
+
+    totals, breakdown = package_sums(v.data)
     with ctx.db.transaction() as s:
         if s.scalar(select(ReceivedPackage.id).where(ReceivedPackage.package_sha256 == v.sha256)):
             return Received(v.file, False, "这个报送包已经接收过。", v)
@@ -275,7 +278,7 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
             division=v.division, bureau=v.bureau, report=v.report, period=v.period, version=v.version, file_name=v.file,
             package_sha256=v.sha256, manifest_sha256=manifest_hash, corrects=m.get("corrects"), manifest=m,
             data=v.data, audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=clock.now(),
-            received_by=ctx.user.username, waiting=waiting))
+            received_by=ctx.user.username, waiting=waiting, totals=totals, breakdown=breakdown))
         audit.append(s, username=ctx.user.username, action="receive", entity="received_package", entity_id=v.sha256[:20],
                      summary=f"接收 {v.bureau} {v.report} {v.period} 第 {v.version} 版{note}",
                      after={"file": v.file, "sha256": v.sha256})
@@ -337,14 +340,14 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     yield Progress(0, AGGREGATE_STAGES, "正在读取已接收的报送包……")
     me = bureau(ctx.db)
     day = today or clock.today()
-    content = aggregate_content(ctx, kind.name, period, day)
-    table, cover = content.table, content.cover
-    counties = [{**r, "version": int(str(r["version"]).strip("第版"))} for r in content.data["rows"]]
-    missing = [(str(m["division"]), str(m["name"])) for m in content.data["missing"]]
     try:
         statuses = expected_units.reporting_status(ctx, kind.name, period, today=day)
     except expected_units.NotAReceiver:
         statuses = []
+    content = aggregate_content(ctx, kind.name, period, day, statuses=statuses)
+    table, cover = content.table, content.cover
+    counties = [{**r, "version": int(str(r["version"]).strip("第版"))} for r in content.data["rows"]]
+    missing = [(str(m["division"]), str(m["name"])) for m in content.data["missing"]]
     changed = changed_since_last(ctx, kind.name, period, content.data["sources"])
     if changed:  # corrections since the last aggregate made here: said, so nobody compares by hand
         table.notes.append("与上次汇总相比有变化的：" + "；".join(changed))

@@ -89,6 +89,10 @@ class ReceivedPackage(Base):
     superseded: Mapped[bool] = mapped_column(default=False)
     # A correction of a version never received here: kept, not counted, until its original comes.
     waiting: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Worked out once when received, so an aggregate of a thousand units never re-reads their rows:
+    # the additive totals and the sums by campaign, domain and target kind (None: received before).
+    totals: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    breakdown: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class ExpectedExemption(Base):

@@ -141,3 +141,17 @@ def clock_today():  # type: ignore[no-untyped-def]
     from fupin_desktop.domain import clock
 
     return clock.today()
+
+
+def test_a_package_received_before_sums_were_kept_aggregates_the_same(clerk, city, tmp_path: Path) -> None:
+    from sqlalchemy import text
+
+    _trust(city, clerk, tmp_path)
+    package = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb1", "demo")[1]
+    receiving.receive(city, [package])
+    kept = aggregate_reports.aggregate_content(city, "monthly", _month(), clock_today()).data
+    with city.db.engine.begin() as conn:  # as a package received by an older version of the program
+        conn.execute(text("UPDATE received_package SET totals = NULL, breakdown = NULL"))
+    worked_out = aggregate_reports.aggregate_content(city, "monthly", _month(), clock_today()).data
+    assert worked_out["totals"] == kept["totals"] and worked_out["by"] == kept["by"]
+    assert kept["by"]["target_kind"] and sum(i["funds_fen"] for i in kept["by"]["domain"]) == kept["totals"]["funds_fen"]
