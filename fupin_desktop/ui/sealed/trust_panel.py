@@ -213,6 +213,8 @@ class TrustPanel(QWidget):
         self.note = QLabel("登记和停用证书由管理员办理。" if not self.can_manage else
                            "只登记与纸质指纹登记单核对一致的证书；验证报送包时只认这里登记的证书。")
         self.note.setStyleSheet("color: #555;")
+        self.note.setWordWrap(True)  # beside three buttons at 1024 px: the note wraps, the page keeps its width
+        self.note.setMinimumWidth(120)
         self.pending_button = button("暂存的报送包：0 个…", self.show_pending,
                                      "签章证书尚未登记的报送包：登记该单位的证书后自动重新验证")
         self.can_receive = ctx.can(Permission.RECEIVE)
