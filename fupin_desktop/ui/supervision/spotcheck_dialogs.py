@@ -83,8 +83,9 @@ class FieldMessages:
         return label.text() if not label.isHidden() else ""
 
 
-def _text_box(lines: int, placeholder: str, parent: QWidget) -> QPlainTextEdit:
-    edit = QPlainTextEdit()
+def text_box(lines: int, placeholder: str, parent: QWidget, text: str = "") -> QPlainTextEdit:
+    """A few lines of text in a form; Tab moves on instead of typing a tab."""
+    edit = QPlainTextEdit(text)
     edit.setTabChangesFocus(True)
     edit.setPlaceholderText(placeholder)
     edit.setFixedHeight(parent.fontMetrics().lineSpacing() * lines + 14)
@@ -188,7 +189,7 @@ class CheckDialog(unsaved.AsksBeforeDiscard, QDialog):
         row = QWidget()
         row.setLayout(when)
         form.addRow("核查日期", row)
-        self.findings = _text_box(3, "核查了什么、怎么核查的、发现的情况（如：走访村委会和受助户，帮扶资金已到位）", self)
+        self.findings = text_box(3, "核查了什么、怎么核查的、发现的情况（如：走访村委会和受助户，帮扶资金已到位）", self)
         self.findings.setPlainText(check.findings)
         form.addRow("核查情况", self.messages.under("findings", self.findings))
         self.truthful = QButtonGroup(self)
@@ -205,7 +206,7 @@ class CheckDialog(unsaved.AsksBeforeDiscard, QDialog):
         verdict = QWidget()
         verdict.setLayout(choices)
         form.addRow("是否属实", self.messages.under("truthful", verdict))
-        self.rectification = _text_box(2, "不属实或有问题时写明整改要求（可不填）", self)
+        self.rectification = text_box(2, "不属实或有问题时写明整改要求（可不填）", self)
         self.rectification.setPlainText(check.rectification)
         form.addRow("整改要求", self.messages.under("rectification", self.rectification))
         self.rectify_by = DateInput("整改期限", check.rectify_by)
@@ -216,7 +217,7 @@ class CheckDialog(unsaved.AsksBeforeDiscard, QDialog):
         holder = QWidget()
         holder.setLayout(deadline)
         form.addRow("整改期限", holder)
-        self.follow_up = _text_box(2, "整改后的复核和跟进情况（可以以后再补）", self)
+        self.follow_up = text_box(2, "整改后的复核和跟进情况（可以以后再补）", self)
         self.follow_up.setPlainText(check.follow_up)
         form.addRow("跟进情况", self.messages.under("follow_up", self.follow_up))
         self.previous = QLabel(self._previous_text())

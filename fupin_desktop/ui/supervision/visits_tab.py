@@ -10,7 +10,6 @@ selected one; 整改完成… records the day the 整改 was done and what was d
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import Qt, Signal
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -47,10 +45,9 @@ from fupin_desktop.ui.common.widgets import (
     ERROR_COLOR,
     WARNING_COLOR,
     button,
-    message_label,
     open_dialog,
-    show_message,
 )
+from fupin_desktop.ui.supervision.spotcheck_dialogs import FieldMessages, text_box
 
 HEADERS = ("编号", "类别", "检查日期", "镇（街道）", "检查对象", "检查人员", "发现的问题", "整改要求", "整改情况")
 STATE_COLUMN = 8
@@ -72,51 +69,6 @@ def _state_color(state: str) -> str:
     return "#2e7d32" if state.startswith("已整改") else "#555"
 
 
-class _Messages:
-    """A message line under each field; a problem of no field shown goes under the form."""
-
-    def __init__(self, names: Iterable[str]) -> None:
-        self.labels = {name: message_label() for name in names}
-        self.summary = message_label()
-
-    def under(self, name: str, editor: QWidget) -> QWidget:
-        box = QWidget()
-        column = QVBoxLayout(box)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(2)
-        column.addWidget(editor)
-        column.addWidget(self.labels[name])
-        return box
-
-    def clear(self) -> None:
-        for label in [*self.labels.values(), self.summary]:
-            show_message(label, "", ERROR_COLOR)
-
-    def show(self, problems: Iterable[FieldProblem], summary: str = "") -> None:
-        texts: dict[str, list[str]] = {}
-        rest = [summary] if summary else []
-        for p in problems:
-            if p.field in self.labels:
-                texts.setdefault(p.field, []).append(p.message)
-            else:
-                rest.append(str(p))
-        for name, lines in texts.items():
-            show_message(self.labels[name], "；".join(lines), ERROR_COLOR)
-        show_message(self.summary, "\n".join(rest), ERROR_COLOR)
-
-    def text_of(self, name: str) -> str:
-        label = self.labels[name]
-        return label.text() if not label.isHidden() else ""
-
-
-def _text_box(lines: int, placeholder: str, parent: QWidget, text: str = "") -> QPlainTextEdit:
-    edit = QPlainTextEdit(text)
-    edit.setTabChangesFocus(True)
-    edit.setPlaceholderText(placeholder)
-    edit.setFixedHeight(parent.fontMetrics().lineSpacing() * lines + 14)
-    return edit
-
-
 def _row(*widgets: QWidget | str) -> QWidget:
     holder = QWidget()
     line = QHBoxLayout(holder)
@@ -127,7 +79,7 @@ def _row(*widgets: QWidget | str) -> QWidget:
     return holder
 
 
-def _dates(messages: _Messages, fields: list[tuple[str, str, DateInput, bool]],
+def _dates(messages: FieldMessages, fields: list[tuple[str, str, DateInput, bool]],
            summary: str) -> list[date | None] | None:
     """The dates as typed, or None with what is wrong under each ((name, label, input, required))."""
     problems: list[FieldProblem] = []
@@ -161,7 +113,7 @@ class VisitDialog(unsaved.AsksBeforeDiscard, QDialog):
         self.result_value: VisitView | None = None
         today = today or clock.today()
         self.setWindowTitle(f"{'修改' if visit else '登记'}检查 — {self.year} 年度")
-        self.messages = _Messages(_FIELDS)
+        self.messages = FieldMessages(_FIELDS)
         form = QFormLayout()
         self.kind = QComboBox()
         for code, label in visits.KINDS.items():
@@ -191,11 +143,11 @@ class VisitDialog(unsaved.AsksBeforeDiscard, QDialog):
         self.inspectors.setPlaceholderText("参加检查的人员，如 张连侨、王芳")
         self.inspectors.setMaxLength(visits.MAX_INSPECTORS)
         form.addRow("检查人员", self.messages.under("inspectors", self.inspectors))
-        self.findings = _text_box(2, "检查情况和好的做法、经验（半年通报中推广）", self, visit.findings if visit else "")
+        self.findings = text_box(2, "检查情况和好的做法、经验（半年通报中推广）", self, visit.findings if visit else "")
         form.addRow("检查情况", self.messages.under("findings", self.findings))
-        self.problems = _text_box(2, "检查发现的问题与不足（可不填）", self, visit.problems if visit else "")
+        self.problems = text_box(2, "检查发现的问题与不足（可不填）", self, visit.problems if visit else "")
         form.addRow("发现的问题", self.messages.under("problems", self.problems))
-        self.rectification = _text_box(2, "需要整改时写明整改要求（可不填）", self, visit.rectification if visit else "")
+        self.rectification = text_box(2, "需要整改时写明整改要求（可不填）", self, visit.rectification if visit else "")
         form.addRow("整改要求", self.messages.under("rectification", self.rectification))
         self.rectify_by = DateInput("整改期限", visit.rectify_by if visit else None)
         form.addRow("整改期限", self.messages.under("rectify_by", _row(self.rectify_by)))
@@ -310,7 +262,7 @@ class RectifiedDialog(unsaved.AsksBeforeDiscard, QDialog):
         self.ctx, self.visit = ctx, visit
         self.result_value: VisitView | None = None
         self.setWindowTitle(f"整改完成 — 第 {visit.id} 号检查")
-        self.messages = _Messages(("rectified_on", "rectify_note"))
+        self.messages = FieldMessages(("rectified_on", "rectify_note"))
         form = QFormLayout()
         who = QLabel(f"{visit.visited_on} {visit.kind_label}　{visit.subject}")
         who.setWordWrap(True)
@@ -321,7 +273,7 @@ class RectifiedDialog(unsaved.AsksBeforeDiscard, QDialog):
         form.addRow("整改要求", requirement)
         self.rectified_on = DateInput("整改完成日期", visit.rectified_on or today or clock.today())
         form.addRow("完成日期", self.messages.under("rectified_on", _row(self.rectified_on)))
-        self.note = _text_box(3, "整改了什么、如何核实的（如：已补齐培训记录，镇社会事务办复核）", self, visit.rectify_note)
+        self.note = text_box(3, "整改了什么、如何核实的（如：已补齐培训记录，镇社会事务办复核）", self, visit.rectify_note)
         form.addRow("整改情况", self.messages.under("rectify_note", self.note))
         self.save_button, self.close_button, buttons = save_close_row("保存", "取消", self.save, self.reject)
         layout = QVBoxLayout(self)
