@@ -28,14 +28,17 @@ registered the N certificates (receiving.trust_add):
   (whole file covered), with one ValidationContext trusting that county's certificate
   (allow_fetching off), one event loop for the whole run;
 - ``receiving.receive``: every check of the package reader, then each package stored (its own
-  transaction and audit record). Floor and receive take the N packages in turns, 50 at a time
+  transaction and audit record). With 8 packages or more the checks run in worker processes
+  (intake/verify_pool.py, one per core, started by the first chunk and counted in its time) while
+  this process stores; the floor is one process, as pyHanko is used alone. Floor and receive take the N packages in turns, 50 at a time
   (``receive(ctx, 50 paths)``; which goes first alternates), so that other work on the machine
   slows both alike; their totals are compared, and the spread of the 50-package ratios shown;
 - ``receiving.aggregate`` of the N counties (the consolidated PDF and workbook written out),
   against its own floor: plain sqlite3 reading the N stored data columns, json.loads, the totals
   added up (timed before and after, the mean);
 - the peak resident memory (``ru_maxrss``) of this process before, after receive (its results
-  kept until the end, as one call for all N keeps them) and after the aggregate.
+  kept until the end, as one call for all N keeps them) and after the aggregate; and each
+  verification worker's peak (VmHWM).
 
 Printed: packages/s of the floor and of receive, their ratio (the issue's goal: receive ≤ 1.5×
 the floor), the aggregate's seconds (goal: ≤ 2 s for 1,000 counties) and the memory. With
@@ -81,6 +84,21 @@ _PLACEHOLDERS = {"市辖区", "县", "省直辖县级行政区划", "自治区�
 def _maxrss_mb() -> float:
     kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     return kb / 1024
+
+
+def _workers_mb() -> list[float]:
+    """Peak resident memory of each verification worker still running (VmHWM, Linux)."""
+    from fupin_desktop.intake import verify_pool
+
+    pool = verify_pool._pool
+    peaks = []
+    for pid in list(getattr(pool, "_processes", None) or {}):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
+    return peaks
 
 
 def county_divisions(table: Any, count: int) -> list[tuple[str, str]]:
@@ -289,7 +307,7 @@ def breakdown(folder: Path, index: list[dict[str, str]], floor_each: float) -> N
         setattr(owner, name, timed(getattr(owner, name), key))
     try:
         start = time.perf_counter()
-        receiving.receive(ctx, paths)
+        receiving.receive(ctx, paths, workers=1)  # in this process, where the wrappers can see each step
         total = time.perf_counter() - start
     finally:
         for owner, name, original in originals:
@@ -302,8 +320,8 @@ def breakdown(folder: Path, index: list[dict[str, str]], floor_each: float) -> N
     other = each["verify"] - each["open"] - each["detached"] - each["pdf"]
     rest = total / len(paths) * 1000 - each["verify"] - each["store"] - each["keep"]
     floor_ms = floor_each * 1000
-    print(f"\nwhere receive's time goes, per package ({len(paths)} packages on a fresh bureau, steps timed by wrapping"
-          f" them; the floor: {floor_ms:.1f} ms a package):")
+    print(f"\nwhere receive's time goes, per package ({len(paths)} packages on a fresh bureau, one process (workers=1),"
+          f" steps timed by wrapping them; the floor: {floor_ms:.1f} ms a package):")
     for label, ms in (("reading the zip and hashing every file (package_reader.open_package)", each["open"]),
                       ("manifest signature (signing.verify_detached)", each["detached"]),
                       ("PDF signature (signing.verify_pdf)", each["pdf"]),
@@ -395,6 +413,7 @@ def main() -> None:
             t_receive += spent_receive
             chunk_ratios.append(spent_receive / spent_floor)
         rss_receive = _maxrss_mb()
+        rss_workers = _workers_mb()
         accepted = sum(r.accepted for r in results)
         del results
         t_sum1 = aggregate_floor(ctx.db.path, info["period"])
@@ -424,6 +443,9 @@ def main() -> None:
         print(f"peak memory of this process (ru_maxrss): {rss_start:.0f} MB before (what the floor needs: it keeps"
               f" nothing); after the floor and receive {rss_receive:.0f} MB = {rss_receive / rss_start:.2f}× that;"
               f" after the aggregate {rss_aggregate:.0f} MB = {rss_aggregate / rss_start:.2f}×")
+        if rss_workers:
+            print(f"   and its {len(rss_workers)} verification workers (intake/verify_pool.py), peak each: "
+                  + ", ".join(f"{mb:.0f} MB" for mb in rss_workers))
         if good != n:
             problems.append(f"the floor verified {good} of {n} packages")
         if accepted != n:

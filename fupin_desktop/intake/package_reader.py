@@ -76,6 +76,7 @@ class Verification:
     problems: list[str] = field(default_factory=list)
     manifest: dict[str, Any] | None = None
     data: dict[str, Any] | None = None
+    data_json: bytes | None = None  # data.json exactly as signed: what the receiver stores
 
     def as_json(self) -> dict[str, Any]:
         return {"file": self.file, "ok": self.ok, "intact": self.intact, "trusted": self.trusted,
@@ -240,12 +241,17 @@ def _verify(package: PackageContents, trusted_for: Callable[[str], list[TrustedC
     result.intact = manifest_ok and not changed and not (expected - present) and not (present - expected)
     result.trusted = match is not None and detached.trusted
     if result.intact and "data.json" in package.files:
-        result.data = json.loads(package.files["data.json"].decode("utf-8"))
+        result.data_json = package.files["data.json"]
+        result.data = json.loads(result.data_json.decode("utf-8"), parse_constant=_not_a_number)
         header = (str(result.data.get("division", "")), str(result.data.get("bureau", "")))
         if header != (result.division, str(m.get("bureau", ""))):
             result.problems.append(f"数据文件的表头单位「{header[1]}」（{header[0]}）与清单"
                                    f"「{m.get('bureau', '')}」（{result.division}）不符")
             result.trusted = False
+
+
+def _not_a_number(name: str) -> Any:
+    raise PackageError(f"数据文件 data.json 中有不是数字的数值（{name}），已拒绝。")
 
 
 def _signed_on(manifest: dict[str, Any]) -> date | None:

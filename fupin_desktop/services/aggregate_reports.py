@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from fupin_desktop.documents.report_table import ReportTable, TableColumn
 from fupin_desktop.domain import clock
-from fupin_desktop.domain.enums import AidDomain, TargetKind
 from fupin_desktop.domain.monthly_checks import FIGURES
+from fupin_desktop.domain.package_sums import UNKNOWN, package_sums
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.services import expected_units
@@ -32,7 +32,6 @@ from fupin_desktop.services.settings import bureau
 from fupin_desktop.store.models_submission import AggregateRun, ReceivedPackage
 
 SOURCE_REPORT = {"aggregate-monthly": "monthly", "aggregate-year": "year"}
-UNKNOWN = "未注明"
 
 
 def figure_columns(ctx: ServiceContext, months: int) -> list[TableColumn]:
@@ -62,38 +61,6 @@ class Held:
     totals: dict[str, int] | None
     breakdown: dict[str, dict[str, dict[str, int]]]
     data: dict[str, Any] = field(default_factory=dict)  # loaded only where a section needs it
-
-
-def package_sums(data: dict[str, Any]) -> tuple[dict[str, int] | None, dict[str, dict[str, dict[str, int]]]]:
-    """(the additive totals, the sums by campaign, domain and target kind) of one package's data:
-    from the rows monthly packages carry, or the ``by`` tables of the summary packages. Worked out
-    once when the package is received (``ReceivedPackage.totals``/``breakdown``)."""
-    raw = data.get("totals") or {}
-    totals = {k: int(raw[k]) for k in FIGURES} if all(k in raw for k in FIGURES) else None
-    kinds = {m.value: m.label for m in TargetKind}
-    domains = {m.value: m.label for m in AidDomain} | {m.label: m.label for m in AidDomain}
-    sums: dict[str, dict[str, dict[str, int]]] = {"campaign": {}, "domain": {}, "target_kind": {}}
-
-    def add(dim: str, key: str, figures: dict[str, Any]) -> None:
-        into = sums[dim].get(key)
-        if into is None:
-            into = sums[dim][key] = dict.fromkeys(FIGURES, 0)
-        for name in FIGURES:
-            value = figures.get(name)
-            if value:
-                into[name] += int(value)
-
-    rows = data.get("rows") or []
-    if rows and isinstance(rows[0], dict) and "organization" in rows[0]:  # a monthly package: a row per pairing
-        for row in rows:
-            add("campaign", row.get("campaign") or UNKNOWN, row)
-            add("domain", domains.get(row.get("domain") or "", UNKNOWN), row)
-            add("target_kind", kinds.get(row.get("target_kind") or "", UNKNOWN), row)
-    for dim in ("campaign", "domain"):
-        for item in (data.get("by") or {}).get(dim) or []:
-            label = item.get("label") or UNKNOWN
-            add(dim, domains.get(label, label) if dim == "domain" else label, item)
-    return totals, {dim: d for dim, d in sums.items() if d}
 
 
 def _held(ctx: ServiceContext, report: str, period: Period, *, with_data: bool = False) -> list[Held]:

@@ -88,7 +88,7 @@ class Recheck:
 
 def can_wait(v: Verification) -> bool:
     """Intact, and nothing wrong but an unregistered signer: worth keeping until it can be judged."""
-    return (v.unknown_signer and v.intact and len(v.problems) == 1 and v.data is not None
+    return (v.unknown_signer and v.intact and len(v.problems) == 1 and v.data_json is not None
             and bool(re.fullmatch(r"\d{6}", v.division)) and v.version > 0 and 0 < len(v.period) <= 10
             and 0 < len(v.report) <= 40 and bool(v.sha256))
 

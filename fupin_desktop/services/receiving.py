@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from fupin_desktop.documents.bureau_excel import workbook_bytes
 from fupin_desktop.documents.gongwen import write_report_pdf
@@ -20,9 +20,11 @@ from fupin_desktop.documents.package import manifest_bytes, sha256, write_safely
 from fupin_desktop.documents.seal_key import cert_bureau, cert_division, cert_fingerprint, load_certificate
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.division_code import parse_division_code
+from fupin_desktop.domain.package_sums import package_sums
 from fupin_desktop.domain.periods import Period
 from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.intake.package_reader import TrustedCert, Verification, verify_package
+from fupin_desktop.intake.verify_pool import Sums, verify_all
 from fupin_desktop.services import attachment_files, expected_units
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
@@ -31,6 +33,7 @@ from fupin_desktop.services.register_import import run_import as drain
 from fupin_desktop.services.report_kinds import REPORT_KINDS, report_kind
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
+from fupin_desktop.store.db import EncodedJSON
 from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import ReceivedPackage, TrustEntry
 
@@ -148,16 +151,23 @@ def trust_retire(ctx: ServiceContext, fingerprint: str, from_date: date) -> Trus
 
 
 def trusted_for(ctx: ServiceContext) -> Callable[[str], list[TrustedCert]]:
+    entries: dict[str, list[tuple[str, bytes, date | None]]] = {}
+    received: dict[str, list[tuple[str, date]]] = {}
     with ctx.db.reading() as s:
-        entries = [(t.division, t.bureau, t.cert_pem, t.retired_from) for t in s.scalars(select(TrustEntry))]
+        for t in s.scalars(select(TrustEntry)):
+            entries.setdefault(t.division, []).append((t.bureau, t.cert_pem, t.retired_from))
         # What this bureau itself received before a retirement is the only evidence of "signed before".
-        received = [(d, sha, at.date()) for d, sha, at in s.execute(select(
-            ReceivedPackage.division, ReceivedPackage.package_sha256, ReceivedPackage.received_at))]
+        retiring = {d for d, certs in entries.items() if any(retired for _b, _p, retired in certs)}
+        if retiring:
+            for d, sha, at in s.execute(select(ReceivedPackage.division, ReceivedPackage.package_sha256,
+                                               ReceivedPackage.received_at)):
+                if d in retiring:
+                    received.setdefault(d, []).append((sha, at.date()))
 
     def lookup(division: str) -> list[TrustedCert]:
         return [TrustedCert(load_certificate(pem), name, retired,
-                            frozenset(sha for d2, sha, on in received if d2 == d and retired is not None and on < retired))
-                for d, name, pem, retired in entries if d == division]
+                            frozenset(sha for sha, on in received.get(division, ()) if retired is not None and on < retired))
+                for name, pem, retired in entries.get(division, ())]
     return lookup
 
 
@@ -165,24 +175,28 @@ def verify(ctx: ServiceContext, path: Path) -> Verification:
     return verify_package(Path(path), trusted_for(ctx))
 
 
-def receive(ctx: ServiceContext, paths: list[Path]) -> list[Received]:
-    """Verify and keep each package; a newer version replaces the stored one only if it chains to it."""
+def receive(ctx: ServiceContext, paths: list[Path], *, workers: int | None = None) -> list[Received]:
+    """Verify and keep each package; a newer version replaces the stored one only if it chains to it.
+
+    Many packages are verified on every core (``verify_pool``; ``workers`` overrides how many)
+    while this process stores the ones already verified, in the order given."""
     ctx.require(Permission.RECEIVE)
     lookup = trusted_for(ctx)
     results = []
-    for path in paths:
-        v = verify_package(Path(path), lookup)
+    for checked in verify_all([Path(p) for p in paths], lookup, workers=workers):
+        v = checked.verification
         if not v.ok:
             from fupin_desktop.services import pending_packages  # an unregistered signer: kept, not lost
 
             if pending_packages.can_wait(v):
-                results.append(pending_packages.keep(ctx, Path(path), v))
+                results.append(pending_packages.keep(ctx, checked.path, v))
                 continue
             results.append(Received(v.file, False, "验证未通过：" + "；".join(v.problems), v))
             continue
-        result = _store(ctx, v)
+        result = _store(ctx, v, checked.sums or package_sums(v.data or {}))
         if result.accepted:  # the package itself, kept by its hash: the sealed PDF opens from it later
-            attachment_files.put(ctx, Path(path))
+            attachment_files.put(ctx, checked.path)
+        v.data = v.data_json = None  # stored: a thousand packages' rows are not kept until the end
         results.append(result)
     return results
 
@@ -230,20 +244,21 @@ def list_received(ctx: ServiceContext) -> list[ReceivedView]:
                 for p, name in rows]
 
 
-def _store(ctx: ServiceContext, v: Verification) -> Received:
-    assert v.manifest is not None and v.data is not None
+def _store(ctx: ServiceContext, v: Verification, sums: Sums) -> Received:
+    assert v.manifest is not None and v.data_json is not None
     m = v.manifest
     manifest_hash = sha256(manifest_bytes(m))  # the same bytes the county signed and chained
-    from fupin_desktop.services.aggregate_reports import package_sums
-
-    totals, breakdown = package_sums(v.data)
+    totals, breakdown = sums
+    c = ReceivedPackage
     with ctx.db.transaction() as s:
-        if s.scalar(select(ReceivedPackage.id).where(ReceivedPackage.package_sha256 == v.sha256)):
+        # Every version held of this report and period, in one query, without their data: the same
+        # bytes, the counted version and one with the same number are among them.
+        held = list(s.scalars(select(c).where(c.division == v.division, c.report == v.report, c.period == v.period)
+                              .options(load_only(c.id, c.version, c.superseded, c.waiting, c.manifest_sha256,
+                                                 c.package_sha256, c.file_name, c.corrects))))
+        if any(h.package_sha256 == v.sha256 for h in held):
             return Received(v.file, False, "这个报送包已经接收过。", v)
-        current = s.scalar(select(ReceivedPackage).where(
-            ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
-            ReceivedPackage.period == v.period, ReceivedPackage.superseded.is_(False),
-            ReceivedPackage.waiting.is_(False)))
+        current = next((h for h in held if not h.superseded and not h.waiting), None)
         note = ""
         waiting = current is None and bool(m.get("corrects"))
         if waiting:
@@ -258,9 +273,7 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
                                                "（更正链不符），未接收。请联系报送单位。", v)
             current.superseded = True
             note = f"，替代第 {current.version} 版"
-        same = s.scalar(select(ReceivedPackage).where(
-            ReceivedPackage.division == v.division, ReceivedPackage.report == v.report,
-            ReceivedPackage.period == v.period, ReceivedPackage.version == v.version))
+        same = next((h for h in held if h.version == v.version), None)
         if same is not None:
             if waiting or not same.waiting:
                 return Received(v.file, False, f"已有另一份第 {v.version} 版（{same.file_name}），未接收。请联系报送单位。", v)
@@ -277,7 +290,7 @@ def _store(ctx: ServiceContext, v: Verification) -> Received:
         s.add(ReceivedPackage(
             division=v.division, bureau=v.bureau, report=v.report, period=v.period, version=v.version, file_name=v.file,
             package_sha256=v.sha256, manifest_sha256=manifest_hash, corrects=m.get("corrects"), manifest=m,
-            data=v.data, audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=clock.now(),
+            data=EncodedJSON(v.data_json.decode("utf-8")), audit_seq=head.get("seq"), audit_hash=head.get("hash"), received_at=clock.now(),
             received_by=ctx.user.username, waiting=waiting, totals=totals, breakdown=breakdown))
         audit.append(s, username=ctx.user.username, action="receive", entity="received_package", entity_id=v.sha256[:20],
                      summary=f"接收 {v.bureau} {v.report} {v.period} 第 {v.version} 版{note}",

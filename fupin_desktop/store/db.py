@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -85,8 +86,17 @@ def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> No
     cursor.close()
 
 
+class EncodedJSON(str):
+    """JSON text stored as it is, not encoded again: a received package's data file exactly as it
+    was signed (already parsed and checked by the package reader)."""
+
+
+def _json_serializer(value: object) -> str:
+    return str.__str__(value) if isinstance(value, EncodedJSON) else json.dumps(value)
+
+
 def make_engine(url: str) -> Engine:
-    engine = create_engine(url, future=True)
+    engine = create_engine(url, future=True, json_serializer=_json_serializer)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
@@ -251,7 +261,8 @@ class Database:
     def in_memory(cls) -> Database:
         from sqlalchemy.pool import StaticPool
 
-        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False})
+        engine = create_engine("sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False},
+                               json_serializer=_json_serializer)
         event.listen(engine, "connect", _sqlite_pragmas)
         db = cls(engine)
         migrate(engine)
