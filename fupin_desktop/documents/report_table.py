@@ -23,6 +23,7 @@ __all__ = ["LAND_H", "LAND_MARGIN", "LAND_W", "ReportTable", "TableColumn", "tab
 
 LAND_W, LAND_H = landscape(A4)
 LAND_MARGIN = 20 * mm
+_FRAME_H = LAND_H - 2 * LAND_MARGIN
 CELL_SIZE = 9.0
 MARK_SIZE = 16.0  # the 附件 mark: 3号黑体
 _ROWS_WITH_TAIL = 3  # rows that go over to a new page with 填表人 and 注
@@ -141,6 +142,9 @@ class _TableThenTail(Flowable):
         self.wrap(availWidth, availHeight)
         if self.height <= availHeight:
             return [self]
+        if sum(self.tail_hs) > _FRAME_H / 2:  # lines that long cannot go with the last rows: they follow, and split
+            parts = [self.table] if self.table_h <= availHeight else self.table.split(availWidth, availHeight)
+            return [*parts, *self.tail] if parts else []
         # The lines go on the page that ends the table, with at least its last three rows (the
         # 合计 and two above it): break the table earlier where fewer would be left over.
         room = availHeight - (sum(self.tail_hs) if self.table_h <= availHeight else 0)

@@ -296,6 +296,23 @@ def changed_since_last(ctx: ServiceContext, report: str, period: Period,
     return out
 
 
+CHANGED_IN_NOTE = 10  # more than this many changed units get a table of their own, not a note
+
+
+def changed_note(table: ReportTable, changed: list[str]) -> None:
+    """Say under the table which units changed since the last aggregate: a few in the note, many
+    (a province's first aggregate after a round of corrections) in a table after it."""
+    if len(changed) <= CHANGED_IN_NOTE:
+        table.notes.append("与上次汇总相比有变化的：" + "；".join(changed))
+        return
+    title = "与上次汇总相比有变化的单位"
+    table.notes.append(f"与上次汇总相比有 {len(changed)} 个单位有变化，见表后“{title}”。")
+    table.sections.append(ReportTable(
+        title, table.unit_name, table.filled_on, table.period_label,
+        [TableColumn("seq", "序号", kind="count", weight=0.3), TableColumn("change", "单位及变化", weight=4)],
+        [{"seq": i, "change": text} for i, text in enumerate(changed, 1)], None))
+
+
 def record_run(ctx: ServiceContext, report: str, period: Period, sources: list[dict[str, Any]]) -> None:
     with ctx.db.transaction() as s:
         s.add(AggregateRun(report=report, period=str(period), created_at=clock.now(), created_by=ctx.user.username,

@@ -346,7 +346,12 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
                 today: date | None = None) -> Generator[Progress, None, Aggregate]:
     """``aggregate`` in stages. Both files are made in memory first and written in the last stage
     with nothing yielded between them: 取消 before it writes nothing, and never one file of two."""
-    from fupin_desktop.services.aggregate_reports import aggregate_content, changed_since_last, record_run
+    from fupin_desktop.services.aggregate_reports import (
+        aggregate_content,
+        changed_note,
+        changed_since_last,
+        record_run,
+    )
 
     ctx.require(Permission.RECEIVE)
     kind = report_kind(report)
@@ -363,7 +368,7 @@ def aggregating(ctx: ServiceContext, report: str, period: Period, out_dir: Path,
     missing = [(str(m["division"]), str(m["name"])) for m in content.data["missing"]]
     changed = changed_since_last(ctx, kind.name, period, content.data["sources"])
     if changed:  # corrections since the last aggregate made here: said, so nobody compares by hand
-        table.notes.append("与上次汇总相比有变化的：" + "；".join(changed))
+        changed_note(table, changed)
     out = Path(out_dir)
     base = f"{me.division_code}_{me.name}_{kind.label}汇总_{period}"
     yield Progress(1, AGGREGATE_STAGES, f"正在生成汇总表 PDF（{len(counties)} 个单位）……")
