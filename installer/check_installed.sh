@@ -31,4 +31,23 @@ print(f"screenshot {sys.argv[1]}: {width}×{height}, {colours} distinct byte val
 # 796 × 796, so the size only has to be a window's, not a crumb's; the colours tell it is painted.
 assert width >= 780 and height >= 580 and colours > 20, "the window looks blank"
 PY
+# A batch of packages is verified by worker processes, which are this same installed program
+# started again (installer/launch.py calls freeze_support): receive nine copies of a sealed package.
+export FUPIN_SEAL_PASSPHRASE=demo
+period=$(date -d "$(date +%Y-%m-01) -2 month" +%Y-%m)
+/usr/bin/fupin --data-dir "$data/demo" --user reviewer submit monthly --period "$period" -o "$data/usb" --allow-incomplete
+fingerprint=$(/usr/bin/fupin --data-dir "$data/demo" --user reviewer seal export-cert -o "$data/cert.pem" | sed -n 's/^SHA-256 指纹：//p')
+/usr/bin/fupin --data-dir "$data/city" init --bureau 泉州市民政局 --division 350500 --admin admin
+/usr/bin/fupin --data-dir "$data/city" --user admin trust add "$data/cert.pem" --division 350582 --fingerprint "$fingerprint"
+mkdir "$data/in"
+for i in 1 2 3 4 5 6 7 8 9; do cp "$data"/usb/*.zip "$data/in/copy$i.zip"; done
+received=$(/usr/bin/fupin --data-dir "$data/city" --user admin receive "$data"/in/*.zip || true)
+echo "$received"
+log="$data/city/logs/fupin-cli.log"
+[ "$(grep -c '已接收' <<<"$received")" = 1 ] && [ "$(grep -c '已经接收过' <<<"$received")" = 8 ] \
+  || { echo "the installed program did not receive the batch as expected" >&2; exit 1; }
+[ "$(nproc)" -lt 2 ] || grep -q "started [0-9]* package verification workers" "$log" \
+  || { echo "no verification workers were started" >&2; exit 1; }
+! grep -q "verification workers failed" "$log" || { echo "the frozen workers failed:" >&2; cat "$log" >&2; exit 1; }
+echo "the installed program verified a batch of 9 packages in worker processes"
 rm -rf "$data"

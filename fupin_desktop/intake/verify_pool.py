@@ -134,6 +134,7 @@ def _executor(count: int) -> ProcessPoolExecutor:
     with _pool_lock:
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
+            log.info("started %d package verification workers", count)
         return _pool
 
 
