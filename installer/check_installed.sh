@@ -7,7 +7,7 @@ deb=$(realpath "$1")
 shot=$(realpath -m "$2")
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
-$sudo apt-get install -y -qq --no-install-recommends "$deb" >/dev/null   # dpkg, with the Depends resolved
+$sudo apt-get install -y -qq --reinstall --no-install-recommends "$deb" >/dev/null   # dpkg, with the Depends resolved; --reinstall: the same version number built again still replaces the installed files
 dpkg-query -W -f='${Package} ${Version} ${Status}\n' fupin-desktop
 data=$(mktemp -d)
 export QT_QPA_PLATFORM=offscreen FUPIN_PASSWORD=demo
