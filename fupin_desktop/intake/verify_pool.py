@@ -4,12 +4,13 @@ packages a month, a national roll-up about 2,800).
 The checks of one package are pure Python and CPU-bound (pyHanko, asn1crypto), so threads would
 take turns; worker processes verify side by side while the receiving process stores what they
 have verified. Workers are started with ``spawn`` on every platform (never ``fork``: the window
-and the database pool have threads), once, and kept for the program's life: on Windows a worker
-takes about a second to import pyHanko, so a second batch must not pay that again. Each task
-carries only the certificates registered for the division its manifest names (read here first,
-cheaply); the worker still checks everything itself, and a package that names another division
-inside than the one peeked at finds no certificate and fails closed. A worker that dies (killed,
-out of memory) costs nothing but time: that package and the rest are verified in this process.
+and the database pool have threads) and kept while batches keep coming: on Windows a worker takes
+about a second to import pyHanko, so the rest of a USB stick must not pay that again; after two
+idle minutes they stop (some 100 MB each). Each task carries only the certificates registered for
+the division its manifest names (read here first, cheaply); the worker still checks everything
+itself, and a package whose manifest names another division than the one peeked at finds no
+certificate and fails closed. A worker that dies (killed, out of memory) costs nothing but time:
+that package and the rest are verified in this process.
 Frozen programs call ``multiprocessing.freeze_support()`` first (installer/launch.py).
 """
 
@@ -43,7 +44,9 @@ MAX_WORKERS = 4
 TrustRow = tuple[bytes, str, date | None, frozenset[str]]
 Sums = tuple[dict[str, int] | None, Breakdown]
 
+IDLE_SECONDS = 120.0
 _pool: ProcessPoolExecutor | None = None
+_idle: threading.Timer | None = None
 _pool_lock = threading.Lock()
 
 
@@ -95,6 +98,8 @@ def verify_all(paths: list[Path], trusted_for: Callable[[str], list[TrustedCert]
         log.warning("verification workers failed; verifying in this process", exc_info=True)
         _discard(pool)
         yield from (_here(p, trusted_for) for p in queue[done:])
+    finally:
+        _idle_from_now(pool)
 
 
 def verify_one(path: str, division: str, rows: list[TrustRow]) -> tuple[Verification, Sums | None]:
@@ -130,12 +135,26 @@ def _here(path: Path, trusted_for: Callable[[str], list[TrustedCert]]) -> Checke
 
 
 def _executor(count: int) -> ProcessPoolExecutor:
-    global _pool
+    global _pool, _idle
     with _pool_lock:
+        if _idle is not None:
+            _idle.cancel()
+            _idle = None
         if _pool is None:
             _pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"))
             log.info("started %d package verification workers", count)
         return _pool
+
+
+def _idle_from_now(pool: ProcessPoolExecutor) -> None:
+    """Workers unused for ``IDLE_SECONDS`` are stopped: they hold some 100 MB each, and an old office
+    PC has little; the next batch within that time (the rest of a USB stick) finds them ready."""
+    global _idle
+    with _pool_lock:
+        if _pool is pool:
+            _idle = threading.Timer(IDLE_SECONDS, _discard, (pool,))
+            _idle.daemon = True
+            _idle.start()
 
 
 def _discard(pool: ProcessPoolExecutor) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import time
 import zipfile
 from pathlib import Path
 
@@ -104,3 +105,19 @@ def test_a_few_packages_are_verified_here(clerk, city, tmp_path: Path, monkeypat
     assert receiving.receive(city, paths, workers=2)[0].accepted
     assert str(_month()) in paths[0].name
 
+
+
+def test_idle_workers_stop_and_the_next_batch_starts_them_again(clerk, city, tmp_path: Path, monkeypatch) -> None:
+    paths = _batch(clerk, tmp_path)
+    _trust(city, clerk, tmp_path)
+    monkeypatch.setattr(verify_pool, "IDLE_SECONDS", 0.2)
+    assert receiving.receive(city, paths, workers=2)[0].accepted
+    first = verify_pool._pool
+    assert first is not None
+    deadline = time.monotonic() + 10
+    while verify_pool._pool is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert verify_pool._pool is None  # stopped: their memory given back
+    again = receiving.receive(city, paths[:verify_pool.POOL_FROM], workers=2)
+    assert [r.accepted for r in again] == [False] * verify_pool.POOL_FROM  # all held already, or refused
+    assert verify_pool._pool is not None and verify_pool._pool is not first

@@ -3,6 +3,7 @@ fingerprint, verify a good and a tampered package (chosen or dropped), receive, 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import zipfile
@@ -20,6 +21,7 @@ from fupin_desktop.documents.seal_key import cert_fingerprint, create_seal_key, 
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.money import format_wan
 from fupin_desktop.domain.periods import Period
+from fupin_desktop.intake import verify_pool
 from fupin_desktop.services import seal, submissions
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.receiving import certificate_fingerprint, receive, trust_add, trust_list
@@ -277,3 +279,22 @@ def test_a_county_row_of_the_aggregate_opens_its_package_and_sealed_pdf(qtbot, r
     assert pdf is not None and opened[-1] == QUrl.fromLocalFile(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF") and b"/ByteRange" in pdf.read_bytes()  # the sealed one
     assert panel.open_county(1) is None  # the 合计 row has no package
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: packages are verified in the window's process")
+def test_a_stick_of_many_packages_is_verified_by_workers_from_the_window(qtbot, page, stick, tmp_path,
+                                                                          monkeypatch) -> None:
+    trust_county(page.ctx, stick)
+    copies = []
+    for n in range(verify_pool.POOL_FROM + 1):  # the same package under other names: one is received
+        copies.append(tmp_path / f"copy{n}.zip")
+        shutil.copy(package(stick), copies[-1])
+    wait_for(qtbot, page.packages.add_paths(copies))
+    started: list[int] = []
+    real = verify_pool._executor
+    monkeypatch.setattr(verify_pool, "_executor", lambda n: started.append(n) or real(n))
+    results = page.packages.receive_passed()
+    assert started  # verified by the worker processes, started from the window's job thread
+    assert [(r.file, r.accepted) for r in results] == [(p.name, p == copies[0]) for p in copies]
+    assert page.packages.table.item(1, RECEIVED_COLUMN).text() == "这个报送包已经接收过。"
+    close_boxes()
