@@ -201,19 +201,25 @@ def receive(ctx: ServiceContext, paths: list[Path], *, workers: int | None = Non
     return results
 
 
-def package_pdf(ctx: ServiceContext, package_sha256: str, folder: Path) -> Path:
-    """The sealed report.pdf of a received package, written to ``folder`` from the kept package
-    (re-hashed first); a package received before packages were kept says so."""
+def package_pdf_bytes(ctx: ServiceContext, package_sha256: str) -> bytes:
+    """The sealed report.pdf of a received package, from the kept package (re-hashed first); a
+    package received before packages were kept says so."""
     from fupin_desktop.store import blobs
 
+    ctx.require(Permission.RECEIVE)
     try:
         path = attachment_files.open_verified(ctx, blobs.relative_path(package_sha256), package_sha256,
                                               label="报送包")
     except KnownError as exc:
         raise KnownError(f"这个报送包没有留存副本（较早接收的），无法打开其盖章 PDF：{exc}") from None
     with zipfile.ZipFile(path) as z:
-        content = z.read("report.pdf")
+        return z.read("report.pdf")
+
+
+def package_pdf(ctx: ServiceContext, package_sha256: str, folder: Path) -> Path:
+    """``package_pdf_bytes`` written to ``folder``, for the system's PDF reader."""
     target = Path(folder) / f"{package_sha256[:12]}_report.pdf"
+    content = package_pdf_bytes(ctx, package_sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(content)
     return target

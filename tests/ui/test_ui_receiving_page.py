@@ -3,6 +3,7 @@ fingerprint, verify a good and a tampered package (chosen or dropped), receive, 
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -11,6 +12,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from monthly_helpers import close_boxes
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
@@ -279,6 +281,20 @@ def test_a_county_row_of_the_aggregate_opens_its_package_and_sealed_pdf(qtbot, r
     assert pdf is not None and opened[-1] == QUrl.fromLocalFile(str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF") and b"/ByteRange" in pdf.read_bytes()  # the sealed one
     assert panel.open_county(1) is None  # the 合计 row has no package
+
+    # …and on to the page of one row in the sealed PDF itself, shown in the window, the row marked.
+    assert not dialog.row_button.isEnabled()
+    dialog.table.selectRow(14)
+    row = dialog.rows[14]
+    pages = dialog.show_row_in_pdf()
+    assert pages is not None and pages.place is not None and "标出" in pages.where.text()
+    with pdfplumber.open(io.BytesIO(pdf.read_bytes())) as sealed:
+        text = sealed.pages[pages.page].extract_text().replace(" ", "")
+    assert pages.page > 0 and str(row["village"])[:4] in text and str(row["seq"]) in text  # the letter is page 1
+    assert pages.picture.pixmap().width() > 1000
+    pages.next_button.click()
+    assert pages.page == min(pages.place.page + 1, len(pages.view) - 1) and "标出" not in pages.where.text()
+    pages.accept()
 
 
 @pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: packages are verified in the window's process")
