@@ -187,7 +187,8 @@ def clear_exempt(ctx: ServiceContext, division: str, report: str = ALL_REPORTS) 
                                                        ExpectedExemption.report == report))
         if row is None:
             raise NotFound(f"{division} 没有标记为不适用。")
+        what = "全部报表" if report == ALL_REPORTS else report_kind(report).label
         audit.append(s, username=ctx.user.username, action="delete", entity="expected_exemption",
-                     entity_id=f"{division}:{report}", summary=f"取消 {division} 的不适用标记",
+                     entity_id=f"{division}:{report}", summary=f"取消 {division} {what}的不适用标记",
                      before={"reason": row.reason})
         s.delete(row)
