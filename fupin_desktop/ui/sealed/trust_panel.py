@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -44,6 +45,9 @@ from fupin_desktop.ui.common.operations import inform, run_op
 from fupin_desktop.ui.common.tables import fill_table, read_only_table
 from fupin_desktop.ui.common.widgets import ERROR_COLOR, button, open_dialog
 from fupin_desktop.ui.sealed.seal_panel import fingerprint_lines, mono_font
+
+if TYPE_CHECKING:
+    from fupin_desktop.ui.sealed.trust_batch_dialog import TrustBatchDialog
 
 HEADERS = ("区划代码", "单位", "证书指纹", "登记时间", "状态")
 PENDING_HEADERS = ("区划代码", "单位（包内自称）", "报表", "期间", "版本", "到达时间", "原因")
@@ -209,11 +213,13 @@ class TrustPanel(QWidget):
         self.table = read_only_table(HEADERS, [])
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.add_button = button("登记证书…", self.choose_certificate, "选择下级单位交来的印章证书文件（.pem），核对指纹后登记")
+        self.batch_button = button("批量登记…", self.register_batch,
+                                   "按证书登记表和放着各单位证书文件的文件夹，一次登记多个单位的证书")
         self.retire_button = button("停用…", self.retire_selected, "印章泄露、换人或换新印章时，自某日起不再接受这张证书")
         self.note = QLabel("登记和停用证书由管理员办理。" if not self.can_manage else
                            "只登记与纸质指纹登记单核对一致的证书；验证报送包时只认这里登记的证书。")
         self.note.setStyleSheet("color: #555;")
-        self.note.setWordWrap(True)  # beside three buttons at 1024 px: the note wraps, the page keeps its width
+        self.note.setWordWrap(True)  # beside four buttons at 1024 px: the note wraps, the page keeps its width
         self.note.setMinimumWidth(120)
         self.pending_button = button("暂存的报送包：0 个…", self.show_pending,
                                      "签章证书尚未登记的报送包：登记该单位的证书后自动重新验证")
@@ -222,7 +228,7 @@ class TrustPanel(QWidget):
         tools.addWidget(self.note, 1)
         tools.addWidget(self.pending_button)
         self.pending_button.setVisible(self.can_receive)
-        for b in (self.add_button, self.retire_button):
+        for b in (self.add_button, self.batch_button, self.retire_button):
             b.setVisible(self.can_manage)
             tools.addWidget(b)
         layout = QVBoxLayout(self)
@@ -288,6 +294,14 @@ class TrustPanel(QWidget):
                                        + ("\n\n" + recheck_text(v.rechecked)).rstrip())))
 
         dialog = RegisterCertificateDialog(path, fingerprint, bureau, division, add, self)
+        open_dialog(dialog)
+        return dialog
+
+    def register_batch(self) -> TrustBatchDialog:
+        # Imported here, as the dialog imports recheck_text from this module.
+        from fupin_desktop.ui.sealed.trust_batch_dialog import TrustBatchDialog
+
+        dialog = TrustBatchDialog(self.ctx, self._changed, self)
         open_dialog(dialog)
         return dialog
 
