@@ -34,7 +34,7 @@ registered the N certificates (receiving.trust_add):
   (``receive(ctx, 50 paths)``; which goes first alternates), so that other work on the machine
   slows both alike; their totals are compared, and the spread of the 50-package ratios shown;
 - ``receiving.aggregate`` of the N counties (the consolidated PDF and workbook written out),
-  twice: the first in this process also loads the national division table (0.6 s) and the CJK
+  twice: the first in this process also loads the national division table (0.3 s) and the CJK
   fonts, as the window does when it starts; the second, the one compared with the goal, is what
   a bureau waits for with the program open (an aggregate again after a correction). Against its
   own floor: plain sqlite3 reading the N stored data columns, json.loads, the totals added up
