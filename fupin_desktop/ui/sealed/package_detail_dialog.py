@@ -83,7 +83,11 @@ class PackageDetailDialog(QDialog):
         except KnownError as exc:
             show_message(self.message, str(exc), ERROR_COLOR)
             return None
-        place = view.find_row(int(row.get("seq") or n + 1))
+        try:
+            seq = int(row.get("seq") or n + 1)
+        except (TypeError, ValueError):  # an older package's rows: numbered in their order
+            seq = n + 1
+        place = view.find_row(seq)
         show_message(self.message, "" if place else "在盖章 PDF 里没有找到这一行，从第一页看起。", ERROR_COLOR)
         dialog = PdfPageDialog(view, f"{self.windowTitle()} · 盖章 PDF", place=place, open_outside=self.open_pdf,
                                parent=self)
