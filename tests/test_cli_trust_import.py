@@ -120,3 +120,25 @@ def test_every_problem_names_its_row_and_column_and_registers_nothing(capsys, se
     code, _, err = run(capsys, *setup["city"], "trust", "import", str(sheet), "--certs", str(setup["certs"]))
     assert code == 1 and where in err, err
     assert _registered(capsys, setup) == []
+
+
+def test_an_administrator_discards_a_waiting_package_by_its_hash(capsys, setup) -> None:
+    assert run(capsys, *setup["city"], "receive", str(setup["package"]))[0] == 1
+    code, out, _ = run(capsys, *setup["city"], "trust", "pending", "--json")
+    [waiting] = json.loads(out)
+    prefix = waiting["sha256"][:12]
+    code, out, _ = run(capsys, *setup["city"], "trust", "pending")
+    assert code == 0 and prefix in out  # the table shows what to type
+
+    code, out, err = run(capsys, *setup["city"], "trust", "discard", "0123abcd", "--reason", "误投")
+    assert code != 0 and "没有哈希以「0123abcd」开头" in err + out and "Traceback" not in err
+    code, out, err = run(capsys, *setup["city"], "trust", "discard", prefix, "--reason", "  ")
+    assert code != 0 and "原因" in err + out
+    code, out, _ = run(capsys, *setup["city"], "trust", "pending")
+    assert "350582" in out  # refused twice, still there
+
+    code, out, err = run(capsys, *setup["city"], "trust", "discard", prefix, "--reason", "晋江说这是测试包")
+    assert code == 0, err
+    assert "已删除暂存的报送包 晋江市民政局（350582）" in out
+    code, out, _ = run(capsys, *setup["city"], "trust", "pending")
+    assert code == 0 and "没有暂存的报送包" in out

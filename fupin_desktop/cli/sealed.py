@@ -177,9 +177,16 @@ def cmd_trust_pending(args: argparse.Namespace) -> int:
     if not waiting:
         print("没有暂存的报送包。")
         return 0
-    print_table(["区划代码", "单位（包内自称）", "报表", "期间", "版本", "到达时间", "签章证书指纹", "原因", "文件"],
+    print_table(["区划代码", "单位（包内自称）", "报表", "期间", "版本", "到达时间", "签章证书指纹", "原因", "文件", "哈希"],
                 [[p.division, p.bureau, p.report_label, p.period, str(p.version), f"{p.arrived_at:%Y-%m-%d %H:%M}",
-                  p.signer_fingerprint, p.reason, p.file_name] for p in waiting])
+                  p.signer_fingerprint, p.reason, p.file_name, p.sha256[:12]] for p in waiting])
+    return 0
+
+
+def cmd_trust_discard(args: argparse.Namespace) -> int:
+    ctx = context(args, signed_in=True, permission=Permission.MANAGE_TRUST)
+    what = pending_packages.discard(ctx, pending_packages.find(ctx, args.package).id, args.reason)
+    print(f"已删除暂存的报送包 {what}（操作日志留有其哈希、签章证书指纹和原因）。")
     return 0
 
 
@@ -309,6 +316,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser, a
     p.add_argument("--recheck", action="store_true", help="先把暂存的报送包全部重新验证一次")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_trust_pending)
+    p = t.add_parser("discard", parents=[common], help="删除一个不会再接收的暂存报送包（管理员；须写明原因）")
+    p.add_argument("package", help="暂存报送包的哈希开头（至少 8 位，见 fupin trust pending）或文件名")
+    p.add_argument("--reason", required=True, help="删除原因，记入操作日志")
+    p.set_defaults(func=cmd_trust_discard)
 
     p = sub.add_parser("verify", parents=[common], help="验证报送包（离线；只信任本单位登记的证书）")
     p.add_argument("package")

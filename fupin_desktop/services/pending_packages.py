@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from fupin_desktop.documents.package import SIGNER, sha256
 from fupin_desktop.documents.seal_key import cert_fingerprint, load_certificate
 from fupin_desktop.domain import clock
-from fupin_desktop.errors import KnownError, os_error_message
+from fupin_desktop.errors import KnownError, NotFound, os_error_message
 from fupin_desktop.intake.package_reader import Verification, open_package_bytes, verify_package_bytes
 from fupin_desktop.services import receiving
 from fupin_desktop.services.context import ServiceContext
@@ -174,6 +174,41 @@ def after_trust_added(ctx: ServiceContext, division: str) -> Recheck:
         return recheck(ctx, [division])
     except KnownError as exc:
         return Recheck(messages=(f"重新验证暂存的报送包时出错，稍后可再试（fupin trust pending --recheck）：{exc}",))
+
+
+def discard(ctx: ServiceContext, pending_id: int, reason: str) -> str:
+    """An administrator's decision that a waiting package will never be received (signed by a key
+    the unit never registered, sent here by mistake …): its bytes go, the audit log keeps its hash,
+    signer and the reason. Returns what was discarded, for the message."""
+    ctx.require(Permission.MANAGE_TRUST)
+    reason = reason.strip()
+    if not reason:
+        raise KnownError("请写明删除这个暂存报送包的原因（例如：不是本局下级单位的报送包）。")
+    with ctx.db.transaction() as s:
+        row = s.get(PendingPackage, pending_id)
+        if row is None:
+            raise NotFound("这个暂存的报送包已不在列表中（可能已被接收或删除），请刷新。")
+        what = f"{row.bureau}（{row.division}）{_label(row.report)} {row.period} 第 {row.version} 版「{row.file_name}」"
+        audit.append(s, username=ctx.user.username, action="delete", entity="pending_package", entity_id=row.sha256[:20],
+                     summary=f"删除暂存的报送包 {what}：{reason[:200]}",
+                     before={"file": row.file_name, "sha256": row.sha256, "arrived_at": row.arrived_at,
+                             "signer_fingerprint": _signer_fingerprint(row.file_name, row.content), "reason": reason})
+        s.delete(row)
+    return what
+
+
+def find(ctx: ServiceContext, key: str) -> PendingView:
+    """A waiting package by the start of its hash (8 or more hex digits) or its file name, for the CLI."""
+    key = key.strip()
+    waiting = list_pending(ctx)
+    hits = [p for p in waiting if p.file_name == key]
+    if not hits and re.fullmatch(r"[0-9a-fA-F]{8,64}", key):
+        hits = [p for p in waiting if p.sha256.startswith(key.lower())]
+    if not hits:
+        raise NotFound(f"没有哈希以「{key}」开头或文件名为「{key}」的暂存报送包（fupin trust pending 列出全部）。")
+    if len(hits) > 1:
+        raise KnownError(f"「{key}」对应 {len(hits)} 个暂存的报送包，请写出更长的哈希。")
+    return hits[0]
 
 
 def _recheck_one(ctx: ServiceContext, pending_id: int, file_name: str, digest: str) -> Recheck:

@@ -8,6 +8,8 @@ import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from fupin_desktop.documents.package import manifest_bytes, package_bytes
 from fupin_desktop.documents.seal_key import (
     cert_fingerprint,
@@ -18,7 +20,8 @@ from fupin_desktop.documents.seal_key import (
 from fupin_desktop.documents.signing import sign_detached
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.periods import Period
-from fupin_desktop.services import expected_units, pending_packages, receiving, seal, submissions
+from fupin_desktop.errors import KnownError, NotFound, PermissionDenied
+from fupin_desktop.services import expected_units, pending_packages, receiving, seal, submissions, users
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.users import login
 from fupin_desktop.store import audit
@@ -152,3 +155,32 @@ def test_an_unknown_signer_with_another_problem_is_refused_not_kept(clerk, city,
     got = receiving.receive(city, [bad])[0]
     assert got.verification.unknown_signer and len(got.verification.problems) == 2
     assert got.message.startswith("验证未通过") and pending_packages.pending_count(city) == 0
+
+
+def test_an_administrator_discards_a_package_that_will_never_be_received(clerk, city, tmp_path) -> None:
+    package = _submit(clerk, tmp_path / "usb")
+    receiving.receive(city, [package])
+    [waiting] = pending_packages.list_pending(city)
+    users.create_user(city, "xiaowang", "Clerk-pass-1", "clerk", "小王")
+    city_clerk = city.as_user(login(city.db, "xiaowang", "Clerk-pass-1"))
+    with pytest.raises(PermissionDenied):  # a clerk cannot throw away what arrived
+        pending_packages.discard(city_clerk, waiting.id, "误投")
+    for blank in ("", "   "):
+        with pytest.raises(KnownError, match="原因"):
+            pending_packages.discard(city, waiting.id, blank)
+    assert pending_packages.pending_count(city) == 1  # refusals changed nothing
+
+    assert pending_packages.find(city, waiting.sha256[:8].upper()).id == waiting.id
+    assert pending_packages.find(city, package.name).id == waiting.id
+    what = pending_packages.discard(city, waiting.id, "不是本市下级单位的报送包")
+    assert "晋江市民政局（350582）" in what and package.name in what
+    assert pending_packages.list_pending(city) == [] and receiving.list_received(city) == []
+    with city.db.reading() as s:
+        [record] = [r for r in audit.export_records(s) if r["entity"] == "pending_package" and r["action"] == "delete"]
+    kept = json.dumps(record, ensure_ascii=False, default=str)
+    assert "不是本市下级单位的报送包" in record["summary"]
+    assert waiting.sha256 in kept and waiting.signer_fingerprint in kept
+    with pytest.raises(NotFound):
+        pending_packages.discard(city, waiting.id, "再删一次")
+    with pytest.raises(NotFound):
+        pending_packages.find(city, waiting.sha256[:8])

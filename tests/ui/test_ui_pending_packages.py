@@ -4,6 +4,7 @@ the trust panel counts and lists what waits; registering the certificate receive
 from __future__ import annotations
 
 from monthly_helpers import close_boxes
+from PySide6.QtWidgets import QLabel
 from test_ui_receiving_page import city, package, stick, wait_for  # noqa: F401  (fixtures)
 
 from fupin_desktop.services.pending_packages import WAITING_FOR_CERTIFICATE
@@ -49,3 +50,28 @@ def test_with_nothing_waiting_the_button_says_0_and_is_disabled(qtbot, city) -> 
     page = ReceivingPage(city)
     qtbot.addWidget(page)
     assert page.trust.pending_button.text() == "暂存的报送包：0 个…" and not page.trust.pending_button.isEnabled()
+
+
+def test_an_administrator_deletes_a_waiting_package_with_a_reason(qtbot, city, stick) -> None:  # noqa: F811
+    page = ReceivingPage(city)
+    qtbot.addWidget(page)
+    page.show()
+    wait_for(qtbot, page.packages.add_paths([package(stick)]))
+    page.packages.table.selectRow(0)
+    page.packages.receive_passed()
+    close_boxes()
+    trust = page.trust
+    dialog = trust.show_pending()
+    assert dialog.discard_button.isVisible() and not dialog.discard_button.isEnabled()  # nothing chosen yet
+    dialog.table.selectRow(0)
+    assert dialog.discard_button.isEnabled()
+    ask = dialog.discard_selected()
+    assert ask is not None and package(stick).name in ask.findChild(QLabel).text()
+    ask.accept()  # no reason: refused in the dialog, nothing deleted
+    assert ask.isVisible() and ask.problem.text() == "请写明删除原因。"
+    assert dialog.table.rowCount() == 1
+    ask.reason.setText("晋江说这是测试包")
+    ask.accept()
+    assert not ask.isVisible() and dialog.table.rowCount() == 0
+    assert trust.pending_button.text() == "暂存的报送包：0 个…"
+    assert page.packages.history.table.rowCount() == 0  # deleted, never received

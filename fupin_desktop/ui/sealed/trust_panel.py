@@ -30,7 +30,14 @@ from PySide6.QtWidgets import (
 from fupin_desktop.domain import clock
 from fupin_desktop.errors import KnownError
 from fupin_desktop.services.context import ServiceContext
-from fupin_desktop.services.pending_packages import PendingView, Recheck, list_pending, pending_count, recheck
+from fupin_desktop.services.pending_packages import (
+    PendingView,
+    Recheck,
+    discard,
+    list_pending,
+    pending_count,
+    recheck,
+)
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import (
     TrustView,
@@ -117,27 +124,39 @@ class RegisterCertificateDialog(QDialog):
         super().accept()
 
 
-class RetireDialog(QDialog):
-    def __init__(self, entry: TrustView, on_ok: Callable[[date], bool], parent: QWidget | None = None) -> None:
+class _OneFieldDialog(QDialog):
+    """What is about to happen, one field to fill, a red line for what is wrong, and OK/取消."""
+
+    def __init__(self, title: str, text: str, label: str, field: QWidget, ok_text: str,
+                 parent: QWidget | None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("停用印章证书")
-        self.on_ok = on_ok
-        text = QLabel(f"停用 {entry.bureau}（{entry.division}）的印章证书：\n{fingerprint_lines(entry.fingerprint)}\n\n"
-                      "自所选日期起（含当日）用这张证书签的报送包不再接受；此前签的仍然有效。")
-        text.setWordWrap(True)
-        self.day = DateInput("停用日期", clock.today())
+        self.setWindowTitle(title)
+        explanation = QLabel(text)
+        explanation.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setStyleSheet(f"color: {ERROR_COLOR};")
         form = QFormLayout()
-        form.addRow("自此日起停用", self.day)
-        buttons = _ok_cancel("停用")
+        form.addRow(label, field)
+        buttons = _ok_cancel(ok_text)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(text)
+        layout.addWidget(explanation)
         layout.addLayout(form)
         layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.setMinimumWidth(520)
+        explanation.setMinimumHeight(explanation.heightForWidth(480))  # a dialog does not grow for wrapped text
+
+
+class RetireDialog(_OneFieldDialog):
+    def __init__(self, entry: TrustView, on_ok: Callable[[date], bool], parent: QWidget | None = None) -> None:
+        self.day = DateInput("停用日期", clock.today())
+        super().__init__("停用印章证书",
+                         f"停用 {entry.bureau}（{entry.division}）的印章证书：\n{fingerprint_lines(entry.fingerprint)}\n\n"
+                         "自所选日期起（含当日）用这张证书签的报送包不再接受；此前签的仍然有效。",
+                         "自此日起停用", self.day, "停用", parent)
+        self.on_ok = on_ok
 
     def accept(self) -> None:
         try:
@@ -148,6 +167,27 @@ class RetireDialog(QDialog):
         if day is None:
             self.problem.setText("请填写停用日期，如 2026-12-01。")
         elif self.on_ok(day):
+            super().accept()
+
+
+class DiscardDialog(_OneFieldDialog):
+    """删除一个暂存的报送包: the administrator writes why; the audit log keeps the reason and the hash."""
+
+    def __init__(self, pending: PendingView, on_ok: Callable[[str], bool], parent: QWidget | None = None) -> None:
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("例如：不是本市下级单位的报送包")
+        super().__init__("删除暂存的报送包",
+                         f"删除 {pending.bureau}（{pending.division}）{pending.report_label} {pending.period} "
+                         f"第 {pending.version} 版「{pending.file_name}」？\n\n"
+                         "只删除确定不会再接收的报送包（例如误投、不是本单位下级的报送包）。"
+                         "操作日志会留下它的哈希、签章证书指纹和删除原因；删除后无法恢复，需要时请对方重新报送。",
+                         "删除原因", self.reason, "删除", parent)
+        self.on_ok = on_ok
+
+    def accept(self) -> None:
+        if not self.reason.text().strip():
+            self.problem.setText("请写明删除原因。")
+        elif self.on_ok(self.reason.text()):
             super().accept()
 
 
@@ -174,6 +214,11 @@ class PendingDialog(QDialog):
         buttons.rejected.connect(self.reject)
         self.recheck_button = button("重新验证", self.recheck_all, "用已登记的证书把暂存的报送包全部再验证一次")
         buttons.addButton(self.recheck_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.discard_button = button("删除所选…", self.discard_selected, "删除确定不会再接收的报送包（管理员；须写明原因）")
+        self.discard_button.setVisible(ctx.can(Permission.MANAGE_TRUST))
+        buttons.addButton(self.discard_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.rows: list[PendingView] = []
+        self.table.itemSelectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.table, 1)
@@ -191,7 +236,30 @@ class PendingDialog(QDialog):
             self.table.item(r, 0).setToolTip(f"{p.file_name}\n签章证书指纹：{p.signer_fingerprint}")
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.rows = rows
         self.recheck_button.setEnabled(bool(rows))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.discard_button.setEnabled(self.selected() is not None)
+
+    def selected(self) -> PendingView | None:
+        picked = self.table.selectionModel().selectedRows()
+        return self.rows[picked[0].row()] if len(picked) == 1 and picked[0].row() < len(self.rows) else None
+
+    def discard_selected(self) -> DiscardDialog | None:
+        pending = self.selected()
+        if pending is None:
+            return None
+
+        def done(_what: str) -> None:
+            self.refresh()
+            self.on_received()  # the 暂存 count on the trust panel
+
+        dialog = DiscardDialog(pending, lambda reason: run_op(self, lambda: discard(self.ctx, pending.id, reason), done),
+                               self)
+        open_dialog(dialog)
+        return dialog
 
     def recheck_all(self) -> None:
         def done(result: Recheck) -> None:
