@@ -77,7 +77,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
                                     allow_incomplete=args.allow_incomplete, letter=letter)
     print(f"已盖章报送：{path}（第 {view.version} 版" + ("，更正前一版" if view.corrects else "") + "）")
     if view.incomplete:
-        err("注意：以下镇（街道）月报未报或未审核，已在报表中列明：" +
+        units, what = submissions.incomplete_wording(view.report)
+        err(f"注意：以下{units}{what}，已在报表中列明：" +
             "、".join(f"{i['township']}（{i['month']}）" for i in view.incomplete))
     return 0
 

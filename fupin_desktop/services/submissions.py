@@ -46,11 +46,19 @@ from fupin_desktop.store.serial import serialize
 DATA_FORMAT = "fupin-data/1"
 
 
-class IncompleteMonths(KnownError):
-    """Township-months missing or not approved: refused unless the reviewer confirms."""
+def incomplete_wording(report: str) -> tuple[str, str]:
+    """Who is missing from a report and how: a county's townships, or a city's units under it."""
+    if report.startswith("aggregate-"):
+        return "下级单位", "还没有报送或没有登记证书"
+    return "镇（街道）", "月报未报或未审核"
 
-    def __init__(self, months: list[tuple[str, str]], units: str = "镇（街道）", what: str = "月报未报或未审核") -> None:
+
+class IncompleteMonths(KnownError):
+    """Township-months (or a city's units) missing: refused unless the reviewer confirms."""
+
+    def __init__(self, months: list[tuple[str, str]], report: str) -> None:
         self.months = months
+        self.units, self.what = units, what = incomplete_wording(report)
         listed = "、".join(f"{t}（{m}）" for t, m in months[:30]) + ("……" if len(months) > 30 else "")
         super().__init__(f"有 {len(months)} 个{units}{what}：{listed}。确认仍要报送请勾选“仍然报送”"
                          f"（命令行加 --allow-incomplete），报表里会列出这些{units}。")
@@ -110,9 +118,7 @@ def sealing(ctx: ServiceContext, report: str, period: Period, out_dir: Path, pas
     yield Progress(1, SEAL_STAGES, f"正在汇总{kind.label}数据……")
     content = kind.build(ctx, period, today or clock.today())
     if content.incomplete and not allow_incomplete:
-        if kind.name.startswith("aggregate-"):  # a city's aggregate: units that have not reported
-            raise IncompleteMonths(content.incomplete, "下级单位", "还没有报送或没有登记证书")
-        raise IncompleteMonths(content.incomplete)
+        raise IncompleteMonths(content.incomplete, kind.name)
     number = number_the_letter(ctx, content)
     if letter is not None:
         apply_letter(content, letter)

@@ -92,8 +92,17 @@ def test_cli_check_exits_1_on_a_mismatch(clerk, city, province, tmp_path: Path, 
     county_v1 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb1", "demo")[1]
     receiving.receive(city, [county_v1])
     reviewer = _city_reviewer(city)
-    _, city_package = submissions.submit(reviewer, "aggregate-monthly", _month(), tmp_path / "up", "city-seal-pass",
-                                         allow_incomplete=True)
+    monkeypatch.setenv("FUPIN_PASSWORD", "city-pass-1")
+    monkeypatch.setenv("FUPIN_SEAL_PASSPHRASE", "city-seal-pass")
+    seal_up = ["--data-dir", str(city.data_dir), "--user", "zhang", "submit", "aggregate-monthly",
+               "--period", str(_month()), "-o", str(tmp_path / "up")]
+    assert main(seal_up) != 0  # eleven of 泉州's units silent: asked to confirm
+    out, err = capsys.readouterr()
+    assert "有 11 个下级单位还没有报送或没有登记证书" in err and "镇" not in err
+    assert main([*seal_up, "--allow-incomplete"]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("注意：以下下级单位还没有报送或没有登记证书，已在报表中列明：鲤城区") and "镇" not in err
+    city_package = next((tmp_path / "up").glob("*.zip"))
     _register(province, reviewer, tmp_path, "350500")
     _trust(province, clerk, tmp_path)
     county_v2 = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb2", "demo")[1]

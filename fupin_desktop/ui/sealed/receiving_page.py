@@ -34,6 +34,7 @@ from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.pending_packages import can_wait
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.receiving import Received, Verification, list_received, receive, verify
+from fupin_desktop.services.submissions import incomplete_wording
 from fupin_desktop.ui.common import file_dialogs, ui_state
 from fupin_desktop.ui.common.choosers import period_label, report_label
 from fupin_desktop.ui.common.operations import JobHandle, Step, inform, run_job, run_op
@@ -86,7 +87,8 @@ def detail_html(v: Verification, received: Received | None) -> str:
     if manifest.get("corrects"):
         facts.append("这是更正报送，替代上一版。")
     if manifest.get("incomplete"):
-        facts.append(f"报送时有 {len(manifest['incomplete'])} 个镇月未报或未审核，未计入。")
+        units, what = incomplete_wording(v.report)
+        facts.append(f"报送时有 {len(manifest['incomplete'])} 个{units}{what}，未计入。")
     if manifest.get("seal_image_placeholder"):
         facts.append("报表上的印章图样是样章（对方尚未载入本单位印章图样）。")
     if v.sha256:

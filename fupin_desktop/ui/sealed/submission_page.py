@@ -35,6 +35,7 @@ from fupin_desktop.services.report_kinds import REPORT_KINDS
 from fupin_desktop.services.submissions import (
     IncompleteMonths,
     SubmissionView,
+    incomplete_wording,
     list_submissions,
     not_written_message,
     resend,
@@ -281,9 +282,9 @@ class SubmissionPage(QWidget):
         return self.cancel_note
 
     def confirm_incomplete(self, exc: IncompleteMonths, go_on: Callable[[], object]) -> QMessageBox:
-        box = QMessageBox(QMessageBox.Icon.Question, "月报不全", f"有 {len(exc.months)} 个镇（街道）月报未报或未审核，"
+        box = QMessageBox(QMessageBox.Icon.Question, "报送不全", f"有 {len(exc.months)} 个{exc.units}{exc.what}，"
                           "不会计入这次报送的报表：", QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setInformativeText(incomplete_text(exc.months) + "\n\n报表里会列出这些镇（街道）。仍然报送？")
+        box.setInformativeText(incomplete_text(exc.months) + f"\n\n报表里会列出这些{exc.units}。仍然报送？")
         box.button(QMessageBox.StandardButton.Yes).setText("仍然报送")
         box.button(QMessageBox.StandardButton.No).setText("不报送")
         box.setDefaultButton(QMessageBox.StandardButton.No)
@@ -296,7 +297,8 @@ class SubmissionPage(QWidget):
     def _submitted(self, view: SubmissionView, path: Path) -> None:
         self.out.set_folder(path.parent)
         run_op(self, lambda: list_submissions(self.ctx), lambda h: self.show_history(h, view.id))
-        extra = f"\n\n有 {len(view.incomplete)} 个镇月未报或未审核，未计入，已在报表中列出。" if view.incomplete else ""
+        units, what = incomplete_wording(view.report)
+        extra = f"\n\n有 {len(view.incomplete)} 个{units}{what}，未计入，已在报表中列出。" if view.incomplete else ""
         correction = "（更正报送）" if view.corrects else ""
         inform(self, "已盖章报送", f"{report_label(view.report)} · {period_label(view.period)} · 第 {view.version} 版"
                                f"{correction}\n已写出并复核通过：\n{path}{extra}")
