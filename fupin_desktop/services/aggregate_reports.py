@@ -246,29 +246,31 @@ def check_sources(ctx: ServiceContext, division: str, report: str, period: Perio
     if aggregate is None:
         raise NotFound(f"没有收到 {division} 的 {period} {kind.label}（或它还在等待原版）。")
     mine = {p.division: p for p in _held(ctx, SOURCE_REPORT[kind.name], period)}
-    out: list[SourceCheck] = []
+    labels = {k: ctx.forms["monthly"].field(k).label for k in FIGURES}
     rows = {r["division"]: r for r in aggregate.data.get("rows") or []}
+    out: list[SourceCheck] = []
     for src in aggregate.data.get("sources") or []:
         d, name = str(src["division"]), str(src["bureau"])
         have = mine.get(d)
-        row = rows.get(d, {})
         if have is None:
             out.append(SourceCheck(d, name, "not_held", "本局没有收到这个单位的报送包，无法核对"))
-        elif have.manifest_sha256 != src["manifest_sha256"]:
+            continue
+        if have.manifest_sha256 != src["manifest_sha256"]:
             out.append(SourceCheck(d, name, "other_version",
                                    f"汇总用的是第 {src['version']} 版（清单 {str(src['manifest_sha256'])[:12]}…），"
                                    f"本局持有的是第 {have.version} 版（清单 {have.manifest_sha256[:12]}…），数字可能不同"))
-        elif any(int(row.get(k, -1)) != int((have.totals or {}).get(k, -2)) for k in FIGURES):
-            wrong = [k for k in FIGURES if int(row.get(k, -1)) != int((have.totals or {}).get(k, -2))]
-            out.append(SourceCheck(d, name, "figures_differ", f"汇总表中的 {'、'.join(wrong)} 与该单位报送包不符"))
-        else:
-            out.append(SourceCheck(d, name, "same", "与本局持有的报送包一致"))
+            continue
+        row, theirs = rows.get(d, {}), have.totals or {}
+        wrong = [labels[k] for k in FIGURES if int(row.get(k, -1)) != int(theirs.get(k, -2))]
+        out.append(SourceCheck(d, name, "figures_differ", f"汇总表中的{'、'.join(wrong)}与该单位报送包不符")
+                   if wrong else SourceCheck(d, name, "same", "与本局持有的报送包一致"))
     totals = aggregate.data.get("totals") or {}
     listed = aggregate.data.get("rows") or []
-    if any(int(totals.get(k, 0)) != sum(int(r.get(k, 0)) for r in listed) for k in FIGURES):
-        out.append(SourceCheck(division, aggregate.bureau, "figures_differ", "汇总表的合计不等于各单位之和"))
+    off = [labels[k] for k in FIGURES if int(totals.get(k, 0)) != sum(int(r.get(k, 0)) for r in listed)]
+    if off:
+        out.append(SourceCheck(division, aggregate.bureau, "figures_differ",
+                               f"汇总表合计的{'、'.join(off)}不等于各单位之和"))
     return out
-
 
 
 def changed_since_last(ctx: ServiceContext, report: str, period: Period,

@@ -115,6 +115,42 @@ def test_cli_check_exits_1_on_a_mismatch(clerk, city, province, tmp_path: Path, 
     assert "版本不同" in out and "晋江市民政局" in out and "Traceback" not in err
 
 
+
+def test_a_city_figure_that_is_not_the_county_s_is_reported_field_by_field(clerk, city, province,
+                                                                          tmp_path: Path) -> None:
+    """A city that sealed a 晋江 row 100 fen above 晋江's own package (its seal is valid: the city
+    signed what it wrote): the province, holding 晋江's package, names the figure that differs."""
+    from fupin_desktop.documents.package import manifest_bytes, package_bytes, sha256
+    from fupin_desktop.documents.signing import sign_detached
+
+    _trust(city, clerk, tmp_path)
+    county = submissions.submit(_as(clerk, "reviewer"), "monthly", _month(), tmp_path / "usb1", "demo")[1]
+    receiving.receive(city, [county])
+    reviewer = _city_reviewer(city)
+    _, honest = submissions.submit(reviewer, "aggregate-monthly", _month(), tmp_path / "up", "city-seal-pass",
+                                   allow_incomplete=True)
+    with zipfile.ZipFile(honest) as zf:
+        files = {n: zf.read(n) for n in zf.namelist()}
+    data = json.loads(files["data.json"])
+    [row] = [r for r in data["rows"] if r["division"] == "350582"]
+    row["funds_fen"] += 100  # the row only: the 合计 no longer adds up either
+    files["data.json"] = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    manifest = json.loads(files["manifest.json"])
+    manifest["files"]["data.json"] = sha256(files["data.json"])
+    key = seal.unlock_seal(reviewer, "city-seal-pass")
+    forged = tmp_path / "sealed-by-the-city.zip"
+    forged.write_bytes(package_bytes({n: files[n] for n in ("report.pdf", "report.xlsx", "data.json")}, manifest,
+                                     sign_detached(manifest_bytes(manifest), key), files["signer.pem"]))
+
+    _register(province, reviewer, tmp_path, "350500")
+    _trust(province, clerk, tmp_path)
+    assert all(r.accepted for r in receiving.receive(province, [forged, county]))
+    checks = aggregate_reports.check_sources(province, "350500", "aggregate-monthly", _month())
+    assert [(c.division, c.state) for c in checks] == [("350582", "figures_differ"), ("350500", "figures_differ")]
+    assert checks[0].note == "汇总表中的投入资金与该单位报送包不符"
+    assert checks[1].note == "汇总表合计的投入资金不等于各单位之和"
+
+
 def test_the_aggregate_breaks_the_figures_down_and_says_what_changed_since(clerk, city, tmp_path: Path) -> None:
     import subprocess
 
