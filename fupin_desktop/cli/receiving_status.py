@@ -74,7 +74,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = group.add_parser("status", parents=[common], help="按区划代码表列出每个应报单位的报送状态")
     p.add_argument("--report", required=True, choices=kinds, metavar="报表", help=" | ".join(kinds))
     p.add_argument("--period", required=True, help="如 2026-10、2026")
-    p.add_argument("--level", choices=["county"], help="省级：列出每个县（市、区），而不是各市")
+    p.add_argument("--level", choices=["county"], help="省级：汇总报表也按县（市、区）列出（县级报表本来就列出每个县；汇总报表默认列出各市和省直管县）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
     p = group.add_parser("check", parents=[common],

@@ -237,7 +237,7 @@ def cmd_receive(args: argparse.Namespace) -> int:
 def cmd_aggregate(args: argparse.Namespace) -> int:
     ctx = context(args, signed_in=True)
     result = receiving.aggregate(ctx, args.report, Period.parse(args.period), output_dir(args.output))
-    print(f"汇总：{len(result.counties)} 个县（市、区）\n{result.pdf}\n{result.xlsx}")
+    print(f"汇总：{len(result.counties)} 个下级单位\n{result.pdf}\n{result.xlsx}")
     if result.missing:
         print("未报送：" + "、".join(f"{b}（{d}）" for d, b in result.missing))
     return 0

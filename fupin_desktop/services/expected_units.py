@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.deadlines import occurrences
@@ -110,14 +110,32 @@ def due_day(ctx: ServiceContext, report: str, period: Period) -> date | None:
     return None
 
 
+def sent_by(report: str, division: str) -> str:
+    """The report a unit sends for ``report``: a city its aggregate, a county-level unit (also one
+    a province governs directly) its own report, of which the aggregate is made."""
+    own = report.removeprefix("aggregate-")
+    return report if division.endswith("00") and report != own else own
+
+
+def home_report(ctx: ServiceContext, level: str) -> str:
+    """The monthly report the 首页 follows: a province's cities send their 月报汇总, counties their 月报."""
+    return "aggregate-monthly" if bureau(ctx.db).division_code.endswith("0000") and level != "county" else "monthly"
+
+
 def reporting_status(ctx: ServiceContext, report: str, period: Period, *, level: str = "",
                      today: date | None = None) -> list[UnitStatus]:
-    """Each expected unit for ``report`` and ``period``: 已收 / 更正中 / 未报 / 无证书 / 不适用."""
+    """Each expected unit for ``report`` and ``period``: 已收 / 更正中 / 未报 / 无证书 / 不适用.
+
+    A county's own report reaches a province from every county; an aggregate from its cities."""
     ctx.require(Permission.RECEIVE)
     kind = report_kind(report)
     today = today or clock.today()
+    if not level and not kind.name.startswith("aggregate-") and bureau(ctx.db).division_code.endswith("0000"):
+        level = "county"
     units = expected_units(ctx, level)
-    due = due_day(ctx, kind.name, period)
+    own = kind.name.removeprefix("aggregate-")
+    sends = {u.division: sent_by(kind.name, u.division) for u in units}
+    dues = {name: due_day(ctx, name, period) for name in set(sends.values())}
     with ctx.db.reading() as s:
         trusted: dict[str, str] = {}
         for t in s.scalars(select(TrustEntry).where(TrustEntry.retired_from.is_(None))):
@@ -125,22 +143,30 @@ def reporting_status(ctx: ServiceContext, report: str, period: Period, *, level:
         held: dict[str, Any] = {}
         waiting: dict[str, Any] = {}
         c = ReceivedPackage  # small columns only: a province holds thousands of packages with their rows
-        for p in s.execute(select(c.division, c.bureau, c.version, c.received_at, c.waiting).where(
-                c.report == kind.name, c.period == str(period), c.superseded.is_(False))):
-            (waiting if p.waiting else held)[p.division] = p
+        for p in s.execute(select(c.division, c.report, c.bureau, c.version, c.received_at, c.waiting).where(
+                c.report.in_(set(sends.values())), c.period == str(period), c.superseded.is_(False))):
+            if sends.get(p.division) == p.report:
+                (waiting if p.waiting else held)[p.division] = p
+        # On time or late by the first version that arrived: a later correction does not make it late.
+        first: dict[str, datetime] = {}
+        for d, r, at in s.execute(select(c.division, c.report, func.min(c.received_at)).where(
+                c.report.in_(set(sends.values())), c.period == str(period)).group_by(c.division, c.report)):
+            if sends.get(d) == r:
+                first[d] = at
         exempt = {(e.division, e.report): e.reason for e in s.scalars(select(ExpectedExemption))}
     out = []
     for u in units:
-        reason = exempt.get((u.division, kind.name)) or exempt.get((u.division, ALL_REPORTS))
+        reason = next((exempt[(u.division, r)] for r in (kind.name, own, ALL_REPORTS) if (u.division, r) in exempt),
+                      None)  # 仅月报 covers a city's 月报汇总 too
         package = held.get(u.division) or waiting.get(u.division)
         name = package.bureau if package is not None else trusted.get(u.division, "")
+        due = dues[sends[u.division]]
         late = 0
         if reason is not None and u.division not in held:
             state = "exempt"
         elif u.division in held:
             state = "received"
-            first = held[u.division].received_at.date()
-            late = max(0, (first - due).days) if due else 0
+            late = max(0, (first[u.division].date() - due).days) if due else 0
         else:
             state = "correcting" if u.division in waiting else "missing" if u.division in trusted else "no_certificate"
             late = max(0, (today - due).days) if due else 0

@@ -12,7 +12,7 @@ import pytest
 from test_expected_units import _as, _month, _trust, _trust_absent
 
 from fupin_desktop.domain.monthly_checks import FIGURES
-from fupin_desktop.services import aggregate_reports, receiving, seal, submissions
+from fupin_desktop.services import aggregate_reports, expected_units, receiving, seal, submissions
 from fupin_desktop.services.context import Forms, ServiceContext
 from fupin_desktop.services.setup import initialize
 from fupin_desktop.services.users import create_user, login
@@ -62,6 +62,13 @@ def test_city_seals_its_aggregate_and_the_province_checks_it_against_the_countie
     _trust(province, clerk, tmp_path)
     results = receiving.receive(province, [city_package, county_v1])
     assert all(r.accepted for r in results), [r.message for r in results]
+    # Who sends what to a province: the cities their 月报汇总, every county its 月报.
+    from_cities = {u.division: u.state for u in expected_units.reporting_status(province, "aggregate-monthly", _month())}
+    assert from_cities["350500"] == "received" and from_cities["350100"] == "no_certificate"
+    assert all(d.endswith("00") for d in from_cities)  # 福建 governs no county directly
+    from_counties = {u.division: u.state for u in expected_units.reporting_status(province, "monthly", _month())}
+    assert from_counties["350582"] == "received" and from_counties["350583"] == "no_certificate"
+    assert "350500" not in from_counties and len(from_counties) > len(from_cities)
     with zipfile.ZipFile(city_package) as zf:  # what the province now holds, as the city signed it
         data = json.loads(zf.read("data.json"))
     assert data is not None and [s["division"] for s in data["sources"]] == ["350582"]

@@ -106,3 +106,25 @@ def test_cli_receiving_status_json_and_table(quanzhou, capsys, monkeypatch) -> N
 def test_a_county_has_no_one_reporting_to_it(clerk) -> None:
     with pytest.raises(expected_units.NotAReceiver, match="县级单位"):
         expected_units.expected_units(clerk)
+
+
+def test_a_city_sends_its_aggregate_a_county_governed_by_the_province_its_own_report() -> None:
+    assert expected_units.sent_by("aggregate-monthly", "350500") == "aggregate-monthly"
+    assert expected_units.sent_by("aggregate-monthly", "429004") == "monthly"  # 仙桃市, governed by 湖北省
+    assert expected_units.sent_by("aggregate-year", "469001") == "year"  # 五指山市, governed by 海南省
+    assert expected_units.sent_by("monthly", "350582") == "monthly"
+
+
+def test_a_correction_after_the_due_day_keeps_an_on_time_report_on_time(clerk, city, tmp_path, monkeypatch) -> None:
+    month = _month()
+    _trust(city, clerk, tmp_path)
+    due = expected_units.due_day(city, "monthly", month)
+    assert due is not None and due < clock.today()
+    monkeypatch.setenv(clock.TODAY_ENV, str(due))  # 晋江's first version arrives on the due day
+    v1 = submissions.submit(_as(clerk, "reviewer"), "monthly", month, tmp_path / "usb1", "demo")[1]
+    assert receiving.receive(city, [v1])[0].accepted
+    monkeypatch.setenv(clock.TODAY_ENV, str(due + timedelta(days=9)))  # its correction nine days later
+    v2 = submissions.submit(_as(clerk, "reviewer"), "monthly", month, tmp_path / "usb2", "demo")[1]
+    assert receiving.receive(city, [v2])[0].accepted
+    [jinjiang] = [u for u in expected_units.reporting_status(city, "monthly", month) if u.division == "350582"]
+    assert (jinjiang.state, jinjiang.version, jinjiang.days_late, jinjiang.late_text) == ("received", 2, 0, "按时")

@@ -30,6 +30,7 @@ from fupin_desktop.services.expected_units import (
     STATE_LABELS,
     UnitStatus,
     clear_exempt,
+    home_report,
     mark_exempt,
     reporting_status,
 )
@@ -112,8 +113,9 @@ class ReportingStatusBox(QGroupBox):
         keep = self.selected()  # the same unit stays selected after a mark moves its row
         show_message(self.message, "", ERROR_COLOR)
         try:
-            self.rows = reporting_status(self.ctx, "monthly", Period.parse(self.period.currentData()),
-                                         level=self.level.currentData())
+            level = self.level.currentData()
+            self.rows = reporting_status(self.ctx, home_report(self.ctx, level), Period.parse(self.period.currentData()),
+                                         level=level)
         except KnownError as exc:
             self.rows = []
             show_message(self.message, str(exc), ERROR_COLOR)
