@@ -71,6 +71,19 @@ def _closing_a_dialog_gives_up_its_typing(request: pytest.FixtureRequest, monkey
         monkeypatch.setattr(unsaved, "ask_discard_typed", lambda _parent: True)
 
 
+@pytest.fixture(autouse=True)
+def _no_window_left_open() -> Iterator[None]:
+    """A dialog a test leaves open would still be on screen in the next one (the idle lock veils
+    every open window, for one): each test ends with every window closed, in any order."""
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is not None:
+        for w in QApplication.topLevelWidgets():
+            if w.isVisible():
+                w.close()
+
+
 # The offscreen platform says this when a window's size limits change or a popup (the
 # completer's list) raises itself and grabs the keyboard; none of it is our bug.
 _OFFSCREEN_NOISE = r"This plugin does not support (propagateSizeHints|raise|grabbing the (keyboard|mouse))"

@@ -75,3 +75,4 @@ def test_an_administrator_deletes_a_waiting_package_with_a_reason(qtbot, city, s
     assert not ask.isVisible() and dialog.table.rowCount() == 0
     assert trust.pending_button.text() == "暂存的报送包：0 个…"
     assert page.packages.history.table.rowCount() == 0  # deleted, never received
+    dialog.close()
