@@ -27,11 +27,16 @@ from fupin_desktop.errors import KnownError, NotFound
 from fupin_desktop.services import expected_units
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
-from fupin_desktop.services.report_kinds import ReportContent, ReportKind, _cover, register, report_kind
+from fupin_desktop.services.report_kinds import (
+    AGGREGATE_OF,
+    ReportContent,
+    ReportKind,
+    _cover,
+    register,
+    report_kind,
+)
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store.models_submission import AggregateRun, ReceivedPackage
-
-SOURCE_REPORT = {"aggregate-monthly": "monthly", "aggregate-year": "year"}
 
 
 def figure_columns(ctx: ServiceContext, months: int) -> list[TableColumn]:
@@ -217,7 +222,7 @@ def _build(name: str, label: str) -> Any:
     def build(ctx: ServiceContext, period: Period, today: date) -> ReportContent:
         if bureau(ctx.db).division_code[4:] != "00":
             raise KnownError("县级民政局没有下级报送，不做汇总报送。")
-        return aggregate_content(ctx, SOURCE_REPORT[name], period, today, name=name, label=label)
+        return aggregate_content(ctx, AGGREGATE_OF[name], period, today, name=name, label=label)
     return build
 
 
@@ -239,13 +244,13 @@ def check_sources(ctx: ServiceContext, division: str, report: str, period: Perio
     figures differ) is a mismatch; one it does not hold cannot be checked and says so."""
     ctx.require(Permission.RECEIVE)
     kind = report_kind(report)
-    if kind.name not in SOURCE_REPORT:
+    if kind.name not in AGGREGATE_OF:
         raise KnownError(f"{kind.label}不是汇总报表，没有来源可核对。")
     held = {p.division: p for p in _held(ctx, kind.name, period, with_data=True)}
     aggregate = held.get(division)
     if aggregate is None:
         raise NotFound(f"没有收到 {division} 的 {period} {kind.label}（或它还在等待原版）。")
-    mine = {p.division: p for p in _held(ctx, SOURCE_REPORT[kind.name], period)}
+    mine = {p.division: p for p in _held(ctx, AGGREGATE_OF[kind.name], period)}
     labels = {k: ctx.forms["monthly"].field(k).label for k in FIGURES}
     rows = {r["division"]: r for r in aggregate.data.get("rows") or []}
     out: list[SourceCheck] = []

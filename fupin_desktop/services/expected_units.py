@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from fupin_desktop.domain import clock
 from fupin_desktop.domain.deadlines import occurrences
@@ -32,7 +32,7 @@ from fupin_desktop.services.calendar import deadline_specs
 from fupin_desktop.services.context import ServiceContext
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.places import division_table
-from fupin_desktop.services.report_kinds import report_kind
+from fupin_desktop.services.report_kinds import AGGREGATE_OF, report_kind
 from fupin_desktop.services.settings import bureau
 from fupin_desktop.store import audit
 from fupin_desktop.store.models_submission import ExpectedExemption, ReceivedPackage, TrustEntry
@@ -113,8 +113,7 @@ def due_day(ctx: ServiceContext, report: str, period: Period) -> date | None:
 def sent_by(report: str, division: str) -> str:
     """The report a unit sends for ``report``: a city its aggregate, a county-level unit (also one
     a province governs directly) its own report, of which the aggregate is made."""
-    own = report.removeprefix("aggregate-")
-    return report if division.endswith("00") and report != own else own
+    return AGGREGATE_OF[report] if report in AGGREGATE_OF and not division.endswith("00") else report
 
 
 def home_report(ctx: ServiceContext, level: str) -> str:
@@ -130,10 +129,9 @@ def reporting_status(ctx: ServiceContext, report: str, period: Period, *, level:
     ctx.require(Permission.RECEIVE)
     kind = report_kind(report)
     today = today or clock.today()
-    if not level and not kind.name.startswith("aggregate-") and bureau(ctx.db).division_code.endswith("0000"):
+    if not level and kind.name not in AGGREGATE_OF and bureau(ctx.db).division_code.endswith("0000"):
         level = "county"
     units = expected_units(ctx, level)
-    own = kind.name.removeprefix("aggregate-")
     sends = {u.division: sent_by(kind.name, u.division) for u in units}
     dues = {name: due_day(ctx, name, period) for name in set(sends.values())}
     with ctx.db.reading() as s:
@@ -143,21 +141,20 @@ def reporting_status(ctx: ServiceContext, report: str, period: Period, *, level:
         held: dict[str, Any] = {}
         waiting: dict[str, Any] = {}
         c = ReceivedPackage  # small columns only: a province holds thousands of packages with their rows
-        for p in s.execute(select(c.division, c.report, c.bureau, c.version, c.received_at, c.waiting).where(
-                c.report.in_(set(sends.values())), c.period == str(period), c.superseded.is_(False))):
-            if sends.get(p.division) == p.report:
-                (waiting if p.waiting else held)[p.division] = p
         # On time or late by the first version that arrived: a later correction does not make it late.
         first: dict[str, datetime] = {}
-        for d, r, at in s.execute(select(c.division, c.report, func.min(c.received_at)).where(
-                c.report.in_(set(sends.values())), c.period == str(period)).group_by(c.division, c.report)):
-            if sends.get(d) == r:
-                first[d] = at
+        for p in s.execute(select(c.division, c.report, c.bureau, c.version, c.received_at, c.waiting, c.superseded)
+                           .where(c.report.in_(set(sends.values())), c.period == str(period))):
+            if sends.get(p.division) != p.report:
+                continue
+            first[p.division] = min(p.received_at, first.get(p.division, p.received_at))
+            if not p.superseded:
+                (waiting if p.waiting else held)[p.division] = p
         exempt = {(e.division, e.report): e.reason for e in s.scalars(select(ExpectedExemption))}
     out = []
     for u in units:
-        reason = next((exempt[(u.division, r)] for r in (kind.name, own, ALL_REPORTS) if (u.division, r) in exempt),
-                      None)  # 仅月报 covers a city's 月报汇总 too
+        scopes = (kind.name, AGGREGATE_OF.get(kind.name, kind.name), ALL_REPORTS)  # 仅月报 covers 月报汇总 too
+        reason = next((exempt[(u.division, r)] for r in scopes if (u.division, r) in exempt), None)
         package = held.get(u.division) or waiting.get(u.division)
         name = package.bureau if package is not None else trusted.get(u.division, "")
         due = dues[sends[u.division]]

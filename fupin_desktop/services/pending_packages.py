@@ -37,6 +37,7 @@ from fupin_desktop.store.models import User
 from fupin_desktop.store.models_submission import PendingPackage, ReceivedPackage, TrustEntry
 
 WAITING_FOR_CERTIFICATE = "等待登记该单位的证书"
+GONE = "这个暂存的报送包已不在列表中（可能已被接收或删除），请刷新。"
 
 
 def pending_message(division: str) -> str:
@@ -123,11 +124,16 @@ def keep(ctx: ServiceContext, path: Path, v: Verification) -> receiving.Received
 
 def list_pending(ctx: ServiceContext) -> list[PendingView]:
     """Every package still waiting, oldest first, each with why it waits now."""
+    return _views(ctx)
+
+
+def _views(ctx: ServiceContext, only: int | None = None) -> list[PendingView]:
+    """The waiting packages (or the one with id ``only``), each verified again for its reason."""
     ctx.require(Permission.RECEIVE)
+    query = (select(PendingPackage, User.display_name).outerjoin(User, User.username == PendingPackage.arrived_by)
+             .order_by(PendingPackage.arrived_at, PendingPackage.id))
     with ctx.db.reading() as s:
-        rows = list(s.execute(select(PendingPackage, User.display_name)
-                              .outerjoin(User, User.username == PendingPackage.arrived_by)
-                              .order_by(PendingPackage.arrived_at, PendingPackage.id)))
+        rows = list(s.execute(query if only is None else query.where(PendingPackage.id == only)))
         registered = set(s.scalars(select(TrustEntry.division)))
     lookup = receiving.trusted_for(ctx) if any(p.division in registered for p, _n in rows) else None
     out = []
@@ -187,7 +193,7 @@ def discard(ctx: ServiceContext, pending_id: int, reason: str) -> str:
     with ctx.db.transaction() as s:
         row = s.get(PendingPackage, pending_id)
         if row is None:
-            raise NotFound("这个暂存的报送包已不在列表中（可能已被接收或删除），请刷新。")
+            raise NotFound(GONE)
         what = f"{row.bureau}（{row.division}）{_label(row.report)} {row.period} 第 {row.version} 版「{row.file_name}」"
         audit.append(s, username=ctx.user.username, action="delete", entity="pending_package", entity_id=row.sha256[:20],
                      summary=f"删除暂存的报送包 {what}：{reason[:200]}",
@@ -199,16 +205,21 @@ def discard(ctx: ServiceContext, pending_id: int, reason: str) -> str:
 
 def find(ctx: ServiceContext, key: str) -> PendingView:
     """A waiting package by the start of its hash (8 or more hex digits) or its file name, for the CLI."""
+    ctx.require(Permission.RECEIVE)
     key = key.strip()
-    waiting = list_pending(ctx)
-    hits = [p for p in waiting if p.file_name == key]
+    with ctx.db.reading() as s:  # names and hashes only: not every package's bytes, nor their verification
+        waiting = list(s.execute(select(PendingPackage.id, PendingPackage.file_name, PendingPackage.sha256)))
+    hits = [p.id for p in waiting if p.file_name == key]
     if not hits and re.fullmatch(r"[0-9a-fA-F]{8,64}", key):
-        hits = [p for p in waiting if p.sha256.startswith(key.lower())]
+        hits = [p.id for p in waiting if p.sha256.startswith(key.lower())]
     if not hits:
         raise NotFound(f"没有哈希以「{key}」开头或文件名为「{key}」的暂存报送包（fupin trust pending 列出全部）。")
     if len(hits) > 1:
         raise KnownError(f"「{key}」对应 {len(hits)} 个暂存的报送包，请写出更长的哈希。")
-    return hits[0]
+    found = _views(ctx, hits[0])
+    if not found:
+        raise NotFound(GONE)
+    return found[0]
 
 
 def _recheck_one(ctx: ServiceContext, pending_id: int, file_name: str, digest: str) -> Recheck:

@@ -57,6 +57,8 @@ class ReportKind:
 
 
 REPORT_KINDS: dict[str, ReportKind] = {}
+# A city's or province's aggregate and the units' report it adds up.
+AGGREGATE_OF = {"aggregate-monthly": "monthly", "aggregate-year": "year"}
 
 
 def register(kind: ReportKind) -> None:

@@ -36,7 +36,7 @@ from fupin_desktop.services.cover_letter import LetterText, apply_letter, number
 from fupin_desktop.services.permissions import Permission
 from fupin_desktop.services.register_import import Progress
 from fupin_desktop.services.register_import import run_import as drain
-from fupin_desktop.services.report_kinds import ReportContent, report_kind
+from fupin_desktop.services.report_kinds import AGGREGATE_OF, ReportContent, report_kind
 from fupin_desktop.services.seal import seal_image, unlock_seal
 from fupin_desktop.services.settings import bureau, get_setting
 from fupin_desktop.store import audit
@@ -48,7 +48,7 @@ DATA_FORMAT = "fupin-data/1"
 
 def incomplete_wording(report: str) -> tuple[str, str]:
     """Who is missing from a report and how: a county's townships, or a city's units under it."""
-    if report.startswith("aggregate-"):
+    if report in AGGREGATE_OF:
         return "下级单位", "还没有报送或没有登记证书"
     return "镇（街道）", "月报未报或未审核"
 
