@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import threading
+import time
 import zipfile
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -45,6 +46,10 @@ TrustRow = tuple[bytes, str, date | None, frozenset[str]]
 Sums = tuple[dict[str, int] | None, Breakdown]
 
 IDLE_SECONDS = 120.0
+# A stopped pool's workers get this long to exit by themselves before they are killed: an idle
+# worker waits for work holding the task queue's lock, so one killed there (out of memory, by
+# hand) leaves the others blocked on that lock for ever, and the program would wait for them at exit.
+REAP_SECONDS = 10.0
 _pool: ProcessPoolExecutor | None = None
 _idle: threading.Timer | None = None
 _pool_lock = threading.Lock()
@@ -162,4 +167,15 @@ def _discard(pool: ProcessPoolExecutor) -> None:
     with _pool_lock:
         if _pool is pool:
             _pool = None
+    workers = list(pool._processes.values()) if pool._processes else []  # before shutdown forgets them
     pool.shutdown(wait=False, cancel_futures=True)
+    threading.Thread(target=_reap, args=(workers,), name="reap-verify-workers", daemon=True).start()
+
+
+def _reap(workers: list[multiprocessing.process.BaseProcess]) -> None:
+    deadline = time.monotonic() + REAP_SECONDS
+    for w in workers:
+        w.join(max(0.0, deadline - time.monotonic()))
+        if w.is_alive():
+            log.warning("verification worker %s did not stop; killed", w.pid)
+            w.kill()

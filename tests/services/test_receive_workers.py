@@ -121,3 +121,20 @@ def test_idle_workers_stop_and_the_next_batch_starts_them_again(clerk, city, tmp
     again = receiving.receive(city, paths[:verify_pool.POOL_FROM], workers=2)
     assert [r.accepted for r in again] == [False] * verify_pool.POOL_FROM  # all held already, or refused
     assert verify_pool._pool is not None and verify_pool._pool is not first
+
+
+def test_a_worker_that_does_not_stop_is_killed_so_the_program_can_exit(monkeypatch) -> None:
+    """A worker blocked for good (here: stopped) once its pool is discarded would keep the program
+    from exiting: multiprocessing waits for every worker at exit. It is killed after REAP_SECONDS."""
+    monkeypatch.setattr(verify_pool, "REAP_SECONDS", 0.5)
+    pool = verify_pool._executor(2)
+    for f in [pool.submit(time.sleep, 0.3) for _ in range(2)]:
+        f.result()
+    workers = list(pool._processes.values())
+    assert len(workers) == 2
+    os.kill(workers[0].pid, signal.SIGSTOP)  # deaf to the pool's request to stop
+    verify_pool._discard(pool)
+    deadline = time.monotonic() + 30
+    while any(w.is_alive() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(w.is_alive() for w in workers)
